@@ -1,0 +1,41 @@
+# thaadsim: `make demo` and `make test` do everything on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+OUT ?= demo-out
+
+.PHONY: demo test bench lint typecheck venv clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/thaadsim demo --out $(OUT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src/thaadsim/core
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/mypy src/thaadsim/core
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache
+
+clean-cache:
+	find src -name '*.nbi' -delete; find src -name '*.nbc' -delete

@@ -1,0 +1,3 @@
+from thaadsim.cli import entry
+
+entry()

@@ -1,0 +1,228 @@
+"""From a lofted test (apogee, ground range, optionally flight time) to range on a standard
+trajectory: the calculation analysts publish after each North Korean test.
+
+Method (after D. Wright's UCS analyses): a lofted test does not show the burnout speed the same
+missile reaches on a standard trajectory, because a steep boost loses more speed to gravity. So
+we do not carry the burnout speed over; we fit a *missile*:
+
+1. pick the class template (SRBM/MRBM/IRBM/ICBM preset) from the Kepler burnout speed that the
+   reported apogee and range require;
+2. fit the template's payload mass (its energy) and the loft of its pitch program so that the
+   simulated flight (non-rotating WGS84 Earth, J2, atmosphere, full boost model) reproduces the
+   reported apogee and range; with a reported flight time, also fit a common scale of the burn
+   times (thrust level), which sets the gravity losses;
+3. fly the fitted missile on its minimum-energy trajectory (non-rotating Earth), and on the
+   rotating Earth from a launch site for a table of azimuths.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from scipy.optimize import brentq
+
+from thaadsim.core import earth as E
+from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.threats.missile import Missile, get_missile
+from thaadsim.threats.trajectory import Launch, fly, solve_max_range
+
+CLASS_TEMPLATES = {"srbm": "scud-c", "mrbm": "nodong", "irbm": "hwasong-12", "icbm": "hwasong-15"}
+# class boundaries on the vacuum Kepler burnout speed (km/s) the test requires
+CLASS_BOUNDS_KM_S = ((2.3, "srbm"), (3.6, "mrbm"), (5.8, "irbm"), (99.0, "icbm"))
+DEFAULT_SITE = Launch(39.20, 125.67)  # Sunan airfield near Pyongyang (site of several tests)
+GLOBAL_RANGE_KM = 19_900.0  # within 100 km of the antipode: every point on Earth is in reach
+AZIMUTHS_DEG = (0, 45, 90, 135, 180, 225, 270, 315)
+
+
+def kepler_burnout(apogee_m: float, range_m: float, r_m: float = E.R_MEAN_M):
+    """Vacuum burnout speed (m/s) and flight-path angle (rad) from the surface of a sphere for a
+    symmetric ellipse with the given apogee altitude and ground range."""
+    psi = range_m / r_m
+    ra = r_m + apogee_m
+
+    def apo_for_gamma(g):
+        # speed for range psi at angle g (range equation), then its apogee radius
+        # tan(psi/2) = nu sin g cos g / (1 - nu cos^2 g)
+        t = math.tan(psi / 2)
+        nu = t / (math.sin(g) * math.cos(g) + t * math.cos(g) ** 2)
+        c2 = math.cos(g) ** 2
+        e = math.sqrt(max(0.0, 1 - nu * (2 - nu) * c2))
+        p = r_m * nu * c2
+        return p / (1 - e) - ra, nu
+
+    gs = np.linspace(1e-4, math.pi / 2 - 1e-6, 2000)
+    f = np.array([apo_for_gamma(x)[0] if apo_for_gamma(x)[1] < 2.0 else np.inf for x in gs])
+    j = int(np.argmax(f > 0))
+    if j == 0:
+        raise ThaadsimError("apogee_km", "is out of reach of any ballistic flight with this range",
+                            apogee_m / 1e3)
+    g = brentq(lambda x: apo_for_gamma(x)[0], gs[j - 1], gs[j])
+    nu = apo_for_gamma(g)[1]
+    return math.sqrt(nu * E.MU_M3_S2 / r_m), g
+
+
+def kepler_flight_time_bound_s(apogee_m: float, r_m: float = E.R_MEAN_M) -> float:
+    """Twice the radial free-fall time from rest at the apogee to the surface: no ballistic
+    flight to that apogee is shorter (a powered ascent is slower than the coast mirror)."""
+    ra = r_m + apogee_m
+    a = ra / 2.0
+    # radial Kepler orbit (e -> 1): t(r) = sqrt(a^3/mu) * (eta - sin eta), r = a (1 - cos eta)
+    eta = math.acos(1 - r_m / a)
+    t_from_center = math.sqrt(a**3 / E.MU_M3_S2) * (eta - math.sin(eta))
+    t_half = math.pi * math.sqrt(a**3 / E.MU_M3_S2) - t_from_center
+    return 2.0 * t_half
+
+
+@dataclasses.dataclass
+class LoftResult:
+    apogee_km: float
+    range_km: float
+    flight_time_s_reported: float | None
+    missile_class: str
+    template: str
+    fitted: Missile
+    burn_time_scale: float
+    fitted_record: dict
+    theta_deg: float
+    max_range_record: dict
+    max_range_theta_deg: float
+    rotating: list[dict]
+    kepler_burnout_speed_km_s: float
+    site: Launch
+
+    def to_dict(self) -> dict:
+        fr = self.fitted_record
+        mr = self.max_range_record
+        orbit = _global(mr)
+        return {
+            "input": {"apogee_km": self.apogee_km, "range_km": self.range_km,
+                      "flight_time_s": self.flight_time_s_reported},
+            "missile_class": self.missile_class,
+            "template": self.template,
+            "fitted_payload_kg": round(self.fitted.rv_mass_kg, 1),
+            "burn_time_scale": round(self.burn_time_scale, 4),
+            "flight_time_s": fr["flight_time_s"],
+            "flight_time_predicted": self.flight_time_s_reported is None,
+            "apogee_fit_km": fr["apogee_km"],
+            "range_fit_km": fr["range_km"],
+            "burnout_speed_km_s": fr["burnout_speed_km_s"],
+            "burnout_altitude_km": fr["burnout_altitude_km"],
+            "burnout_time_s": fr["burnout_time_s"],
+            "kepler_burnout_speed_km_s": round(self.kepler_burnout_speed_km_s, 4),
+            "max_range_km": None if orbit else mr["range_km"],
+            "reaches_orbit": orbit,
+            "max_range_burnout_speed_km_s": mr["burnout_speed_km_s"],
+            "max_range_apogee_km": mr["apogee_km"],
+            "max_range_flight_time_s": mr["flight_time_s"],
+            "rotating_earth": {"site": {"lat_deg": self.site.lat_deg, "lon_deg": self.site.lon_deg},
+                               "by_azimuth": self.rotating},
+            "assumptions": "non-rotating WGS84 Earth with J2 and US 1976 atmosphere for the fit "
+                           "and max_range_km; template boost model of the class with fitted "
+                           "payload" + (" and burn-time scale" if self.flight_time_s_reported
+                                        else "; flight time predicted by the template boost"),
+        }
+
+
+def classify(v_kepler_m_s: float) -> str:
+    for bound, k in CLASS_BOUNDS_KM_S:
+        if v_kepler_m_s / 1e3 < bound:
+            return k
+    return "icbm"
+
+
+def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = None, *,
+               missile_class: str | None = None, site: Launch = DEFAULT_SITE,
+               azimuths_deg=AZIMUTHS_DEG) -> LoftResult:
+    A = check_finite("apogee_km", apogee_km, positive=True) * 1e3
+    R = check_finite("range_km", range_km, positive=True) * 1e3
+    if R > 15_000e3:
+        raise ThaadsimError("range_km", "must be below 15,000 km for a lofted test", range_km)
+    if A > 20_000e3:
+        raise ThaadsimError("apogee_km", "must be below 20,000 km", apogee_km)
+    T = None
+    if flight_time_s is not None:
+        T = check_finite("flight_time_s", flight_time_s, positive=True)
+        tmin = kepler_flight_time_bound_s(A)
+        if T < tmin:
+            raise ThaadsimError("flight_time_s", f"must be at least {tmin:.0f} s for an apogee of "
+                                                 f"{apogee_km:g} km (twice the free fall from "
+                                                 "apogee)", flight_time_s)
+    v_kep, _ = kepler_burnout(A, R)
+    klass = missile_class or classify(v_kep)
+    if klass not in CLASS_TEMPLATES:
+        raise ThaadsimError("missile_class", f"must be one of {', '.join(CLASS_TEMPLATES)}", klass)
+    tmpl = get_missile(CLASS_TEMPLATES[klass])
+    fitted, scale, th, rec = _fit(tmpl, A, R, T, site)
+    th_max, best = solve_max_range(fitted, site, 90.0, rotating=False)
+    rot = []
+    for az in azimuths_deg:
+        _, b = solve_max_range(fitted, site, float(az), rotating=True)
+        r = b.record(0)
+        rot.append({"azimuth_deg": float(az),
+                    "max_range_km": None if _global(r) else r["range_km"],
+                    "reaches_orbit": _global(r)})
+    return LoftResult(apogee_km, range_km, T, klass, tmpl.name, fitted, scale, rec, th,
+                      best.record(0), th_max, rot, v_kep / 1e3, site)
+
+
+def _global(rec: dict) -> bool:
+    """Orbit, or so much energy that the best impact is the antipode (half a great circle)."""
+    return rec["status"] == "orbit" or (rec["range_km"] or 0.0) >= GLOBAL_RANGE_KM
+
+
+def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
+    """Fit (payload, loft[, burn scale]) so the flight matches apogee, range[, time]; flown due
+    east from ``site`` on the non-rotating Earth, as is the maximum range afterwards."""
+
+    def run(params: np.ndarray):
+        ms = [tmpl.scaled(rv_mass_kg=tmpl.rv_mass_kg * math.exp(p[0]),
+                          burn_time_scale=math.exp(p[2]) if len(p) > 2 else 1.0) for p in params]
+        b = fly(ms, site.lat_deg, site.lon_deg, 90.0, params[:, 1], rotating=False)
+        ok = b.impacted
+        res = np.stack([b.col("apogee_alt") / A - 1.0, b.range_m / R - 1.0] +
+                       ([b.col("t_impact") / T - 1.0] if T else []), axis=1)
+        res[~ok] = np.nan
+        return res, b
+
+    # coarse grid for a start
+    lp = np.log(np.geomspace(0.15, 4.0, 24))
+    ths = np.linspace(20.0, 89.9, 48)
+    grid = np.array([[a, b] + ([0.0] if T else []) for a in lp for b in ths])
+    res, _ = run(grid)
+    cost = np.nansum(res[:, :2] ** 2, axis=1) + np.where(np.isnan(res[:, 0]), np.inf, 0)
+    x = grid[int(np.argmin(cost))].copy()
+    steps = np.array([1e-3, 1e-3, 1e-3])[: len(x)]
+    for _ in range(40):
+        cand = np.vstack([x] + [x + np.eye(len(x))[k] * steps[k] for k in range(len(x))])
+        res, b = run(cand)
+        r0 = res[0]
+        if np.all(np.isfinite(r0)) and np.max(np.abs(r0)) < 2e-5:
+            break
+        jac = ((res[1:] - r0) / steps[:, None]).T
+        if not np.all(np.isfinite(jac)) or not np.all(np.isfinite(r0)):
+            raise ThaadsimError("apogee_km", "with this range could not be reproduced by a "
+                                             f"{tmpl.klass.upper()}-class missile", A / 1e3)
+        dx = np.linalg.lstsq(jac, -r0, rcond=None)[0]
+        dx = np.clip(dx, -0.5, 0.5)
+        # keep the loft angle below vertical and the burn scale sane
+        lam = 1.0
+        for _ls in range(8):
+            xn = x + lam * dx
+            xn[1] = min(xn[1], 89.95)
+            rn, _ = run(xn[None, :])
+            if np.all(np.isfinite(rn[0])) and np.sum(rn[0] ** 2) < np.sum(r0 ** 2):
+                break
+            lam *= 0.5
+        x = xn
+        if len(x) > 2 and abs(x[2]) > math.log(3.0):
+            raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for a "
+                                                 f"{tmpl.klass.upper()}-class boost", T)
+    else:
+        raise ThaadsimError("apogee_km", "and range could not be fitted (no convergence)", A / 1e3)
+    if np.max(np.abs(r0)) > 1e-3:
+        raise ThaadsimError("apogee_km", "and range could not be fitted", A / 1e3)
+    scale = math.exp(x[2]) if len(x) > 2 else 1.0
+    fitted = tmpl.scaled(rv_mass_kg=tmpl.rv_mass_kg * math.exp(x[0]), burn_time_scale=scale)
+    return fitted, scale, float(x[1]), b.record(0)

@@ -1,0 +1,238 @@
+"""The ``thaadsim`` command: a thin shell over the library (parse, call, format)."""
+
+from __future__ import annotations
+
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+try:  # typer >= 0.20 vendors click
+    from typer._click import exceptions as cx
+except ImportError:  # pragma: no cover
+    from click import exceptions as cx  # type: ignore[no-redef]
+
+from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.io.output import kv_table, rows_table, rows_to_csv, to_json
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None,
+                  help="thaadsim: open, physics-based THAAD simulator (public estimates only).")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (ratios against baselines).")
+app.add_typer(bench_app, name="bench")
+
+
+class Fmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def parse_latlon(parameter: str, text: str, allow_height: bool = False):
+    """'LAT,LON' (or 'LAT,LON,HEIGHT_M') -> floats, validated."""
+    parts = [p.strip() for p in str(text).split(",")]
+    n_ok = (2, 3) if allow_height else (2,)
+    if len(parts) not in n_ok:
+        form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
+        raise ThaadsimError(parameter, f"must be {form} in decimal degrees", text)
+    try:
+        vals = [float(p) for p in parts]
+    except ValueError:
+        raise ThaadsimError(parameter, "must be LAT,LON in decimal degrees", text) from None
+    lat = check_finite(parameter + " latitude", vals[0], lo=-90.0, hi=90.0)
+    lon = check_finite(parameter + " longitude", vals[1], lo=-180.0, hi=360.0)
+    if allow_height:
+        h = check_finite(parameter + " height_m", vals[2], lo=-500.0, hi=10_000.0) \
+            if len(vals) == 3 else None
+        return lat, lon, h
+    return lat, lon
+
+
+def emit(obj, fmt: Fmt, *, table: str | None = None, rows: list[dict] | None = None):
+    if fmt == Fmt.json:
+        typer.echo(to_json(obj))
+    elif fmt == Fmt.csv:
+        typer.echo(rows_to_csv(rows if rows is not None else [obj]), nl=False)
+    else:
+        typer.echo(table if table is not None else kv_table(obj))
+
+
+@app.command()
+def missiles(fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """List missile presets with their sources (public estimates)."""
+    from thaadsim.threats import list_missiles
+
+    rows = []
+    for m in list_missiles():
+        rows.append({"name": m.name, "class": m.klass, "nominal_range_km": m.nominal_range_km,
+                     "stages": len(m.stages), "launch_mass_kg": round(m.launch_mass_kg),
+                     "rv_mass_kg": m.rv_mass_kg, "burn_time_s": m.burn_time_s,
+                     "ideal_delta_v_km_s": round(m.ideal_delta_v_m_s() / 1e3, 3),
+                     "description": m.description, "sources": list(m.sources),
+                     "notes": m.notes})
+    table = rows_table(rows, ["name", "class", "nominal_range_km", "stages", "launch_mass_kg",
+                              "rv_mass_kg", "burn_time_s"])
+    table += "\n\nSources:\n" + "\n".join(f"  {r['name']}: " + "; ".join(r["sources"])
+                                          + (f" [{r['notes']}]" if r["notes"] else "")
+                                          for r in rows)
+    emit({"missiles": rows}, fmt, table=table, rows=[{k: v for k, v in r.items()
+                                                      if k != "sources"} for r in rows])
+
+
+@app.command()
+def trajectory(
+    missile: str = typer.Option(..., "--missile", help="preset name (thaadsim missiles)"),
+    from_: str = typer.Option(..., "--from", help="launch point LAT,LON"),
+    to: Optional[str] = typer.Option(None, "--to", help="aim point LAT,LON"),
+    azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg"),
+    min_energy: bool = typer.Option(False, "--min-energy"),
+    apogee_km: Optional[float] = typer.Option(None, "--apogee-km"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="write a PNG profile"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+):
+    """Fly one missile: minimum energy, a given apogee, or aimed at a point."""
+    from thaadsim.threats import Launch, aim, get_missile, solve_apogee, solve_max_range
+
+    m = get_missile(missile)
+    lat, lon = parse_latlon("from", from_)
+    site = Launch(lat, lon)
+    if min_energy and apogee_km is not None:
+        raise ThaadsimError("apogee-km", "cannot be combined with --min-energy", apogee_km)
+    if apogee_km is not None:
+        apogee_km = check_finite("apogee-km", apogee_km, positive=True)
+    if (to is None) == (azimuth_deg is None):
+        raise ThaadsimError("to", "exactly one of --to LAT,LON or --azimuth-deg AZ is required",
+                            to if to is not None else azimuth_deg)
+    if to is not None:
+        tlat, tlon = parse_latlon("to", to)
+        sol = aim(m, site, tlat, tlon, apogee_m=None if apogee_km is None else apogee_km * 1e3)
+        az, th, tc = sol.azimuth_deg, sol.theta_deg, sol.t_cut_s
+        rec = sol.batch.record(0)
+        rec["miss_distance_m"] = round(sol.miss_m, 1)
+        rec["aim"] = {"lat_deg": tlat, "lon_deg": tlon}
+    else:
+        az = check_finite("azimuth-deg", azimuth_deg, lo=-360.0, hi=360.0)
+        tc = math.inf
+        if apogee_km is None:
+            th, b = solve_max_range(m, site, az)
+        else:
+            th, b = solve_apogee(m, site, az, apogee_km * 1e3)
+        rec = b.record(0)
+    shape = "apogee" if apogee_km is not None else "minimum-energy"
+    out = {"missile": m.name, "shape": shape,
+           "launch": {"lat_deg": lat, "lon_deg": lon}, **rec,
+           "guidance": {"azimuth_deg": round(az, 4), "final_pitch_deg": round(th, 4),
+                        "thrust_cutoff_s": None if not math.isfinite(tc) else round(tc, 3)},
+           "assumptions": "rotating WGS84 Earth, J2 gravity, US 1976 atmosphere; preset is a "
+                          "public estimate"}
+    if plot is not None:
+        from thaadsim.threats import fly
+        from thaadsim.viz.plots import trajectory_profile
+
+        _check_writable("plot", plot)
+        b = fly(m, lat, lon, az, th, tc, history_dt_s=1.0)
+        trajectory_profile(b, [f"{m.name} ({shape})"], plot,
+                           title=f"{m.name}: range {rec['range_km']} km, apogee "
+                                 f"{rec['apogee_km']} km",
+                           note="thaadsim; preset = public estimate; rotating WGS84 Earth, J2, "
+                                "US 1976 atmosphere")
+        out["plot"] = str(plot)
+    emit(out, fmt)
+
+
+@app.command()
+def loft2range(
+    apogee_km: float = typer.Option(..., "--apogee-km"),
+    range_km: float = typer.Option(..., "--range-km"),
+    flight_time_s: Optional[float] = typer.Option(None, "--flight-time-s"),
+    missile_class: Optional[str] = typer.Option(None, "--class",
+                                                help="srbm|mrbm|irbm|icbm (default: from data)"),
+    site: str = typer.Option("39.20,125.67", "--from", help="launch site for the rotating table"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+):
+    """Range on a standard trajectory from a lofted test's apogee and range."""
+    from thaadsim.analysis.loft2range import loft2range as run
+    from thaadsim.threats import Launch
+
+    lat, lon = parse_latlon("from", site)
+    res = run(apogee_km, range_km, flight_time_s, missile_class=missile_class,
+              site=Launch(lat, lon)).to_dict()
+    rows = res["rotating_earth"]["by_azimuth"]
+    table = kv_table({k: v for k, v in res.items() if k != "rotating_earth"})
+    table += "\n\nrotating Earth, maximum range by launch azimuth from " \
+             f"{lat:.2f},{lon:.2f}:\n" + rows_table(rows, ["azimuth_deg", "max_range_km",
+                                                          "reaches_orbit"])
+    emit(res, fmt, table=table, rows=rows)
+
+
+@bench_app.command("trajectories")
+def bench_trajectories(n: int = typer.Option(20_000, "--n"),
+                       baseline_n: int = typer.Option(20, "--baseline-n"),
+                       fmt: Fmt = typer.Option(Fmt.json, "--format")):
+    """Batched Nodong-class trajectories per second vs a scipy solve_ivp baseline."""
+    from thaadsim.bench import bench_trajectories as run
+
+    if n < 1 or baseline_n < 1:
+        raise ThaadsimError("n", "must be >= 1", n)
+    emit(run(n, baseline_n), fmt)
+
+
+@bench_app.command("memory")
+def bench_memory(n: int = typer.Option(100_000, "--n"),
+                 fmt: Fmt = typer.Option(Fmt.json, "--format")):
+    """Peak memory of n trajectories in summary mode."""
+    from thaadsim.bench import bench_memory as run
+
+    if n < 1:
+        raise ThaadsimError("n", "must be >= 1", n)
+    emit(run(n), fmt)
+
+
+def _check_writable(parameter: str, path: Path):
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise ThaadsimError(parameter, "must be in an existing directory", str(path))
+    import os
+
+    if not os.access(parent, os.W_OK):
+        raise ThaadsimError(parameter, "must be in a writable directory", str(path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one line on stderr and exit code 2 for any bad input, never a traceback."""
+    cmd = typer.main.get_command(app)
+    try:
+        cmd.main(args=argv, prog_name="thaadsim", standalone_mode=False)
+    except ThaadsimError as e:
+        typer.echo(f"thaadsim: error: {e}", err=True)
+        return 2
+    except cx.NoArgsIsHelpError as e:
+        typer.echo(e.format_message() if hasattr(e, "format_message") else str(e), err=True)
+        return 2
+    except cx.UsageError as e:
+        hint = ""
+        if getattr(e, "param", None) is not None:
+            hint = "/".join(e.param.opts) if getattr(e.param, "opts", None) else e.param.name
+        msg = e.format_message().replace("\n", " ")
+        typer.echo(f"thaadsim: error: {hint + ': ' if hint and hint not in msg else ''}{msg}",
+                   err=True)
+        return 2
+    except cx.Abort:
+        typer.echo("thaadsim: aborted", err=True)
+        return 1
+    except cx.Exit as e:
+        return e.exit_code
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

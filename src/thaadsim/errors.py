@@ -1,0 +1,53 @@
+"""Exceptions that carry data and explain the rule that was broken (DESIGN.md, convention 7).
+
+Every user-facing error names the parameter, the rule and the value; the CLI prints
+``str(error)`` on one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class ThaadsimError(ValueError):
+    """Bad input: ``parameter`` broke ``rule``; ``value`` is what was given."""
+
+    def __init__(self, parameter: str, rule: str, value: object, hint: str = ""):
+        self.parameter = parameter
+        self.rule = rule
+        self.value = value
+        self.hint = hint
+        msg = f"{parameter}: {rule}. Got {value!r}."
+        if hint:
+            msg += f" {hint}"
+        super().__init__(msg)
+
+
+class OutOfReachError(ThaadsimError):
+    """The target lies beyond the missile's maximum range."""
+
+    def __init__(self, parameter: str, range_km: float, max_range_km: float, missile: str):
+        self.range_km = range_km
+        self.max_range_km = max_range_km
+        super().__init__(parameter, f"must lie within the maximum range of {missile} "
+                                    f"({max_range_km:.0f} km on a minimum-energy trajectory)",
+                         f"{range_km:.0f} km away")
+
+
+def check_finite(parameter: str, value: float, *, positive: bool = False,
+                 nonnegative: bool = False, lo: float | None = None,
+                 hi: float | None = None) -> float:
+    """Validate one scalar; returns it as float or raises ThaadsimError."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ThaadsimError(parameter, "must be a number", value) from None
+    if not math.isfinite(v):
+        raise ThaadsimError(parameter, "must be a finite number", value)
+    if positive and v <= 0:
+        raise ThaadsimError(parameter, "must be > 0", v)
+    if nonnegative and v < 0:
+        raise ThaadsimError(parameter, "must be >= 0", v)
+    if lo is not None and v < lo or hi is not None and v > hi:
+        raise ThaadsimError(parameter, f"must lie in [{lo}, {hi}]", v)
+    return v

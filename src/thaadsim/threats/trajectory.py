@@ -1,0 +1,377 @@
+"""Fly missiles (batched) and solve for trajectory shapes: minimum energy, given apogee, aimed.
+
+``fly`` is the verb: parameters in, a ``TrajectoryBatch`` out. Every solver works by flying
+small batches (grids over the guidance parameters) through the numba kernel, so a solve costs a
+few kernel calls, not thousands of scalar integrations.
+
+Guidance parameters per trajectory: azimuth (from local north, fixed during boost), ``theta`` =
+thrust elevation above the local horizontal at the end of the burn (the pitch program falls
+linearly to it after the vertical rise), and ``t_cut`` = thrust-termination time (inf = full burn).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from pyproj import Geod
+
+from thaadsim.core import earth as E
+from thaadsim.core.integrate import COL, NSUM, STATUS_IMPACT, earth_params, fly_kernel
+from thaadsim.errors import OutOfReachError, ThaadsimError
+from thaadsim.threats.missile import CD_TABLE, MACH_TABLE, Missile
+
+GEOD = Geod(ellps="WGS84")
+DEFAULT_RTOL = 1e-8
+
+
+@dataclasses.dataclass(frozen=True)
+class Launch:
+    """Launch point (degrees, metres above the ellipsoid)."""
+
+    lat_deg: float
+    lon_deg: float
+    alt_m: float = 0.0
+
+
+@dataclasses.dataclass
+class TrajectoryBatch:
+    """Result of ``fly``: per-trajectory summary and, when asked for, sampled histories.
+
+    Shapes: every summary field is ``(n,)``; ``hist`` is ``(n, steps, 7)`` with columns t (s),
+    ECEF x, y, z (m), Earth-relative velocity (m/s, ECEF axes); ``nhist`` ``(n,)`` valid samples.
+    """
+
+    summary: np.ndarray
+    launch_lat_deg: np.ndarray
+    launch_lon_deg: np.ndarray
+    hist: np.ndarray | None = None
+    nhist: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return self.summary.shape[0]
+
+    def col(self, name: str) -> np.ndarray:
+        return self.summary[:, COL[name]]
+
+    @property
+    def impacted(self) -> np.ndarray:
+        return self.col("status") == STATUS_IMPACT
+
+    @property
+    def impact_lat_lon_deg(self) -> tuple[np.ndarray, np.ndarray]:
+        xyz = self.summary[:, [COL["x_imp"], COL["y_imp"], COL["z_imp"]]]
+        lat, lon, _ = E.ecef_to_geodetic(np.nan_to_num(xyz))
+        lat = np.where(self.impacted, np.degrees(lat), np.nan)
+        lon = np.where(self.impacted, np.degrees(lon), np.nan)
+        return lat, lon
+
+    @property
+    def range_m(self) -> np.ndarray:
+        """Geodesic (WGS84) ground range from launch to impact; NaN where no impact."""
+        lat, lon = self.impact_lat_lon_deg
+        ok = self.impacted
+        out = np.full(len(self), np.nan)
+        if ok.any():
+            _, _, d = GEOD.inv(self.launch_lon_deg[ok], self.launch_lat_deg[ok], lon[ok], lat[ok])
+            out[ok] = d
+        return out
+
+    def record(self, i: int = 0) -> dict:
+        """Headline numbers of trajectory ``i`` with units in the keys (JSON-ready)."""
+        s = self.summary[i]
+        lat, lon = self.impact_lat_lon_deg
+        rng = self.range_m[i]
+        return {
+            "status": ["impact", "orbit", "max_steps", "timeout"][int(s[COL["status"]])],
+            "range_km": _r(rng / 1e3),
+            "apogee_km": _r(s[COL["apogee_alt"]] / 1e3),
+            "apogee_time_s": _r(s[COL["t_apogee"]]),
+            "flight_time_s": _r(s[COL["t_impact"]]),
+            "burnout_time_s": _r(s[COL["t_burnout"]]),
+            "burnout_speed_km_s": _r(s[COL["burnout_speed"]] / 1e3, 4),
+            "burnout_altitude_km": _r(s[COL["burnout_alt"]] / 1e3),
+            "burnout_flight_path_angle_deg": _r(math.degrees(s[COL["burnout_fpa"]])),
+            "reentry_speed_km_s": _r(s[COL["reentry_speed"]] / 1e3, 4),
+            "impact_speed_km_s": _r(s[COL["impact_speed"]] / 1e3, 4),
+            "impact": {"lat_deg": _r(lat[i], 5), "lon_deg": _r(lon[i], 5)},
+        }
+
+
+def _r(x: float, nd: int = 2):
+    x = float(x)
+    return round(x, nd) if math.isfinite(x) else None
+
+
+def _stage_arrays(missiles: list[Missile]):
+    n = len(missiles)
+    st = np.zeros((n, 3, 6))
+    nst = np.zeros(n, dtype=np.int64)
+    mrv = np.empty(n)
+    beta = np.empty(n)
+    for i, m in enumerate(missiles):
+        nst[i] = len(m.stages)
+        for k, s in enumerate(m.stages):
+            st[i, k] = (s.propellant_kg, s.dry_kg, s.isp_sl_s, s.isp_vac_s, s.burn_time_s,
+                        s.area_m2)
+        mrv[i] = m.rv_mass_kg
+        beta[i] = m.beta_kg_m2
+    return st, nst, mrv, beta
+
+
+def fly(missile: Missile | list[Missile], lat_deg, lon_deg, azimuth_deg, theta_deg,
+        t_cut_s=np.inf, *, alt_m=0.0, impact_alt_m=0.0, rotating: bool = True, j2: bool = True,
+        ellipsoid: bool = True, drag: bool = True, rtol: float = DEFAULT_RTOL,
+        t_max_s: float = 20_000.0, history_dt_s: float | None = None,
+        history_steps: int | None = None) -> TrajectoryBatch:
+    """Fly a batch of missiles from launch points with guidance parameters.
+
+    All array arguments broadcast to one batch shape ``(n,)``. ``missile`` is one Missile for the
+    whole batch or a list of length n. ``history_dt_s`` samples the trajectory every that many
+    seconds (summary only when None); ``history_steps`` bounds the samples kept (default: enough
+    for ``t_max_s``... computed from a summary pass when not given).
+    """
+    lat, lon, az, th, tc, alt, himp = np.broadcast_arrays(
+        *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
+          (lat_deg, lon_deg, azimuth_deg, theta_deg, t_cut_s, alt_m, impact_alt_m)))
+    n = lat.shape[0]
+    ms = missile if isinstance(missile, list) else [missile] * n
+    if len(ms) != n:
+        raise ValueError(f"missile list has {len(ms)} entries for a batch of {n}")
+    st, nst, mrv, beta = _stage_arrays(ms)
+    tv = np.array([m.t_vertical_s for m in ms])
+    tpe = np.array([m.stages[0].burn_time_s for m in ms])
+    guid = np.ascontiguousarray(np.stack([tv, np.radians(th), np.radians(az), tc, tpe], axis=1))
+    r0 = E.geodetic_to_ecef(np.radians(lat), np.radians(lon), alt)
+    v0 = np.zeros((n, 3))
+    return _run(r0, v0, st, nst, mrv, beta, guid, himp, lat, lon,
+                earth_params(rotating, j2, ellipsoid), drag, rtol, t_max_s, history_dt_s,
+                history_steps)
+
+
+def fly_ballistic(r0_ecef_m, v0_rel_m_s, beta_kg_m2=np.inf, *, impact_alt_m=0.0,
+                  rotating: bool = True, j2: bool = True, ellipsoid: bool = True,
+                  drag: bool = True, rtol: float = DEFAULT_RTOL, t_max_s: float = 20_000.0,
+                  history_dt_s: float | None = None,
+                  history_steps: int | None = None) -> TrajectoryBatch:
+    """Coast unpowered bodies from ECEF states ``(n, 3)`` (Earth-relative velocities)."""
+    r0 = np.ascontiguousarray(np.atleast_2d(np.asarray(r0_ecef_m, float)))
+    v0 = np.ascontiguousarray(np.atleast_2d(np.asarray(v0_rel_m_s, float)))
+    n = r0.shape[0]
+    beta = np.broadcast_to(np.asarray(beta_kg_m2, float), (n,)).copy()
+    beta[~np.isfinite(beta)] = 0.0  # 0 = no drag in the kernel
+    lat, lon, _ = E.ecef_to_geodetic(r0)
+    guid = np.zeros((n, 5))
+    return _run(r0, v0, np.zeros((n, 3, 6)), np.zeros(n, dtype=np.int64), np.ones(n), beta, guid,
+                np.broadcast_to(np.asarray(impact_alt_m, float), (n,)).copy(), np.degrees(lat),
+                np.degrees(lon), earth_params(rotating, j2, ellipsoid), drag, rtol, t_max_s,
+                history_dt_s, history_steps)
+
+
+def _run(r0, v0, st, nst, mrv, beta, guid, himp, lat, lon, earth, drag, rtol, t_max, hdt, hsteps):
+    n = r0.shape[0]
+    summary = np.empty((n, NSUM))
+    if hdt:
+        if hsteps is None:
+            first = _run(r0, v0, st, nst, mrv, beta, guid, himp, lat, lon, earth, drag, rtol,
+                         t_max, None, None)
+            tmax_seen = np.nanmax(np.where(first.impacted, first.col("t_impact"), t_max))
+            hsteps = int(math.ceil(tmax_seen / hdt)) + 3
+        hist = np.zeros((n, hsteps, 7))
+    else:
+        hist = np.zeros((n, 0, 7))
+    nh = np.zeros(n, dtype=np.int64)
+    fly_kernel(np.ascontiguousarray(r0), np.ascontiguousarray(v0), st, nst, mrv, beta,
+               np.ascontiguousarray(guid), np.ascontiguousarray(himp, dtype=float), MACH_TABLE,
+               CD_TABLE, earth, 1 if drag else 0, rtol, t_max, float(hdt or 0.0), 1_000_000,
+               summary, hist, nh)
+    return TrajectoryBatch(summary, np.asarray(lat, float), np.asarray(lon, float),
+                           hist if hdt else None, nh if hdt else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shape solvers
+
+
+def _golden_max(f, lo: float, hi: float, n_grid: int = 25, refine: int = 2) -> float:
+    """Maximise a batched function f(x_array) -> y_array on [lo, hi] by grid refinement."""
+    for _ in range(refine + 1):
+        xs = np.linspace(lo, hi, n_grid)
+        ys = f(xs)
+        ys = np.where(np.isfinite(ys), ys, -np.inf)
+        j = int(np.argmax(ys))
+        step = xs[1] - xs[0]
+        lo, hi = xs[max(j - 1, 0)], xs[min(j + 1, n_grid - 1)]
+        if step < 1e-4:
+            break
+    # parabolic vertex on the last bracket
+    if 0 < j < n_grid - 1 and np.all(np.isfinite(ys[j - 1:j + 2])):
+        y0, y1, y2 = ys[j - 1:j + 2]
+        den = y0 - 2 * y1 + y2
+        if den < 0:
+            return float(xs[j] + 0.5 * step * (y0 - y2) / den)
+    return float(xs[j])
+
+
+def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
+                    t_cut_s: float = np.inf, **kw) -> tuple[float, TrajectoryBatch]:
+    """Thrust elevation (deg) giving the maximum range at this azimuth, and that trajectory."""
+
+    def rng(th):
+        b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
+                alt_m=launch.alt_m, **kw)
+        return np.where(b.impacted, b.range_m, -1.0)
+
+    th = _golden_max(rng, 2.0, 80.0, n_grid=27, refine=2)
+    best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
+               alt_m=launch.alt_m, **kw)
+    return th, best
+
+
+def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m: float, *,
+                 t_cut_s: float = np.inf, **kw) -> tuple[float, TrajectoryBatch]:
+    """Thrust elevation (deg) that puts the apogee at ``apogee_m`` with the given burn."""
+    ths = np.concatenate([np.linspace(1.0, 80.0, 40), np.linspace(80.5, 89.9, 12)])
+    b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, ths, t_cut_s,
+            alt_m=launch.alt_m, **kw)
+    apo = b.col("apogee_alt")
+    bo_alt = b.col("burnout_alt")
+    if apogee_m > np.nanmax(apo):
+        raise ThaadsimError("apogee_km", f"must not exceed the highest apogee {missile.name} can "
+                                         f"reach ({np.nanmax(apo) / 1e3:.0f} km, vertical launch)",
+                            round(apogee_m / 1e3, 1))
+    lowest = float(np.nanmin(np.maximum(apo, bo_alt)))
+    if apogee_m < lowest:
+        raise ThaadsimError("apogee_km", f"must exceed the burnout altitude of {missile.name} on "
+                                         f"its flattest trajectory ({lowest / 1e3:.1f} km)",
+                            round(apogee_m / 1e3, 1))
+    th = _invert_monotone(lambda x: fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, x,
+                                        t_cut_s, alt_m=launch.alt_m, **kw).col("apogee_alt"),
+                          ths, apo, apogee_m)
+    best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
+               alt_m=launch.alt_m, **kw)
+    return th, best
+
+
+def _invert_monotone(f, xs, ys, target, iters: int = 6, tol_rel: float = 1e-6) -> float:
+    """x with f(x) = target, f increasing, from a table (xs, ys) refined by secant steps."""
+    ok = np.isfinite(ys)
+    xs, ys = xs[ok], ys[ok]
+    order = np.argsort(xs)
+    xs, ys = xs[order], ys[order]
+    j = int(np.searchsorted(np.maximum.accumulate(ys), target))
+    j = min(max(j, 1), len(xs) - 1)
+    x0, x1, y0, y1 = xs[j - 1], xs[j], ys[j - 1], ys[j]
+    x = x0 + (target - y0) * (x1 - x0) / (y1 - y0) if y1 != y0 else x0
+    for _ in range(iters):
+        y = float(f(np.array([x]))[0])
+        if abs(y - target) <= tol_rel * abs(target):
+            break
+        if y < target:
+            x0, y0 = x, y
+        else:
+            x1, y1 = x, y
+        x = x0 + (target - y0) * (x1 - x0) / (y1 - y0) if y1 != y0 else 0.5 * (x0 + x1)
+    return float(x)
+
+
+def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range_m: float,
+                     thetas_deg: np.ndarray, iters: int = 28, **kw):
+    """For each thrust elevation, the cutoff time that lands at ``range_m`` (NaN if none).
+
+    Range grows with burn time at fixed elevation, so a bisection runs on all elevations at once
+    (one kernel call per iteration). Returns (t_cut, apogee_m) arrays.
+    """
+    th = np.asarray(thetas_deg, float)
+    lo = np.full(th.shape, min(missile.t_vertical_s + 1.0, 0.5 * missile.burn_time_s))
+    hi = np.full(th.shape, missile.burn_time_s)
+    full = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, np.inf,
+               alt_m=launch.alt_m, **kw)
+    feasible = full.impacted & (full.range_m >= range_m)
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, mid, alt_m=launch.alt_m,
+                **kw)
+        r = np.where(b.impacted, b.range_m, np.inf)
+        too_far = r > range_m
+        hi = np.where(too_far, mid, hi)
+        lo = np.where(too_far, lo, mid)
+    tcut = np.where(feasible, 0.5 * (lo + hi), np.nan)
+    b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, np.nan_to_num(tcut, nan=0.0),
+            alt_m=launch.alt_m, **kw)
+    return tcut, np.where(feasible, b.col("apogee_alt"), np.nan)
+
+
+@dataclasses.dataclass(frozen=True)
+class AimSolution:
+    azimuth_deg: float
+    theta_deg: float
+    t_cut_s: float
+    miss_m: float
+    batch: TrajectoryBatch
+
+
+def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg: float, *,
+        apogee_m: float | None = None, tol_m: float = 200.0, **kw) -> AimSolution:
+    """Guidance that lands within ``tol_m`` of the target (rotation, J2 and drag included).
+
+    Shape: minimum energy (the elevation that needs the shortest burn for this range) when
+    ``apogee_m`` is None, else the lofted or depressed trajectory with that apogee. Raises
+    OutOfReachError beyond the maximum range.
+    """
+    az0, _, dist = GEOD.inv(launch.lon_deg, launch.lat_deg, target_lon_deg, target_lat_deg)
+    th_max, best = solve_max_range(missile, launch, az0, **kw)
+    rmax = float(best.range_m[0])
+    if not np.isfinite(rmax) or dist > rmax:
+        raise OutOfReachError("to", dist / 1e3, rmax / 1e3 if np.isfinite(rmax) else 0.0,
+                              missile.name)
+    ths = np.linspace(max(1.0, th_max - 40.0), min(89.0, th_max + 45.0), 24)
+    tcut, apo = iso_range_family(missile, launch, az0, dist, ths, **kw)
+    ok = np.isfinite(tcut)
+    if apogee_m is None:
+        j = int(np.nanargmin(np.where(ok, tcut, np.inf)))
+        lo, hi = ths[max(j - 1, 0)], ths[min(j + 1, len(ths) - 1)]
+        ths2 = np.linspace(lo, hi, 9)
+        tc2, _ = iso_range_family(missile, launch, az0, dist, ths2, **kw)
+        j2 = int(np.nanargmin(np.where(np.isfinite(tc2), tc2, np.inf)))
+        th = float(ths2[j2])
+        tc = float(tc2[j2])
+    else:
+        if not ok.any() or apogee_m > np.nanmax(apo) or apogee_m < np.nanmin(apo):
+            raise ThaadsimError("apogee_km", f"must lie between {np.nanmin(apo) / 1e3:.0f} and "
+                                             f"{np.nanmax(apo) / 1e3:.0f} km for a {dist / 1e3:.0f}"
+                                             f" km flight of {missile.name}",
+                                round(apogee_m / 1e3, 1))
+        th = float(np.interp(apogee_m, apo[ok], ths[ok]))
+        tc = float(np.interp(th, ths[ok], tcut[ok]))
+    az = float(az0)
+    # Newton-like correction of azimuth (cross-range) and burn / elevation (down-range, apogee)
+    for _ in range(12):
+        cand = np.array([[az, th, tc], [az, th, tc + 0.01], [az, th + 0.02, tc]])
+        b = fly(missile, launch.lat_deg, launch.lon_deg, cand[:, 0], cand[:, 1], cand[:, 2],
+                alt_m=launch.alt_m, **kw)
+        lat, lon = b.impact_lat_lon_deg
+        azi, _, d = GEOD.inv(np.full(3, launch.lon_deg), np.full(3, launch.lat_deg), lon, lat)
+        _, _, miss = GEOD.inv(lon[0], lat[0], target_lon_deg, target_lat_deg)
+        if miss < tol_m:
+            return AimSolution(az, th, tc, float(miss), _take(b, 0))
+        az = az + ((az0 - azi[0] + 180.0) % 360.0 - 180.0)
+        if apogee_m is None:
+            drdt = (d[1] - d[0]) / 0.01
+            tc = float(np.clip(tc + (dist - d[0]) / drdt, 1.0, missile.burn_time_s))
+        else:
+            apo = b.col("apogee_alt")
+            jac = np.array([[(d[1] - d[0]) / 0.01, (d[2] - d[0]) / 0.02],
+                            [(apo[1] - apo[0]) / 0.01, (apo[2] - apo[0]) / 0.02]])
+            step = np.linalg.solve(jac, [dist - d[0], apogee_m - apo[0]])
+            tc = float(np.clip(tc + step[0], 1.0, missile.burn_time_s))
+            th = float(np.clip(th + step[1], 0.5, 89.9))
+    raise ThaadsimError("to", f"could not be reached within {tol_m:.0f} m (solver did not "
+                              f"converge; closest {miss:.0f} m)", (target_lat_deg, target_lon_deg))
+
+
+def _take(b: TrajectoryBatch, i: int) -> TrajectoryBatch:
+    return TrajectoryBatch(b.summary[i:i + 1], b.launch_lat_deg[i:i + 1], b.launch_lon_deg[i:i + 1],
+                           None if b.hist is None else b.hist[i:i + 1],
+                           None if b.nhist is None else b.nhist[i:i + 1])
