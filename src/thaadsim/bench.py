@@ -105,3 +105,34 @@ def bench_memory(n: int = 100_000, seed: int = 1) -> dict:
             "impacted_fraction": float(np.mean(b.impacted)),
             "rss_before_mb": round(before, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def bench_radar(n_traj: int = 10_000, grid: int = 500) -> dict:
+    """Coverage map (4 altitudes on a grid x grid lat/lon raster) and detection timelines for
+    n_traj trajectories; the baseline for the map is the polygon analysis with country areas."""
+    from thaadsim.analysis.coverage import coverage, coverage_grid
+    from thaadsim.sensors import get_radar, get_site
+    from thaadsim.sensors.detect import detection_timeline
+
+    radar, site = get_radar("tpy2-terminal"), get_site("seongju")
+    alts = [10.0, 100.0, 300.0, 600.0]
+    lat, lon = np.meshgrid(np.linspace(25, 50, grid), np.linspace(110, 145, grid), indexing="ij")
+    coverage_grid(radar, site, alts, 0.01, lat[:2, :2], lon[:2, :2])
+    t0 = time.perf_counter()
+    mask = coverage_grid(radar, site, alts, 0.01, lat, lon)
+    t_grid = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    coverage(radar, site, alts, 0.01)
+    t_poly = time.perf_counter() - t0
+    lat0, lon0, az, th = _nodong_batch(n_traj, 3)
+    b = fly(get_missile("nodong"), lat0, lon0, az, th, history_dt_s=1.0)
+    detection_timeline(radar, site, b, 0.01)
+    t0 = time.perf_counter()
+    tl = detection_timeline(radar, site, b, 0.01)
+    t_det = time.perf_counter() - t0
+    return {"coverage_grid": {"altitudes": len(alts), "grid": [grid, grid],
+                              "seconds": round(t_grid, 4), "covered_cells": int(mask.sum())},
+            "coverage_polygons_with_countries_seconds": round(t_poly, 3),
+            "detection_timelines": {"n": n_traj, "seconds": round(t_det, 4),
+                                    "detected_fraction": float(np.mean(
+                                        np.isfinite(tl.first_detection_time_s)))}}

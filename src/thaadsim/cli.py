@@ -51,6 +51,13 @@ def parse_latlon(parameter: str, text: str, allow_height: bool = False):
     return lat, lon
 
 
+def sources_block(rows: list[dict]) -> str:
+    """'Sources:' lines for presets (name: sources [notes])."""
+    return "\n\nSources:\n" + "\n".join(
+        f"  {r['name']}: " + "; ".join(r["sources"])
+        + (f" [{r['notes']}]" if r.get("notes") else "") for r in rows if r.get("sources"))
+
+
 def emit(obj, fmt: Fmt, *, table: str | None = None, rows: list[dict] | None = None):
     if fmt == Fmt.json:
         typer.echo(to_json(obj))
@@ -75,9 +82,7 @@ def missiles(fmt: Fmt = typer.Option(Fmt.table, "--format")):
                      "notes": m.notes})
     table = rows_table(rows, ["name", "class", "nominal_range_km", "stages", "launch_mass_kg",
                               "rv_mass_kg", "burn_time_s"])
-    table += "\n\nSources:\n" + "\n".join(f"  {r['name']}: " + "; ".join(r["sources"])
-                                          + (f" [{r['notes']}]" if r["notes"] else "")
-                                          for r in rows)
+    table += sources_block(rows)
     emit({"missiles": rows}, fmt, table=table, rows=[{k: v for k, v in r.items()
                                                       if k != "sources"} for r in rows])
 
@@ -168,6 +173,112 @@ def loft2range(
     emit(res, fmt, table=table, rows=rows)
 
 
+@app.command()
+def radars(fmt: Fmt = typer.Option(Fmt.table, "--format")):
+    """List radar and site presets with their sources and calibrations."""
+    from thaadsim.sensors import list_radars, list_sites
+
+    rs = []
+    for r in list_radars():
+        rs.append({"name": r.name, "description": r.description,
+                   "detection_range_km_at_0.01m2": round(float(r.detection_range_m(0.01)) / 1e3, 1),
+                   "detection_range_km_at_1m2": round(float(r.detection_range_m(1.0)) / 1e3, 1),
+                   "calibration": f"{r.calibration_range_km} km at {r.calibration_rcs_m2} m2",
+                   "losses_db": round(r.losses_db, 2), "frequency_ghz": r.frequency_hz / 1e9,
+                   "half_width_deg": r.half_width_deg,
+                   "instrumented_range_km": r.instrumented_range_km,
+                   "sources": list(r.sources), "notes": r.notes})
+    ss = [{"name": s.name, "lat_deg": s.lat_deg, "lon_deg": s.lon_deg, "height_m": s.height_m,
+           "boresight_az_deg": s.boresight_az_deg, "min_elevation_deg": s.min_elevation_deg,
+           "description": s.description, "sources": list(s.sources)} for s in list_sites()]
+    table = rows_table(rs, ["name", "detection_range_km_at_0.01m2", "detection_range_km_at_1m2",
+                            "calibration", "losses_db", "half_width_deg"])
+    table += "\n\nSites:\n" + rows_table(ss, ["name", "lat_deg", "lon_deg", "height_m",
+                                               "boresight_az_deg", "min_elevation_deg"])
+    table += sources_block(rs + ss)
+    emit({"radars": rs, "sites": ss}, fmt, table=table, rows=rs)
+
+
+class CovFmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
+    table = "table"
+    json = "json"
+    geojson = "geojson"
+
+
+def _float_list(parameter: str, text: str) -> list[float]:
+    try:
+        vals = [float(x) for x in str(text).split(",") if x.strip()]
+    except ValueError:
+        raise ThaadsimError(parameter, "must be a comma-separated list of numbers", text) from None
+    if not vals:
+        raise ThaadsimError(parameter, "must list at least one value", text)
+    return vals
+
+
+@app.command()
+def coverage(
+    radar: str = typer.Option("tpy2-terminal", "--radar"),
+    site: str = typer.Option("seongju", "--site", help="preset or LAT,LON[,HEIGHT_M]"),
+    altitude_km: str = typer.Option("10,100,300", "--altitude-km"),
+    rcs_m2: float = typer.Option(0.01, "--rcs-m2"),
+    min_elevation_deg: Optional[float] = typer.Option(None, "--min-elevation-deg"),
+    azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg",
+                                                help="face boresight (default: the site's)"),
+    map_: Optional[Path] = typer.Option(None, "--map", help="write a PNG map"),
+    vertical: Optional[Path] = typer.Option(None, "--vertical", help="write a range-height PNG"),
+    fmt: CovFmt = typer.Option(CovFmt.table, "--format"),
+):
+    """Where a target of given altitude and RCS is detectable, per country."""
+    from thaadsim.analysis.coverage import MAX_ALT_KM, elevation_floor_deg
+    from thaadsim.analysis.coverage import coverage as run
+    from thaadsim.sensors import get_radar
+    from thaadsim.sensors.radar import parse_site
+
+    r = get_radar(radar)
+    s = parse_site(site)
+    alts = _float_list("altitude-km", altitude_km)
+    for a in alts:
+        check_finite("altitude-km", a, lo=0.0, hi=MAX_ALT_KM)
+    check_finite("rcs-m2", rcs_m2, positive=True)
+    if min_elevation_deg is not None:
+        check_finite("min-elevation-deg", min_elevation_deg, lo=-5.0, hi=90.0)
+    for p, name in ((map_, "map"), (vertical, "vertical")):
+        if p is not None:
+            _check_writable(name, p)
+    res = run(r, s, alts, rcs_m2, min_elevation_deg=min_elevation_deg,
+              boresight_az_deg=azimuth_deg)
+    if map_ is not None:
+        from thaadsim.viz.maps import coverage_map
+
+        coverage_map(res, map_)
+    if vertical is not None:
+        from thaadsim.viz.maps import vertical_coverage
+
+        vertical_coverage(r, s, rcs_m2, elevation_floor_deg(r, s, min_elevation_deg), vertical)
+    if fmt == CovFmt.geojson:
+        typer.echo(to_json(res.to_geojson()))
+        return
+    d = res.to_dict()
+    rows = []
+    for layer in d["layers"]:
+        row = {k: v for k, v in layer.items() if k not in ("countries", "range_limits_km")}
+        for iso in ("CHN", "PRK", "KOR", "JPN", "RUS"):
+            c = layer["countries"].get(iso, {})
+            row[f"{iso}_km2"] = c.get("area_km2")
+            row[f"{iso}_depth_km"] = c.get("max_depth_km")
+        rows.append(row)
+    table = (f"radar {r.name} at {s.name} ({s.lat_deg:.3f}, {s.lon_deg:.3f}), RCS {rcs_m2:g} m2: "
+             f"detection range {d['radar']['detection_range_km']} km, beam floor "
+             f"{d['radar']['min_elevation_deg']} deg\n" +
+             rows_table(rows, ["altitude_km", "max_ground_range_km", "max_slant_range_km",
+                               "limited_by", "area_km2", "CHN_km2", "CHN_depth_km", "PRK_km2",
+                               "KOR_km2"]))
+    if fmt == CovFmt.json:
+        typer.echo(to_json(d))
+    else:
+        typer.echo(table)
+
+
 @bench_app.command("trajectories")
 def bench_trajectories(n: int = typer.Option(20_000, "--n"),
                        baseline_n: int = typer.Option(20, "--baseline-n"),
@@ -178,6 +289,17 @@ def bench_trajectories(n: int = typer.Option(20_000, "--n"),
     if n < 1 or baseline_n < 1:
         raise ThaadsimError("n", "must be >= 1", n)
     emit(run(n, baseline_n), fmt)
+
+
+@bench_app.command("radar")
+def bench_radar(n: int = typer.Option(10_000, "--n"), grid: int = typer.Option(500, "--grid"),
+                fmt: Fmt = typer.Option(Fmt.json, "--format")):
+    """Coverage raster (4 altitudes) and detection timelines for n trajectories."""
+    from thaadsim.bench import bench_radar as run
+
+    if n < 1 or grid < 2:
+        raise ThaadsimError("n", "must be >= 1 (and --grid >= 2)", n)
+    emit(run(n, grid), fmt)
 
 
 @bench_app.command("memory")
@@ -220,13 +342,24 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"thaadsim: error: {hint + ': ' if hint and hint not in msg else ''}{msg}",
                    err=True)
         return 2
-    except cx.Abort:
+    except (KeyboardInterrupt, getattr(cx, "Abort", KeyboardInterrupt)):
         typer.echo("thaadsim: aborted", err=True)
         return 1
-    except cx.Exit as e:
-        return e.exit_code
+    except getattr(cx, "Exit", SystemExit) as e:
+        return int(getattr(e, "exit_code", 0) or 0)
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        typer.echo("thaadsim: error: out of memory; use a coarser grid or fewer trials", err=True)
+        return 2
+    except Exception as e:  # an internal error: one line, details with THAADSIM_DEBUG=1
+        import os
+
+        if os.environ.get("THAADSIM_DEBUG"):
+            raise
+        typer.echo(f"thaadsim: internal error ({type(e).__name__}: {e}); please report it "
+                   "(THAADSIM_DEBUG=1 shows the traceback)", err=True)
+        return 1
     return 0
 
 

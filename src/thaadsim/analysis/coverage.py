@@ -1,0 +1,267 @@
+"""Radar coverage: where a target of a given altitude and RCS is detectable, why the reach ends,
+and how much of each country it covers.
+
+For one altitude the detectable ground set is an annular sector around the radar: ground range
+between g_min (maximum-elevation limit) and g_max = min(horizon, elevation floor, instrumented
+range, power), azimuth within the face's sector. Polygons are built along geodesics and measured
+in a Lambert azimuthal equal-area projection centred on the radar.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from pyproj import Geod
+from scipy.spatial import cKDTree
+from shapely.geometry import Polygon, mapping
+
+from thaadsim import geo
+from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.sensors.radar import (
+    Radar,
+    Site,
+    effective_radius_m,
+    ground_range_at_elevation,
+    ground_range_at_slant,
+    horizon_angle,
+    slant_range_elevation,
+)
+
+GEOD = Geod(ellps="WGS84")
+MAX_ALT_KM = 5000.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    altitude_m: float
+    g_min_m: float
+    g_max_m: float
+    limited_by: str
+    candidates_m: dict
+    max_slant_m: float
+
+
+def elevation_floor_deg(radar: Radar, site: Site, override: float | None) -> float:
+    if override is not None:
+        return check_finite("min_elevation_deg", override, lo=-5.0, hi=90.0)
+    if site.min_elevation_deg is not None:
+        return float(site.min_elevation_deg)
+    return float(radar.min_elevation_deg)
+
+
+def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,
+           min_elevation_deg: float) -> Limits:
+    """Ground-range band in which the target is detectable, and what ends it."""
+    hr = site.antenna_height_m
+    k = radar.refraction_k
+    a = effective_radius_m(k)
+    cand = {
+        "horizon": float(horizon_angle(altitude_m, hr, k) * a),
+        "elevation": float(ground_range_at_elevation(math.radians(min_elevation_deg),
+                                                     altitude_m, hr, k)),
+        "instrumented_range": float(ground_range_at_slant(radar.instrumented_range_km * 1e3,
+                                                          altitude_m, hr, k)),
+        "power": float(ground_range_at_slant(radar.detection_range_m(rcs_m2), altitude_m, hr, k)),
+    }
+    # NaN: the constraint can never be met at this altitude (e.g. the target is higher than the
+    # detection range): no coverage, limited by that constraint
+    vals = {n: (-1.0 if not math.isfinite(v) else v) for n, v in cand.items()}
+    name = min(vals, key=lambda n: vals[n])
+    gmax = max(vals[name], 0.0) if vals[name] >= 0 else -1.0
+    gmin = 0.0
+    if radar.max_elevation_deg < 90.0:
+        gmin = float(np.nan_to_num(ground_range_at_elevation(
+            math.radians(radar.max_elevation_deg), altitude_m, hr, k), nan=0.0))
+    slant = float(slant_range_elevation(max(gmax, 0.0), altitude_m, hr, k)[0]) if gmax >= 0 \
+        else float("nan")
+    return Limits(altitude_m, gmin, gmax, name, cand, slant)
+
+
+def sector_polygon(site: Site, boresight_az_deg: float, half_width_deg: float, g_min_m: float,
+                   g_max_m: float, step_deg: float = 0.5) -> Polygon | None:
+    """Lon/lat polygon of the annular sector (None if empty)."""
+    if g_max_m <= g_min_m or g_max_m <= 0:
+        return None
+    full = half_width_deg >= 180.0
+    if full:
+        az = np.arange(0.0, 360.0, step_deg)
+    else:
+        n = max(int(2 * half_width_deg / step_deg), 2) + 1
+        az = boresight_az_deg + np.linspace(-half_width_deg, half_width_deg, n)
+    lon_o, lat_o, _ = GEOD.fwd(np.full(az.size, site.lon_deg), np.full(az.size, site.lat_deg),
+                               az, np.full(az.size, g_max_m))
+    outer = list(zip(lon_o, lat_o, strict=True))
+    if g_min_m > 0:
+        lon_i, lat_i, _ = GEOD.fwd(np.full(az.size, site.lon_deg),
+                                   np.full(az.size, site.lat_deg), az, np.full(az.size, g_min_m))
+        inner = list(zip(lon_i, lat_i, strict=True))
+        if full:
+            return Polygon(outer, [inner[::-1]])
+        return Polygon(outer + inner[::-1])
+    if full:
+        return Polygon(outer)
+    return Polygon([(site.lon_deg, site.lat_deg)] + outer)
+
+
+def _country_stats(poly_ll, site: Site) -> dict:
+    fwd, _ = geo.laea(site.lat_deg, site.lon_deg)
+    out = {}
+    cov = geo.project(poly_ll, fwd) if poly_ll is not None else None
+    for iso, cp in geo.countries_projected(site.lat_deg, site.lon_deg).items():
+        if cov is None:
+            out[iso] = {"area_km2": 0.0, "max_depth_km": 0.0}
+            continue
+        inter = cov.intersection(cp)
+        area = inter.area / 1e6
+        depth = 0.0
+        if area > 0:
+            depth = _max_depth_m(inter, _boundary_tree(site.lat_deg, site.lon_deg, iso)) / 1e3
+        out[iso] = {"area_km2": round(area, 1), "max_depth_km": round(depth, 1)}
+    return out
+
+
+@lru_cache(maxsize=64)
+def _boundary_tree(lat0: float, lon0: float, iso: str) -> cKDTree:
+    """KD-tree of a country's boundary densified to 1 km (distances good to ~0.1 km)."""
+    b = geo.countries_projected(lat0, lon0)[iso].boundary
+    return cKDTree(shapely.get_coordinates(shapely.segmentize(b, 1000.0)))
+
+
+def _max_depth_m(region, tree: cKDTree, spacing_m: float = 5000.0) -> float:
+    """Largest distance from the country boundary (``tree``) of the points of ``region``,
+    sampled on a grid."""
+    minx, miny, maxx, maxy = region.bounds
+    nx = max(int((maxx - minx) / spacing_m), 1) + 1
+    ny = max(int((maxy - miny) / spacing_m), 1) + 1
+    while nx * ny > 400_000:
+        spacing_m *= 1.5
+        nx = max(int((maxx - minx) / spacing_m), 1) + 1
+        ny = max(int((maxy - miny) / spacing_m), 1) + 1
+    xs, ys = np.meshgrid(np.linspace(minx, maxx, nx), np.linspace(miny, maxy, ny))
+    inside = shapely.contains_xy(region, xs.ravel(), ys.ravel())
+    if not inside.any():
+        # a sliver: use its representative point
+        p = region.representative_point()
+        return float(tree.query([p.x, p.y])[0])
+    d, _ = tree.query(np.column_stack([xs.ravel()[inside], ys.ravel()[inside]]))
+    return float(np.max(d))
+
+
+@dataclasses.dataclass
+class CoverageResult:
+    radar: Radar
+    site: Site
+    rcs_m2: float
+    min_elevation_deg: float
+    boresight_az_deg: float
+    layers: list[dict]
+    polygons: list
+
+    def to_dict(self) -> dict:
+        r = self.radar
+        return {
+            "radar": {"name": r.name, "detection_range_km": round(
+                float(r.detection_range_m(self.rcs_m2)) / 1e3, 1),
+                "losses_db": round(r.losses_db, 2),
+                "half_width_deg": r.half_width_deg, "boresight_az_deg": self.boresight_az_deg,
+                "min_elevation_deg": self.min_elevation_deg,
+                "instrumented_range_km": r.instrumented_range_km,
+                "refraction_k": r.refraction_k},
+            "site": {"name": self.site.name, "lat_deg": self.site.lat_deg,
+                     "lon_deg": self.site.lon_deg, "height_m": self.site.height_m,
+                     "mast_height_m": self.site.mast_height_m},
+            "rcs_m2": self.rcs_m2,
+            "layers": self.layers,
+            "assumptions": "4/3 effective Earth radius, no terrain masking, search-mode radar "
+                           "equation calibrated to published ranges; presets are public "
+                           "estimates",
+        }
+
+    def to_geojson(self) -> dict:
+        feats = []
+        for layer, poly in zip(self.layers, self.polygons, strict=True):
+            props = {k: v for k, v in layer.items() if k != "countries"}
+            props["countries"] = layer["countries"]
+            feats.append({"type": "Feature", "properties": props,
+                          "geometry": mapping(poly) if poly is not None else None})
+        d = self.to_dict()
+        return {"type": "FeatureCollection",
+                "properties": {k: v for k, v in d.items() if k != "layers"},
+                "features": feats}
+
+
+def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
+             min_elevation_deg: float | None = None, boresight_az_deg: float | None = None,
+             countries: bool = True) -> CoverageResult:
+    rcs = check_finite("rcs_m2", rcs_m2, positive=True)
+    alts = [check_finite("altitude_km", a, lo=0.0, hi=MAX_ALT_KM) for a in altitudes_km]
+    if not alts:
+        raise ThaadsimError("altitude_km", "must list at least one altitude", altitudes_km)
+    emin = elevation_floor_deg(radar, site, min_elevation_deg)
+    az0 = site.boresight_az_deg if boresight_az_deg is None else \
+        check_finite("azimuth_deg", boresight_az_deg, lo=-360, hi=360)
+    layers, polys = [], []
+    for alt_km in alts:
+        lim = limits(radar, site, alt_km * 1e3, rcs, emin)
+        poly = sector_polygon(site, az0, radar.half_width_deg, lim.g_min_m, lim.g_max_m)
+        fwd, _ = geo.laea(site.lat_deg, site.lon_deg)
+        area = geo.project(poly, fwd).area / 1e6 if poly is not None else 0.0
+        layer = {
+            "altitude_km": alt_km,
+            "max_ground_range_km": round(max(lim.g_max_m, 0.0) / 1e3, 2),
+            "min_ground_range_km": round(lim.g_min_m / 1e3, 2),
+            "max_slant_range_km": None if not math.isfinite(lim.max_slant_m)
+            else round(lim.max_slant_m / 1e3, 2),
+            "area_km2": round(area, 1),
+            "limited_by": lim.limited_by,
+            "range_limits_km": {k: (None if not math.isfinite(v) else round(v / 1e3, 2))
+                                for k, v in lim.candidates_m.items()},
+        }
+        if countries:
+            cs = _country_stats(poly, site)
+            # a country beyond the reach, or outside the face's sector
+            for iso, st in cs.items():
+                if st["area_km2"] == 0.0:
+                    st["limited_by"] = _country_limit(site, iso, lim, az0, radar.half_width_deg)
+            layer["countries"] = cs
+        else:
+            layer["countries"] = {}
+        layers.append(layer)
+        polys.append(poly)
+    return CoverageResult(radar, site, rcs, emin, az0, layers, polys)
+
+
+def _country_limit(site, iso, lim: Limits, az0, half_width) -> str:
+    """Why a country is not covered: its nearest point lies beyond g_max (the range limiter) or
+    only outside the sector."""
+    gp = geo.countries_projected(site.lat_deg, site.lon_deg)[iso]
+    disk = shapely.Point(0, 0).buffer(max(lim.g_max_m, 1.0), 256)
+    if not gp.intersects(disk):
+        return lim.limited_by
+    return "sector" if half_width < 180 else lim.limited_by
+
+
+def coverage_grid(radar: Radar, site: Site, altitudes_km, rcs_m2: float, lat_deg, lon_deg, *,
+                  min_elevation_deg: float | None = None,
+                  boresight_az_deg: float | None = None) -> np.ndarray:
+    """Boolean detectability on a lat/lon grid: shape (n_alt,) + lat_deg.shape (broadcast)."""
+    lat, lon = np.broadcast_arrays(np.asarray(lat_deg, float), np.asarray(lon_deg, float))
+    emin = elevation_floor_deg(radar, site, min_elevation_deg)
+    az0 = site.boresight_az_deg if boresight_az_deg is None else boresight_az_deg
+    la0, lo0 = math.radians(site.lat_deg), math.radians(site.lon_deg)
+    la, lo = np.radians(lat), np.radians(lon)
+    from thaadsim.core.earth import gc_azimuth, gc_distance_m
+
+    g = gc_distance_m(la0, lo0, la, lo)
+    az = np.degrees(gc_azimuth(la0, lo0, la, lo))
+    daz = np.abs((az - az0 + 180.0) % 360.0 - 180.0)
+    in_sector = daz <= radar.half_width_deg
+    out = np.zeros((len(altitudes_km),) + lat.shape, dtype=bool)
+    for i, a in enumerate(altitudes_km):
+        lim = limits(radar, site, a * 1e3, rcs_m2, emin)
+        out[i] = in_sector & (g <= lim.g_max_m) & (g >= lim.g_min_m)
+    return out

@@ -1,0 +1,167 @@
+"""Detection and track timelines of trajectories seen by a radar (numba kernel, batched).
+
+For every sample of every trajectory history the kernel checks, in order: line of sight over
+the 4/3 Earth (``horizon``), the elevation floor and ceiling (``elevation``), the face's azimuth
+sector (``sector``), the instrumented range (``instrumented_range``) and the range equation
+(``power``: SNR >= threshold, i.e. slant range <= detection range for that RCS). The radar looks
+at a target every ``look_interval_s``; a firm track needs N detections in M consecutive looks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numba as nb
+import numpy as np
+
+from thaadsim.analysis.coverage import elevation_floor_deg
+from thaadsim.core import earth as E
+from thaadsim.errors import check_finite
+from thaadsim.sensors.radar import LIMITS, Radar, Site, effective_radius_m
+
+
+@nb.njit(cache=True, parallel=True)
+def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el_min, el_max,
+                   az0, half_w, r_instr, r_pow, stride, n_req, m_win, first, track, last,
+                   reasons):
+    n = hist.shape[0]
+    ur = site_xyz / math.sqrt(site_xyz[0] ** 2 + site_xyz[1] ** 2 + site_xyz[2] ** 2)
+    for i in nb.prange(n):
+        first[i] = -1
+        track[i] = -1
+        last[i] = -1
+        for k in range(5):
+            reasons[i, k] = 0
+        win = np.zeros(m_win, dtype=np.int64)
+        cnt = 0
+        look = 0
+        j = 0
+        while j < nhist[i]:
+            x = hist[i, j, 1]
+            y = hist[i, j, 2]
+            z = hist[i, j, 3]
+            rn = math.sqrt(x * x + y * y + z * z)
+            # altitude over the ellipsoid to ~20 m (ample for radar geometry on a 4/3 sphere)
+            sz = z / rn
+            alt = rn - E.A_M * (1.0 - E.F * sz * sz)
+            c = (x * ur[0] + y * ur[1] + z * ur[2]) / rn
+            th = math.acos(min(1.0, max(-1.0, c))) * r_mean / a_eff
+            rr = a_eff + hr
+            rt = a_eff + max(alt, 0.0)
+            rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(th), 0.0))
+            if rng > 0:
+                se = (rt * rt - rr * rr - rng * rng) / (2 * rr * rng)
+            else:
+                se = 1.0
+            el = math.asin(min(1.0, max(-1.0, se)))
+            hor = math.acos(a_eff / rr) + math.acos(a_eff / rt)
+            dx = x - site_xyz[0]
+            dy = y - site_xyz[1]
+            dz = z - site_xyz[2]
+            de = dx * east[0] + dy * east[1] + dz * east[2]
+            dn = dx * north[0] + dy * north[1] + dz * north[2]
+            az = math.atan2(de, dn)
+            daz = abs((az - az0 + math.pi) % (2 * math.pi) - math.pi)
+            code = -1
+            if th > hor:
+                code = 0
+            elif el < el_min or el > el_max:
+                code = 1
+            elif daz > half_w:
+                code = 2
+            elif rng > r_instr:
+                code = 3
+            elif rng > r_pow:
+                code = 4
+            det = 1 if code < 0 else 0
+            if code >= 0:
+                reasons[i, code] += 1
+            else:
+                if first[i] < 0:
+                    first[i] = j
+                last[i] = j
+            # N of M over consecutive looks
+            slot = look % m_win
+            cnt += det - win[slot]
+            win[slot] = det
+            look += 1
+            if track[i] < 0 and cnt >= n_req:
+                track[i] = j
+            j += stride
+
+
+@dataclasses.dataclass
+class Timeline:
+    """Per trajectory (shape (n,)): times in s since launch (NaN = never) and why unseen."""
+
+    first_detection_time_s: np.ndarray
+    first_detection_lat_deg: np.ndarray
+    first_detection_lon_deg: np.ndarray
+    first_detection_alt_km: np.ndarray
+    track_time_s: np.ndarray
+    last_detection_time_s: np.ndarray
+    time_in_track_s: np.ndarray
+    not_seen_because: list
+    reason_samples: np.ndarray
+
+    def record(self, i: int) -> dict:
+        def f(x, nd=2):
+            return None if not np.isfinite(x) else round(float(x), nd)
+
+        return {"first_detection_time_s": f(self.first_detection_time_s[i]),
+                "first_detection": {"lat_deg": f(self.first_detection_lat_deg[i], 4),
+                                    "lon_deg": f(self.first_detection_lon_deg[i], 4),
+                                    "alt_km": f(self.first_detection_alt_km[i])},
+                "track_time_s": f(self.track_time_s[i]),
+                "time_in_track_s": f(self.time_in_track_s[i]),
+                "not_seen_because": self.not_seen_because[i]}
+
+
+def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
+                       min_elevation_deg: float | None = None,
+                       boresight_az_deg: float | None = None, n_of_m: tuple[int, int] = (3, 5),
+                       look_interval_s: float | None = None) -> Timeline:
+    """Timelines for a TrajectoryBatch flown with ``history_dt_s`` (e.g. 1 s)."""
+    if batch.hist is None:
+        raise ValueError("the batch must be flown with history_dt_s")
+    rcs = check_finite("rcs_m2", rcs_m2, positive=True)
+    emin = elevation_floor_deg(radar, site, min_elevation_deg)
+    az0 = site.boresight_az_deg if boresight_az_deg is None else boresight_az_deg
+    look = radar.look_interval_s if look_interval_s is None else look_interval_s
+    dt = float(batch.hist[0, 1, 0] - batch.hist[0, 0, 0]) if batch.hist.shape[1] > 1 else look
+    stride = max(int(round(look / dt)), 1)
+    n_req, m_win = n_of_m
+    if not (1 <= n_req <= m_win):
+        raise ValueError(f"n_of_m must satisfy 1 <= N <= M, got {n_of_m}")
+    lat0, lon0 = math.radians(site.lat_deg), math.radians(site.lon_deg)
+    hr = site.antenna_height_m
+    site_xyz = E.geodetic_to_ecef(lat0, lon0, hr)
+    e, nvec, u = E.enu_basis(lat0, lon0)
+    n = len(batch)
+    first = np.empty(n, np.int64)
+    track = np.empty(n, np.int64)
+    last = np.empty(n, np.int64)
+    reasons = np.empty((n, 5), np.int64)
+    _detect_kernel(np.ascontiguousarray(batch.hist), batch.nhist.astype(np.int64), site_xyz, e,
+                   nvec, u, hr, effective_radius_m(radar.refraction_k), E.R_MEAN_M,
+                   math.radians(emin), math.radians(radar.max_elevation_deg), math.radians(az0),
+                   math.radians(radar.half_width_deg), radar.instrumented_range_km * 1e3,
+                   float(radar.detection_range_m(rcs)), stride, n_req, m_win, first, track, last,
+                   reasons)
+    rows = np.arange(n)
+
+    def at(idx, col):
+        ok = idx >= 0
+        out = np.full(n, np.nan)
+        out[ok] = batch.hist[rows[ok], idx[ok], col]
+        return out
+
+    t_first, t_track, t_last = at(first, 0), at(track, 0), at(last, 0)
+    xyz = np.stack([at(first, 1), at(first, 2), at(first, 3)], axis=-1)
+    lat, lon, alt = E.ecef_to_geodetic(np.nan_to_num(xyz))
+    seen = first >= 0
+    why = [None if seen[i] else LIMITS[int(np.argmax(reasons[i]))] for i in range(n)]
+    return Timeline(t_first, np.where(seen, np.degrees(lat), np.nan),
+                    np.where(seen, np.degrees(lon), np.nan), np.where(seen, alt / 1e3, np.nan),
+                    t_track, t_last, t_last - t_track, why, reasons)

@@ -1,0 +1,224 @@
+"""Radar model: parameters (presets in data/radars.toml), the search radar equation, and the
+geometry of a target at altitude h over a 4/3 effective Earth.
+
+Geometry (Skolnik, Introduction to Radar Systems, 3rd ed., sec. 8.2; Doerry, SAND2013-9485):
+refraction is modelled by an effective Earth radius a = k R (k = 4/3 by default); rays are then
+straight. With radar height hr, target height h and central angle theta = g / a (g = ground
+range):
+  slant range   R^2 = (a+hr)^2 + (a+h)^2 - 2 (a+hr)(a+h) cos theta
+  elevation     sin E = ((a+h) cos theta - (a+hr)) / R        (E is measured at the radar)
+  horizon       theta <= acos(a/(a+hr)) + acos(a/(a+h))
+The search radar equation (Skolnik eq. 2.63): SNR = P_avg A_e t_s sigma / (4 pi k T_s L Omega R^4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from thaadsim.core import earth as E
+from thaadsim.errors import ThaadsimError, check_finite
+
+K_BOLTZMANN = 1.380649e-23
+C_LIGHT = 299_792_458.0
+R_EARTH_M = E.R_MEAN_M
+LIMITS = ("horizon", "elevation", "sector", "instrumented_range", "power")
+
+
+@dataclasses.dataclass(frozen=True)
+class Site:
+    name: str
+    lat_deg: float
+    lon_deg: float
+    height_m: float = 0.0
+    mast_height_m: float = 10.0
+    boresight_az_deg: float = 0.0
+    min_elevation_deg: float | None = None
+    description: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def antenna_height_m(self) -> float:
+        return self.height_m + self.mast_height_m
+
+
+@dataclasses.dataclass(frozen=True)
+class Radar:
+    """Radar parameters. ``losses_db`` is derived from the calibration when not given."""
+
+    name: str
+    frequency_hz: float
+    aperture_m2: float
+    aperture_efficiency: float
+    power_avg_w: float
+    t_sys_k: float
+    snr_threshold_db: float
+    half_width_deg: float
+    min_elevation_deg: float
+    max_elevation_deg: float
+    instrumented_range_km: float
+    search_solid_angle_sr: float
+    frame_time_s: float
+    look_interval_s: float = 1.0
+    calibration_range_km: float | None = None
+    calibration_rcs_m2: float | None = None
+    losses_db: float | None = None
+    boresight_az_deg: float = 0.0
+    refraction_k: float = 4.0 / 3.0
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+
+    def __post_init__(self):
+        if self.losses_db is None:
+            if not (self.calibration_range_km and self.calibration_rcs_m2):
+                raise ThaadsimError("losses_db", "must be given, or calibration_range_km and "
+                                                 "calibration_rcs_m2", None)
+            r = self.calibration_range_km * 1e3
+            snr_lossless = self._snr_lossless(r, self.calibration_rcs_m2)
+            loss = snr_lossless / 10 ** (self.snr_threshold_db / 10)
+            object.__setattr__(self, "losses_db", 10 * math.log10(loss))
+
+    # -- range equation ---------------------------------------------------------------------
+    def _snr_lossless(self, range_m, rcs_m2):
+        ae = self.aperture_m2 * self.aperture_efficiency
+        return (self.power_avg_w * ae * self.frame_time_s * rcs_m2
+                / (4 * math.pi * K_BOLTZMANN * self.t_sys_k * self.search_solid_angle_sr
+                   * np.asarray(range_m, float) ** 4))
+
+    def snr_db(self, range_m, rcs_m2):
+        """Search-mode signal-to-noise ratio (dB) at slant range; broadcasts."""
+        return 10 * np.log10(self._snr_lossless(range_m, rcs_m2)) - self.losses_db
+
+    def detection_range_m(self, rcs_m2) -> float | np.ndarray:
+        """Slant range at which the SNR equals the threshold (power-limited range)."""
+        ae = self.aperture_m2 * self.aperture_efficiency
+        snr_min = 10 ** ((self.snr_threshold_db + self.losses_db) / 10)
+        return (self.power_avg_w * ae * self.frame_time_s * np.asarray(rcs_m2, float)
+                / (4 * math.pi * K_BOLTZMANN * self.t_sys_k * self.search_solid_angle_sr
+                   * snr_min)) ** 0.25
+
+    @property
+    def wavelength_m(self) -> float:
+        return C_LIGHT / self.frequency_hz
+
+    def replace(self, **kw) -> Radar:
+        return dataclasses.replace(self, **kw)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["detection_range_km_at_1m2"] = float(self.detection_range_m(1.0)) / 1e3
+        return d
+
+    @classmethod
+    def from_calibration(cls, name: str, r0_km: float, rcs0_m2: float, **kw) -> Radar:
+        """The simpler calibration form: detection range r0 against rcs0; the hardware defaults
+        of the AN/TPY-2 preset fill the rest (only R0 (sigma/sigma0)^(1/4) matters for range)."""
+        base = dataclasses.asdict(get_radar("tpy2-terminal"))
+        base.update(kw, name=name, calibration_range_km=r0_km, calibration_rcs_m2=rcs0_m2,
+                    losses_db=None)
+        return cls(**base)
+
+
+# -- geometry ----------------------------------------------------------------------------------
+
+def effective_radius_m(k: float = 4.0 / 3.0) -> float:
+    return k * R_EARTH_M
+
+
+def slant_range_elevation(ground_m, target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+    """Slant range (m) and elevation (rad) of a target at ground range / altitude; broadcasts."""
+    a = effective_radius_m(k)
+    th = np.asarray(ground_m, float) / a
+    rr = a + radar_alt_m
+    rt = a + np.asarray(target_alt_m, float)
+    rng = np.sqrt(np.maximum(rr**2 + rt**2 - 2 * rr * rt * np.cos(th), 0.0))
+    safe = np.where(rng > 0, rng, 1.0)
+    sin_e = np.where(rng > 0, (rt**2 - rr**2 - rng**2) / (2 * rr * safe), 1.0)
+    return rng, np.arcsin(np.clip(sin_e, -1, 1))
+
+
+def horizon_angle(target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+    """Largest central angle (rad, effective Earth) with line of sight."""
+    a = effective_radius_m(k)
+    return (np.arccos(a / (a + radar_alt_m)) + np.arccos(a / (a + np.asarray(target_alt_m,
+                                                                                float))))
+
+
+def ground_range_at_elevation(elev_rad, target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+    """Ground range (m) at which a target at this altitude is seen at elevation ``elev_rad``."""
+    a = effective_radius_m(k)
+    rr = a + radar_alt_m
+    rt = a + np.asarray(target_alt_m, float)
+    c = rr * np.cos(elev_rad) / rt
+    th = np.arccos(np.clip(c, -1, 1)) - elev_rad
+    return np.where((c <= 1) & (th >= 0), th * a, np.where(c > 1, np.nan, 0.0))
+
+
+def ground_range_at_slant(slant_m, target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+    """Ground range (m) at which the slant range equals ``slant_m`` (NaN if never)."""
+    a = effective_radius_m(k)
+    rr = a + radar_alt_m
+    rt = a + np.asarray(target_alt_m, float)
+    c = (rr**2 + rt**2 - np.asarray(slant_m, float) ** 2) / (2 * rr * rt)
+    return np.where(c > 1, np.nan, np.arccos(np.clip(c, -1, 1)) * a)
+
+
+# -- presets ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    return tomllib.loads(resources.files("thaadsim.data").joinpath("radars.toml").read_text())
+
+
+def list_radars() -> list[Radar]:
+    return [get_radar(k) for k in _raw()["radar"]]
+
+
+def get_radar(name: str) -> Radar:
+    raw = _raw()["radar"]
+    key = str(name).strip().lower()
+    if key not in raw:
+        raise ThaadsimError("radar", f"must be one of {', '.join(sorted(raw))}", name)
+    d = dict(raw[key])
+    d["sources"] = tuple(d.get("sources", ()))
+    return Radar(name=key, **d)
+
+
+def list_sites() -> list[Site]:
+    return [get_site(k) for k in _raw()["site"]]
+
+
+def get_site(name: str) -> Site:
+    raw = _raw()["site"]
+    key = str(name).strip().lower()
+    if key not in raw:
+        raise ThaadsimError("site", f"must be one of {', '.join(sorted(raw))} or "
+                                    "LAT,LON[,HEIGHT_M]", name)
+    d = dict(raw[key])
+    d["sources"] = tuple(d.get("sources", ()))
+    return Site(name=key, **d)
+
+
+def parse_site(text: str) -> Site:
+    """A preset name or 'LAT,LON[,HEIGHT_M]'."""
+    t = str(text).strip()
+    if t and (t[0].isdigit() or t[0] in "+-.") and "," in t:
+        parts = t.split(",")
+        if len(parts) not in (2, 3):
+            raise ThaadsimError("site", "must be a preset name or LAT,LON[,HEIGHT_M]", text)
+        try:
+            vals = [float(p) for p in parts]
+        except ValueError:
+            raise ThaadsimError("site", "must be a preset name or LAT,LON[,HEIGHT_M]",
+                                text) from None
+        lat = check_finite("site latitude", vals[0], lo=-90, hi=90)
+        lon = check_finite("site longitude", vals[1], lo=-180, hi=360)
+        h = check_finite("site height_m", vals[2], lo=-500, hi=9000) if len(vals) == 3 else 0.0
+        return Site(name=f"{lat:.4f},{lon:.4f}", lat_deg=lat, lon_deg=lon, height_m=h)
+    return get_site(t)

@@ -1,0 +1,144 @@
+"""Offline maps (cartopy draws only the geometry we hand it; nothing is downloaded)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import cartopy.crs as ccrs  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from shapely.geometry import box  # noqa: E402
+
+from thaadsim import geo  # noqa: E402
+
+LAYER_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
+
+
+def base_map(extent, *, title="", figsize=(9, 8), n_cities=25, city_countries=("KR", "KP"),
+             min_population=0):
+    """Figure and axes with shipped countries, the Korean DMZ line and labelled cities."""
+    lon0 = 0.5 * (extent[0] + extent[1])
+    lat0 = 0.5 * (extent[2] + extent[3])
+    proj = ccrs.LambertConformal(central_longitude=lon0, central_latitude=lat0,
+                                 standard_parallels=(lat0 - 5, lat0 + 5))
+    fig = plt.figure(figsize=figsize)
+    ax = fig.add_subplot(1, 1, 1, projection=proj)
+    ax.set_extent(extent, crs=ccrs.PlateCarree())
+    ax.set_facecolor("#dbe9f4")
+    win = box(extent[0] - 5, extent[2] - 5, extent[1] + 5, extent[3] + 5)
+    cs = geo.countries()
+    for iso, g in cs.items():
+        gg = g.intersection(win)
+        if gg.is_empty:
+            continue
+        ax.add_geometries([gg], ccrs.PlateCarree(),
+                          facecolor="#f4f1e8" if iso != "KOR" else "#fbf8ee",
+                          edgecolor="#777777", linewidth=0.6, zorder=1)
+    if "KOR" in cs and "PRK" in cs:
+        dmz = cs["KOR"].boundary.intersection(cs["PRK"].buffer(0.02))
+        if not dmz.is_empty:
+            ax.add_geometries([dmz], ccrs.PlateCarree(), facecolor="none", edgecolor="#b22222",
+                              linewidth=1.4, linestyle="--", zorder=5)
+    rows = [c for c in geo.cities() if c["country"] in city_countries
+            and extent[0] <= c["lon_deg"] <= extent[1] and extent[2] <= c["lat_deg"] <= extent[3]
+            and c["population"] >= min_population]
+    rows.sort(key=lambda c: -c["population"])
+    for c in rows[:n_cities]:
+        ax.plot(c["lon_deg"], c["lat_deg"], "o", ms=3, color="k", transform=ccrs.PlateCarree(),
+                zorder=6)
+        ax.text(c["lon_deg"] + 0.05, c["lat_deg"] + 0.04, c["name"], fontsize=7,
+                transform=ccrs.PlateCarree(), zorder=6)
+    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="gray", alpha=0.5)
+    gl.top_labels = gl.right_labels = False
+    if title:
+        ax.set_title(title, fontsize=11)
+    return fig, ax
+
+
+def finish(fig, ax, path, handles, note):
+    handles = list(handles) + [plt.Line2D([], [], color="#b22222", ls="--",
+                                          label="DMZ / inter-Korean border")]
+    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    fig.text(0.01, 0.01, note, fontsize=7, color="0.25", wrap=True)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def coverage_map(result, path, extent=None):
+    """Detectable regions of a CoverageResult, one colour per altitude."""
+    site = result.site
+    polys = [p for p in result.polygons if p is not None]
+    if extent is None:
+        if polys:
+            minx = min(p.bounds[0] for p in polys)
+            miny = min(p.bounds[1] for p in polys)
+            maxx = max(p.bounds[2] for p in polys)
+            maxy = max(p.bounds[3] for p in polys)
+        else:
+            minx, miny, maxx, maxy = (site.lon_deg - 3, site.lat_deg - 3, site.lon_deg + 3,
+                                      site.lat_deg + 3)
+        extent = (max(min(minx, 124.0) - 1, 95), min(max(maxx, 131.0) + 1, 150),
+                  max(min(miny, 33.0) - 1, 15), min(max(maxy, 39.5) + 1, 55))
+    r = result.radar
+    fig, ax = base_map(extent, title=f"{r.name} at {site.name}: where a {result.rcs_m2:g} m² "
+                                     "target is detectable",
+                       city_countries=("KR", "KP", "CN", "JP"), min_population=1_000_000,
+                       n_cities=30)
+    handles = []
+    order = np.argsort([-layer["area_km2"] for layer in result.layers])
+    for i in order:
+        layer, poly = result.layers[i], result.polygons[i]
+        col = LAYER_COLORS[i % len(LAYER_COLORS)]
+        if poly is not None:
+            ax.add_geometries([poly], ccrs.PlateCarree(), facecolor=col, alpha=0.25,
+                              edgecolor=col, linewidth=1.2, zorder=3)
+        chn = layer["countries"].get("CHN", {}).get("area_km2", 0.0)
+        handles.append(Patch(facecolor=col, alpha=0.4, edgecolor=col,
+                             label=f"{layer['altitude_km']:g} km alt: to "
+                                   f"{layer['max_ground_range_km']:.0f} km "
+                                   f"({layer['limited_by']}); China {chn:,.0f} km²"))
+    ax.plot(site.lon_deg, site.lat_deg, "^", color="red", ms=9, transform=ccrs.PlateCarree(),
+            zorder=7)
+    handles.append(plt.Line2D([], [], marker="^", color="red", ls="", label="radar"))
+    note = (f"Assumptions: detection range {r.detection_range_m(result.rcs_m2) / 1e3:.0f} km for "
+            f"{result.rcs_m2:g} m² (calibrated {r.calibration_range_km} km at "
+            f"{r.calibration_rcs_m2} m²), beam floor {result.min_elevation_deg:g}°, face "
+            f"{result.boresight_az_deg:g}° ± {r.half_width_deg:g}°, 4/3 Earth, no terrain. "
+            f"Sources: {'; '.join(r.sources[:2])}. Public estimates.")
+    finish(fig, ax, path, handles, note)
+
+
+def vertical_coverage(radar, site, rcs_m2, min_elevation_deg, path, max_range_km=None,
+                      max_alt_km=1000.0):
+    """Range-height diagram along the boresight: where a target is detectable."""
+    from thaadsim.sensors.radar import slant_range_elevation
+
+    rmax = max_range_km or 1.2 * radar.instrumented_range_km
+    g = np.linspace(0, rmax * 1e3, 600)
+    h = np.linspace(0, max_alt_km * 1e3, 400)
+    G, H = np.meshgrid(g, h)
+    rng, el = slant_range_elevation(G, H, site.antenna_height_m, radar.refraction_k)
+    from thaadsim.sensors.radar import effective_radius_m, horizon_angle
+
+    a = effective_radius_m(radar.refraction_k)
+    los = G / a <= horizon_angle(H, site.antenna_height_m, radar.refraction_k)
+    ok = (los & (np.degrees(el) >= min_elevation_deg) & (np.degrees(el) <= radar.max_elevation_deg)
+          & (rng <= radar.instrumented_range_km * 1e3)
+          & (rng <= radar.detection_range_m(rcs_m2)))
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.contourf(G / 1e3, H / 1e3, ok.astype(float), levels=[0.5, 1.5], colors=["#1b9e77"],
+                alpha=0.5)
+    ax.contour(G / 1e3, H / 1e3, np.degrees(el), levels=[min_elevation_deg], colors="k",
+               linestyles="--", linewidths=1)
+    ax.set_xlabel("ground range (km)")
+    ax.set_ylabel("target altitude (km)")
+    ax.set_title(f"{radar.name} at {site.name}: vertical coverage, RCS {rcs_m2:g} m² "
+                 f"(dashed: {min_elevation_deg:g}° beam floor)")
+    ax.grid(alpha=0.3)
+    fig.text(0.01, 0.01, f"detection range {radar.detection_range_m(rcs_m2) / 1e3:.0f} km; "
+             "4/3 Earth; public estimates", fontsize=7, color="0.3")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
