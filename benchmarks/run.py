@@ -7,6 +7,7 @@ import sys
 CMDS = [
     ["bench", "trajectories", "--n", "20000", "--baseline-n", "20"],
     ["bench", "radar", "--n", "10000", "--grid", "500"],
+    ["bench", "engage", "--trials", "100000"],
     ["bench", "memory", "--n", "100000"],  # own process: peak RSS of that batch alone
 ]
 

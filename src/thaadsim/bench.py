@@ -136,3 +136,39 @@ def bench_radar(n_traj: int = 10_000, grid: int = 500) -> dict:
             "detection_timelines": {"n": n_traj, "seconds": round(t_det, 4),
                                     "detected_fraction": float(np.mean(
                                         np.isfinite(tl.first_detection_time_s)))}}
+
+
+def bench_engage(trials: int = 100_000, seed: int = 1) -> dict:
+    """A 20-missile raid (the example scenario plus four repeats): kinematics once, then the
+    vectorized Monte Carlo over `trials`; baseline: the same outcomes drawn trial by trial."""
+    from pathlib import Path
+
+    from thaadsim.engagement.montecarlo import run_monte_carlo
+    from thaadsim.engagement.raid import fight, prepare
+    from thaadsim.io.scenario import load_scenario
+
+    ex = Path(__file__).resolve().parents[2] / "examples" / "seongju-raid.toml"
+    sc = load_scenario(ex)
+    extra = [t.model_copy(update={"id": t.id + "b", "launch_time_s": t.launch_time_s + 90})
+             for t in sc.threat[:4]]
+    sc = sc.model_copy(update={"threat": list(sc.threat) + extra})
+    t0 = time.perf_counter()
+    k = prepare(sc)
+    t_kin = time.perf_counter() - t0
+    fight(k, 100, seed)
+    t0 = time.perf_counter()
+    res, ex_ = fight(k, trials, seed)
+    t_mc = time.perf_counter() - t0
+    # baseline: one trial at a time (the loop a first implementation would write)
+    nb = max(trials // 100, 10)
+    t0 = time.perf_counter()
+    for s in range(nb):
+        run_monte_carlo(ex_["plan"], len(sc.threat), ex_["opportunities"],
+                        [b.inventory for b in k.batteries], k.doctrine, 1, s)
+    t_base = (time.perf_counter() - t0) / nb * trials
+    return {"threats": len(sc.threat), "trials": trials, "kinematics_seconds": round(t_kin, 2),
+            "monte_carlo_seconds": round(t_mc, 3),
+            "expected_leakers": round(res.expected_leakers, 4),
+            "baseline": {"method": "same plan, one trial per call", "trials_timed": nb,
+                         "seconds_extrapolated": round(t_base, 2)},
+            "speedup": round(t_base / t_mc, 1)}

@@ -123,6 +123,16 @@ def _vec(z_m, col):
     return out[:, col].reshape(z.shape)
 
 
+def state_arrays(altitude_m):
+    """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s), each of the input's
+    shape, in one pass."""
+    z = _check(altitude_m)
+    flat = np.ascontiguousarray(z.reshape(-1))
+    out = np.empty((flat.size, 4))
+    _state_arr(flat, out)
+    return tuple(out[:, k].reshape(z.shape) for k in range(4))
+
+
 def temperature(altitude_m):
     """Kinetic temperature (K) at geometric altitude; any shape."""
     return _vec(altitude_m, 0)

@@ -326,7 +326,8 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
     if not np.isfinite(rmax) or dist > rmax:
         raise OutOfReachError("to", dist / 1e3, rmax / 1e3 if np.isfinite(rmax) else 0.0,
                               missile.name)
-    ths = np.linspace(max(1.0, th_max - 40.0), min(89.0, th_max + 45.0), 24)
+    lo_th = -45.0 if apogee_m is not None else max(1.0, th_max - 40.0)
+    ths = np.linspace(lo_th, min(89.0, th_max + 45.0), 28)
     tcut, apo = iso_range_family(missile, launch, az0, dist, ths, **kw)
     ok = np.isfinite(tcut)
     if apogee_m is None:
@@ -366,7 +367,7 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
                             [(apo[1] - apo[0]) / 0.01, (apo[2] - apo[0]) / 0.02]])
             step = np.linalg.solve(jac, [dist - d[0], apogee_m - apo[0]])
             tc = float(np.clip(tc + step[0], 1.0, missile.burn_time_s))
-            th = float(np.clip(th + step[1], 0.5, 89.9))
+            th = float(np.clip(th + step[1], -45.0, 89.9))
     raise ThaadsimError("to", f"could not be reached within {tol_m:.0f} m (solver did not "
                               f"converge; closest {miss:.0f} m)", (target_lat_deg, target_lon_deg))
 

@@ -7,6 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from thaadsim.core import earth as E  # noqa: E402
 
@@ -35,5 +36,53 @@ def trajectory_profile(batch, labels, path, title="", note=""):
     if note:
         fig.text(0.01, 0.01, note, fontsize=7, color="0.3")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def engagement_timeline(k, plan, path, max_threats: int = 8):
+    """Threat altitude vs time with detection/track marks, launches and intercept points."""
+    from thaadsim.engagement.fire_control import sample_geometry
+
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    bat = k.batteries[0]
+    n = len(k.scenario.threat)
+    show = list(np.argsort(k.priority))[:max_threats]
+    colors = plt.cm.tab10(np.linspace(0, 1, 10))
+    for c, j in enumerate(show):
+        col = colors[c % 10]
+        m = int(k.batch.nhist[j])
+        t = k.batch.hist[j, :m, 0] + k.launch_time_s[j]
+        alt, _, _ = sample_geometry(k.batch.hist[j:j + 1, :m], [m], bat.site)
+        alt = alt[0] / 1e3
+        tid = k.scenario.threat[j].id
+        ax.plot(t, alt, color=col, lw=1.3, label=f"{tid} ({k.scenario.threat[j].missile})")
+        b = k.assigned[j]
+        w = k.windows[b if b >= 0 else 0]
+        if np.isfinite(w.t_track[j]):
+            tt = w.t_track[j] + k.launch_time_s[j]
+            ax.plot(tt, np.interp(tt, t, alt), "s", color=col, ms=6, mfc="none")
+        for r in np.nonzero(plan.threat == j)[0]:
+            ti, tl = plan.intercept_s[r], plan.launch_s[r]
+            ax.plot(ti, np.interp(ti, t, alt), "*", color=col, ms=12, mec="k", mew=0.5)
+            ax.plot(tl, 0.5, "^", color=col, ms=7)
+            ax.plot([tl, ti], [0.5, np.interp(ti, t, alt)], ":", color=col, lw=0.8)
+    env = bat.reach.envelope
+    ax.axhspan(env["min_altitude_km"], env["max_altitude_km"], color="0.85", alpha=0.5, zorder=0)
+    ax.set_xlabel("time since first launch (s)")
+    ax.set_ylabel("altitude (km)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{k.scenario.name}: engagement timeline ({min(n, max_threats)} of {n} threats,"
+                 " highest priority)")
+    h, labels = ax.get_legend_handles_labels()
+    h += [plt.Line2D([], [], marker="s", mfc="none", color="k", ls="", label="firm track"),
+          plt.Line2D([], [], marker="^", color="k", ls="", label="interceptor launch"),
+          plt.Line2D([], [], marker="*", color="k", ls="", ms=10, label="planned intercept"),
+          Patch(color="0.85", label="THAAD intercept altitudes")]
+    ax.legend(handles=h, fontsize=7, ncol=2, loc="upper right")
+    fig.text(0.01, 0.01, "thaadsim; public estimates; intercepts shown are the fire plan's "
+             "(second shots fly only at survivors)", fontsize=7, color="0.3")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)

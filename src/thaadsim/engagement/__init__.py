@@ -1,0 +1,1 @@
+"""Fire control, doctrine, Monte Carlo engagement and closed-form leakage."""

@@ -1,0 +1,5 @@
+"""Interceptor flyout kinematics and reach tables."""
+
+from thaadsim.interceptors.reach import Interceptor, ReachTable, get_interceptor, reach_table
+
+__all__ = ["Interceptor", "ReachTable", "get_interceptor", "reach_table"]

@@ -1,0 +1,198 @@
+"""Interceptor flyout and the reach table (minimum time of flight to every ground range and
+altitude), so that feasibility for thousands of threat points is a table look-up.
+
+Flyout model: planar flight over a spherical Earth (radius R_MEAN), point-mass gravity, US 1976
+drag with the boost-phase Cd(Mach) table. The launcher fires at a fixed elevation; during the burn
+the thrust elevation turns linearly from the launcher's to a final elevation (the fan parameter,
+from nearly horizontal to nearly vertical), then the interceptor coasts; a fan of final
+elevations covers the envelope. A point (ground range g, altitude
+h) is reachable at time t if some fan member passes there at t <= max_flyout_time_s with speed >=
+min_intercept_speed_m_s and dynamic pressure <= max_dynamic_pressure_pa. The interceptor is
+assumed to be able to steer to any member of the fan (the kill vehicle's end-game divert is not
+modelled).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from thaadsim.core import atmosphere as atm
+from thaadsim.core import earth as E
+from thaadsim.errors import ThaadsimError
+from thaadsim.threats.missile import CD_TABLE, MACH_TABLE
+
+G0 = 9.80665
+
+
+@dataclasses.dataclass(frozen=True)
+class Interceptor:
+    name: str
+    launch_mass_kg: float
+    propellant_kg: float
+    isp_sl_s: float
+    isp_vac_s: float
+    burn_time_s: float
+    diameter_m: float
+    length_m: float
+    kill_vehicle_kg: float
+    max_flyout_time_s: float
+    max_dynamic_pressure_pa: float
+    min_intercept_speed_m_s: float
+    kv_max_altitude_km: float = 1000.0
+    launcher_elevation_deg: float = 60.0
+    min_launch_elevation_deg: float = 0.0
+    max_launch_elevation_deg: float = 89.0
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+
+    def replace(self, **kw) -> Interceptor:
+        return dataclasses.replace(self, **kw)
+
+
+@lru_cache(maxsize=1)
+def _raw() -> dict:
+    return tomllib.loads(resources.files("thaadsim.data").joinpath("interceptors.toml")
+                         .read_text())["interceptor"]
+
+
+def get_interceptor(name: str = "thaad") -> Interceptor:
+    raw = _raw()
+    key = str(name).strip().lower()
+    if key not in raw:
+        raise ThaadsimError("interceptor", f"must be one of {', '.join(sorted(raw))}", name)
+    d = dict(raw[key])
+    d["sources"] = tuple(d.get("sources", ()))
+    return Interceptor(name=key, **d)
+
+
+def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.05):
+    """Integrate a fan of flyouts with these final thrust elevations (RK4, vectorized).
+
+    Returns t (nt,), ground range g (n, nt) m, altitude h (n, nt) m, speed v (n, nt) m/s,
+    dynamic pressure q (n, nt) Pa.
+    """
+    el = np.radians(np.asarray(elevations_deg, float))
+    el0 = math.radians(ic.launcher_elevation_deg)
+    n = el.size
+    R = E.R_MEAN_M
+    mdot = ic.propellant_kg / ic.burn_time_s
+    area = math.pi * ic.diameter_m**2 / 4
+    nt = int(math.ceil(ic.max_flyout_time_s / dt)) + 1
+    # state: x, y (y up at the launcher, Earth centre at (0, -R)), vx, vy
+    s = np.zeros((n, 4))
+    s[:, 2] = 1.0 * math.cos(el0)
+    s[:, 3] = 1.0 * math.sin(el0)
+
+    def deriv(t, s):
+        x, y, vx, vy = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
+        ry = y + R
+        r = np.hypot(x, ry)
+        h = r - R
+        v = np.hypot(vx, vy)
+        _, p, rho, c = atm.state_arrays(np.maximum(h, 0.0))
+        burning = t < ic.burn_time_s
+        m = ic.launch_mass_kg - mdot * min(t, ic.burn_time_s)
+        thrust = np.where(burning, mdot * G0 * (ic.isp_vac_s - (ic.isp_vac_s - ic.isp_sl_s)
+                                                * p / 101325.0), 0.0)
+        cd = np.interp(v / c, MACH_TABLE, CD_TABLE)
+        drag = 0.5 * rho * v * v * cd * area
+        # thrust elevation above the local horizontal, turned into the plane's axes
+        th = el0 + (el - el0) * min(t / ic.burn_time_s, 1.0)
+        ux, uy = x / r, ry / r  # local up
+        hx, hy = uy, -ux  # local horizontal, downrange
+        tx = np.cos(th) * hx + np.sin(th) * ux
+        ty = np.cos(th) * hy + np.sin(th) * uy
+        ax = (thrust * tx - drag * vx / v) / m - E.MU_M3_S2 * x / r**3
+        ay = (thrust * ty - drag * vy / v) / m - E.MU_M3_S2 * ry / r**3
+        return np.stack([vx, vy, ax, ay], axis=1)
+
+    t_arr = np.arange(nt) * dt
+    out = np.empty((nt, n, 4))
+    out[0] = s
+    for k in range(nt - 1):
+        t = t_arr[k]
+        k1 = deriv(t, s)
+        k2 = deriv(t + dt / 2, s + dt / 2 * k1)
+        k3 = deriv(t + dt / 2, s + dt / 2 * k2)
+        k4 = deriv(t + dt, s + dt * k3)
+        s = s + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        out[k + 1] = s
+    x, y, vx, vy = (out[..., i].T for i in range(4))
+    r = np.hypot(x, y + R)
+    h = r - R
+    g = R * np.arctan2(x, y + R)
+    v = np.hypot(vx, vy)
+    q = 0.5 * atm.density(np.maximum(h, 0.0)) * v * v
+    return t_arr, g, h, v, q
+
+
+@dataclasses.dataclass(frozen=True)
+class ReachTable:
+    """Minimum interceptor time of flight (s) on a (ground range, altitude) grid; inf where the
+    point is out of reach. ``tof_s`` has shape (n_g, n_h)."""
+
+    interceptor: Interceptor
+    g_step_m: float
+    h_step_m: float
+    tof_s: np.ndarray
+    speed_m_s: np.ndarray
+    kinematic_ceiling_km: float = float("nan")
+
+    @property
+    def envelope(self) -> dict:
+        ok = np.isfinite(self.tof_s)
+        gi, hi = np.nonzero(ok)
+        return {"max_ground_range_km": float(gi.max() * self.g_step_m / 1e3),
+                "max_altitude_km": float(hi.max() * self.h_step_m / 1e3),
+                "min_altitude_km": float(hi.min() * self.h_step_m / 1e3),
+                "kinematic_ceiling_km": self.kinematic_ceiling_km,
+                "max_flyout_time_s": self.interceptor.max_flyout_time_s}
+
+    def tof(self, ground_m, alt_m) -> np.ndarray:
+        """Time of flight to points (any shape; nearest cell); inf outside the envelope."""
+        gi = np.rint(np.asarray(ground_m, float) / self.g_step_m).astype(np.int64)
+        hi = np.rint(np.asarray(alt_m, float) / self.h_step_m).astype(np.int64)
+        ok = (gi >= 0) & (gi < self.tof_s.shape[0]) & (hi >= 0) & (hi < self.tof_s.shape[1])
+        out = np.full(np.shape(gi), np.inf)
+        out[ok] = self.tof_s[gi[ok], hi[ok]]
+        return out
+
+
+@lru_cache(maxsize=8)
+def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.0,
+                step_km: float = 1.0, n_fan: int = 721) -> ReachTable:
+    els = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
+    t, g, h, v, q = flyout_fan(ic, els)
+    step = step_km * 1e3
+    ng = int(round(g_max_km / step_km)) + 1
+    nh = int(round(h_max_km / step_km)) + 1
+    tof = np.full((ng, nh), np.inf)
+    spd = np.zeros((ng, nh))
+    tt = np.broadcast_to(t, g.shape)
+    ok = ((v >= ic.min_intercept_speed_m_s) & (q <= ic.max_dynamic_pressure_pa)
+          & (tt <= ic.max_flyout_time_s) & (h >= 0) & (g >= 0))
+    gi = np.rint(g[ok] / step).astype(np.int64)
+    hi = np.rint(h[ok] / step).astype(np.int64)
+    inside = (gi < ng) & (hi < nh)
+    gi, hi, tv, vv = gi[inside], hi[inside], tt[ok][inside], v[ok][inside]
+    kin_ceiling = float(hi.max() * step_km) if hi.size else float("nan")
+    design = hi <= ic.kv_max_altitude_km / step_km
+    gi, hi, tv, vv = gi[design], hi[design], tv[design], vv[design]
+    np.minimum.at(tof, (gi, hi), tv)
+    spd[gi, hi] = vv
+    # fill single-cell gaps between fan members with the neighbours' minimum
+    from scipy.ndimage import minimum_filter
+
+    nb = minimum_filter(tof, size=3, mode="constant", cval=np.inf)
+    holes = ~np.isfinite(tof) & np.isfinite(nb)
+    # only inside the envelope: a hole must have reachable cells on both sides in altitude
+    up = np.isfinite(np.roll(nb, 1, axis=1)) & np.isfinite(np.roll(nb, -1, axis=1))
+    tof = np.where(holes & up, nb, tof)
+    return ReachTable(ic, step, step, tof, spd, kin_ceiling)
