@@ -219,6 +219,78 @@ def engage(
                f"seed {seed}")
 
 
+class FpFmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
+    table = "table"
+    json = "json"
+    geojson = "geojson"
+
+
+@app.command()
+def footprint(
+    battery: str = typer.Option("seongju", "--battery",
+                                help="site preset, LAT,LON, 'withdrawn', or sites joined by '+'"),
+    threat_set: str = typer.Option("nk-default", "--threat-set"),
+    compare: Optional[list[str]] = typer.Option(None, "--compare",
+                                                help="withdrawn | SITE | SITE+SITE (repeatable)"),
+    grid_km: float = typer.Option(5.0, "--grid-km"),
+    map_: Optional[Path] = typer.Option(None, "--map", help="write a PNG map"),
+    fmt: FpFmt = typer.Option(FpFmt.table, "--format"),
+):
+    """Which ground a battery defends against a threat set, and what changes if it moves."""
+    from thaadsim.analysis import footprint as fp
+
+    check_finite("grid-km", grid_km, positive=True)
+    ts = fp.get_threat_set(threat_set)
+    configs = [fp.parse_configuration(battery)]
+    for c in compare or []:
+        configs.append(fp.parse_configuration(c))
+    fp.south_korea_grid(grid_km)  # refuses a grid that would not fit, before any work
+    if map_ is not None:
+        _check_writable("map", map_)
+    results = [fp.footprint(bats, ts, grid_km, label=label) for label, bats in configs]
+    if map_ is not None:
+        from thaadsim.viz.maps import footprint_map
+
+        footprint_map(results, map_)
+    if fmt == FpFmt.geojson:
+        typer.echo(to_json(results[0].to_geojson()))
+        return
+    out = {"threat_set": {"name": ts.name, "description": ts.description,
+                          "missiles": list(ts.missiles),
+                          "launch_areas": [{"name": a[0], "lat_deg": a[1], "lon_deg": a[2]}
+                                           for a in ts.launch_areas],
+                          "sources": list(ts.sources)},
+           "results": [r.summary() for r in results]}
+    if len(results) > 1:
+        out["comparison"] = fp.compare(results)
+    if fmt == FpFmt.json:
+        typer.echo(to_json(out))
+        return
+    rows = [{**r, "key": ", ".join(f"{k}:{'Y' if v else 'n'}" for k, v in r["key_cities"].items()
+                                  if k in ("Seoul", "Daegu", "Busan", "Pyeongtaek"))}
+            for r in out["results"]]
+    typer.echo(rows_table(rows, ["configuration", "area_km2", "defended_fraction_of_south_korea",
+                                 "defended_fraction_sls", "defended_population", "key"]))
+    if len(results) > 1:
+        typer.echo("")
+        typer.echo(rows_table(out["comparison"]["configurations"],
+                              ["configuration", "area_change_km2", "population_change",
+                               "cities_gained", "cities_lost"]))
+
+
+@app.command()
+def demo(out: Path = typer.Option(Path("demo-out"), "--out"),
+         trials: int = typer.Option(20_000, "--trials"),
+         seed: int = typer.Option(1, "--seed")):
+    """The main job: the Seongju report (HTML, JSON, GeoJSON, PNG maps), offline."""
+    from thaadsim.report import run_demo
+
+    if trials < 1:
+        raise ThaadsimError("trials", "must be >= 1", trials)
+    run_demo(out, trials=trials, seed=seed, echo=lambda s: typer.echo(s, err=True),
+             print_summary=typer.echo)
+
+
 @app.command()
 def radars(fmt: Fmt = typer.Option(Fmt.table, "--format")):
     """List radar and site presets with their sources and calibrations."""

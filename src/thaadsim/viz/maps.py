@@ -142,3 +142,53 @@ def vertical_coverage(radar, site, rcs_m2, min_elevation_deg, path, max_range_km
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+KOREA_EXTENT = (124.3, 131.2, 33.0, 39.9)
+
+
+def footprint_map(results, path, *, title=None, launch_areas=()):
+    """Defended footprint(s) over the peninsula: the first result filled, the others outlined."""
+    first = results[0]
+    ts = first.threat_set
+    fig, ax = base_map(KOREA_EXTENT, title=title or f"Defended footprint against {ts.name}",
+                       n_cities=22, min_population=150_000)
+    handles = []
+    for i, r in enumerate(results):
+        s = r.summary()
+        col = LAYER_COLORS[i % len(LAYER_COLORS)]
+        poly = r.polygon(False)
+        poly2 = r.polygon(True)
+        lab = (f"{s['configuration']}: {s['area_km2']:,.0f} km² = "
+               f"{100 * s['defended_fraction_of_south_korea']:.0f}% of South Korea, "
+               f"{s['defended_population'] / 1e6:.1f} M people in cities")
+        if i == 0:
+            if poly is not None:
+                ax.add_geometries([poly], ccrs.PlateCarree(), facecolor=col, alpha=0.30,
+                                  edgecolor=col, linewidth=1.0, zorder=3)
+            if poly2 is not None:
+                ax.add_geometries([poly2], ccrs.PlateCarree(), facecolor=col, alpha=0.35,
+                                  edgecolor="none", zorder=3)
+            handles.append(Patch(facecolor=col, alpha=0.4, label=lab))
+            handles.append(Patch(facecolor=col, alpha=0.7,
+                                 label=f"  two shots (shoot-look-shoot): "
+                                       f"{100 * s['defended_fraction_sls']:.0f}%"))
+        else:
+            if poly is not None:
+                ax.add_geometries([poly], ccrs.PlateCarree(), facecolor="none", edgecolor=col,
+                                  linewidth=2.0, zorder=4)
+            handles.append(plt.Line2D([], [], color=col, lw=2, label=lab))
+        for b in r.batteries:
+            ax.plot(b.site.lon_deg, b.site.lat_deg, "^", color=col if i else "red", ms=10,
+                    mec="k", transform=ccrs.PlateCarree(), zorder=8)
+    for name, la, lo in (launch_areas or ts.launch_areas):
+        ax.plot(lo, la, "x", color="k", ms=8, mew=2, transform=ccrs.PlateCarree(), zorder=8)
+    handles.append(plt.Line2D([], [], marker="x", color="k", ls="", mew=2,
+                              label="threat launch areas"))
+    handles.append(plt.Line2D([], [], marker="^", color="red", mec="k", ls="",
+                              label="THAAD battery"))
+    note = (f"Defended = at least one intercept opportunity against every {ts.name} threat "
+            f"({', '.join(ts.missiles)}) aimed at the point; {first.grid_km:g} km grid; TPY-2 "
+            "terminal mode (600 km at 0.01 m², 5° floor), THAAD reach 200 km / 40-150 km, 15 s "
+            "reaction. Public estimates; populations: GeoNames cities >= 100,000.")
+    finish(fig, ax, path, handles, note)
