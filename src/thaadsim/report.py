@@ -100,7 +100,8 @@ def run_demo(out: Path, *, trials: int = 20_000, seed: int = 1, echo=print,
             labels.append(lab)
         b = fly(ms, lats, lons, azs, ths, tcs, history_dt_s=1.0)
         plots.trajectory_profile(b, labels, tmp / "trajectories.png",
-                                 title="Representative North Korean threats (aimed, rotating Earth)",
+                                 title="Representative North Korean threats (aimed, rotating "
+                                       "Earth)",
                                  note="thaadsim; presets are public estimates (thaadsim missiles); "
                                       "rotating WGS84 Earth, J2, US 1976 atmosphere")
         summary["trajectories"] = [dict(b.record(i), case=labels[i]) for i in range(len(b))]
@@ -176,6 +177,7 @@ def _table(rows: list[dict], cols: list[str]) -> str:
 def _html(s: dict, d: Path) -> str:
     fpd = s["footprint"]
     frac = 100 * fpd["defended_fraction_of_south_korea"]
+    frac19 = 100 * s["footprint_nk2019"]["defended_fraction_of_south_korea"]
     inside = 50 <= frac <= 200 / 3
     comp = s["comparison"]["configurations"]
     cov_rows = []
@@ -192,7 +194,8 @@ def _html(s: dict, d: Path) -> str:
             x["fitted_payload_kg"], "flight time s": x["flight_time_s"],
             "burnout km/s": x["burnout_speed_km_s"], "max range km": x["max_range_km"],
             "reaches orbit": x["reaches_orbit"]} for x in s["loft2range"]]
-    css = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.45}"
+    css = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222;"
+           "line-height:1.45}"
            "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
            "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}"
            "th{background:#eee}figure{margin:1.5em 0}img{max-width:100%}"
@@ -214,7 +217,7 @@ def _html(s: dict, d: Path) -> str:
         f"<b>{fpd['key_cities']['Daegu']}</b>; Busan: <b>{fpd['key_cities']['Busan']}</b>. With "
         f"two shots (shoot-look-shoot) the area shrinks to "
         f"{100 * fpd['defended_fraction_sls']:.0f}%. Against the newer threat set nk-2019 "
-        f"(depressed KN-23) it is {100 * s['footprint_nk2019']['defended_fraction_of_south_korea']:.0f}%."
+        f"(depressed KN-23) it is {frac19:.0f}%."
         "</p>",
         _img(d / "footprint.png", "Defended footprint of the Seongju battery against nk-default"),
         _table(comp, ["configuration", "area_km2", "defended_fraction_of_south_korea",

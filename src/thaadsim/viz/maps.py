@@ -181,7 +181,7 @@ def footprint_map(results, path, *, title=None, launch_areas=()):
         for b in r.batteries:
             ax.plot(b.site.lon_deg, b.site.lat_deg, "^", color=col if i else "red", ms=10,
                     mec="k", transform=ccrs.PlateCarree(), zorder=8)
-    for name, la, lo in (launch_areas or ts.launch_areas):
+    for _name, la, lo in (launch_areas or ts.launch_areas):
         ax.plot(lo, la, "x", color="k", ms=8, mew=2, transform=ccrs.PlateCarree(), zorder=8)
     handles.append(plt.Line2D([], [], marker="x", color="k", ls="", mew=2,
                               label="threat launch areas"))
