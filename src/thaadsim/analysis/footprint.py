@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import shapely
@@ -26,6 +24,7 @@ from thaadsim.core import earth as E
 from thaadsim.engagement.fire_control import Battery, Doctrine, intercept_windows
 from thaadsim.errors import ThaadsimError, check_finite
 from thaadsim.interceptors.reach import get_interceptor
+from thaadsim.io.presets import load, lookup
 from thaadsim.sensors.detect import detection_timeline
 from thaadsim.sensors.radar import get_radar, get_site, list_sites, parse_site
 from thaadsim.threats import get_missile
@@ -49,10 +48,8 @@ class ThreatSet:
     sources: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=1)
 def _sets() -> dict:
-    return tomllib.loads(resources.files("thaadsim.data").joinpath("threat_sets.toml")
-                         .read_text())["set"]
+    return load("threat_sets.toml")["set"]
 
 
 def list_threat_sets() -> list[str]:
@@ -60,15 +57,10 @@ def list_threat_sets() -> list[str]:
 
 
 def get_threat_set(name: str) -> ThreatSet:
-    raw = _sets()
-    key = str(name).strip().lower()
-    if key not in raw:
-        raise ThaadsimError("threat-set", f"must be one of {', '.join(sorted(raw))}", name)
-    d = raw[key]
+    key, d = lookup(_sets(), "threat-set", name)
     return ThreatSet(key, tuple(d["missiles"]),
                      tuple((a["name"], a["lat_deg"], a["lon_deg"]) for a in d["launch_area"]),
-                     dict(d.get("depressed", {})), d.get("description", ""),
-                     tuple(d.get("sources", ())))
+                     dict(d.get("depressed", {})), d.get("description", ""), d["sources"])
 
 
 def battery_at(site_name: str, name: str | None = None, **kw) -> Battery:

@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
-from thaadsim.errors import ThaadsimError
+from thaadsim.io.presets import load, lookup
 from thaadsim.threats.missile import CD_TABLE, MACH_TABLE
 
 G0 = 9.80665
@@ -56,19 +54,8 @@ class Interceptor:
         return dataclasses.replace(self, **kw)
 
 
-@lru_cache(maxsize=1)
-def _raw() -> dict:
-    return tomllib.loads(resources.files("thaadsim.data").joinpath("interceptors.toml")
-                         .read_text())["interceptor"]
-
-
 def get_interceptor(name: str = "thaad") -> Interceptor:
-    raw = _raw()
-    key = str(name).strip().lower()
-    if key not in raw:
-        raise ThaadsimError("interceptor", f"must be one of {', '.join(sorted(raw))}", name)
-    d = dict(raw[key])
-    d["sources"] = tuple(d.get("sources", ()))
+    key, d = lookup(load("interceptors.toml")["interceptor"], "interceptor", name)
     return Interceptor(name=key, **d)
 
 

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.io.presets import load, lookup
 
 K_BOLTZMANN = 1.380649e-23
 C_LIGHT = 299_792_458.0
@@ -171,9 +169,8 @@ def ground_range_at_slant(slant_m, target_alt_m, radar_alt_m, k: float = 4.0 / 3
 
 # -- presets ---------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def _raw() -> dict:
-    return tomllib.loads(resources.files("thaadsim.data").joinpath("radars.toml").read_text())
+    return load("radars.toml")
 
 
 def list_radars() -> list[Radar]:
@@ -181,12 +178,7 @@ def list_radars() -> list[Radar]:
 
 
 def get_radar(name: str) -> Radar:
-    raw = _raw()["radar"]
-    key = str(name).strip().lower()
-    if key not in raw:
-        raise ThaadsimError("radar", f"must be one of {', '.join(sorted(raw))}", name)
-    d = dict(raw[key])
-    d["sources"] = tuple(d.get("sources", ()))
+    key, d = lookup(_raw()["radar"], "radar", name)
     return Radar(name=key, **d)
 
 
@@ -195,13 +187,7 @@ def list_sites() -> list[Site]:
 
 
 def get_site(name: str) -> Site:
-    raw = _raw()["site"]
-    key = str(name).strip().lower()
-    if key not in raw:
-        raise ThaadsimError("site", f"must be one of {', '.join(sorted(raw))} or "
-                                    "LAT,LON[,HEIGHT_M]", name)
-    d = dict(raw[key])
-    d["sources"] = tuple(d.get("sources", ()))
+    key, d = lookup(_raw()["site"], "site", name, also=" or LAT,LON[,HEIGHT_M]")
     return Site(name=key, **d)
 
 
