@@ -8,6 +8,7 @@ CMDS = [
     ["bench", "trajectories", "--n", "20000", "--baseline-n", "20"],
     ["bench", "radar", "--n", "10000", "--grid", "500"],
     ["bench", "engage", "--trials", "100000"],
+    ["bench", "footprint", "--grid-km", "5"],
     ["bench", "memory", "--n", "100000"],  # own process: peak RSS of that batch alone
 ]
 

@@ -431,6 +431,16 @@ def bench_engage(trials: int = typer.Option(100_000, "--trials"),
     emit(run(trials), fmt)
 
 
+@bench_app.command("footprint")
+def bench_footprint(grid_km: float = typer.Option(5.0, "--grid-km"),
+                    fmt: Fmt = typer.Option(Fmt.json, "--format")):
+    """The default footprint vs aiming every (threat, aim point) pair."""
+    from thaadsim.bench import bench_footprint as run
+
+    check_finite("grid-km", grid_km, positive=True)
+    emit(run(grid_km), fmt)
+
+
 @bench_app.command("memory")
 def bench_memory(n: int = typer.Option(100_000, "--n"),
                  fmt: Fmt = typer.Option(Fmt.json, "--format")):
