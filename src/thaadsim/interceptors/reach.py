@@ -59,7 +59,7 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
     return Interceptor(name=key, **d)
 
 
-def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.05):
+def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
     """Integrate a fan of flyouts with these final thrust elevations (RK4, vectorized).
 
     Returns t (nt,), ground range g (n, nt) m, altitude h (n, nt) m, speed v (n, nt) m/s,
