@@ -272,8 +272,15 @@ def footprint(
     typer.echo(rows_table(rows, ["configuration", "area_km2", "defended_fraction_of_south_korea",
                                  "defended_fraction_sls", "defended_population", "key"]))
     if len(results) > 1:
+        def short(names):
+            return f"{len(names)}" + (": " + ", ".join(names[:5]) + (", ..." if len(names) > 5
+                                                                     else "") if names else "")
+
+        crow = [dict(r, cities_gained=short(r["cities_gained"]),
+                     cities_lost=short(r["cities_lost"]))
+                for r in out["comparison"]["configurations"]]
         typer.echo("")
-        typer.echo(rows_table(out["comparison"]["configurations"],
+        typer.echo(rows_table(crow,
                               ["configuration", "area_change_km2", "population_change",
                                "cities_gained", "cities_lost"]))
 

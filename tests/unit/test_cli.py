@@ -66,6 +66,8 @@ def test_trajectory_lofted_apogee(capsys):
     (["trajectory", "--missile", "scud-b", "--from", "39,125.7", "--to", "35.1,129.0"], "to"),
     (["loft2range", "--apogee-km", "4475", "--range-km", "950", "--flight-time-s", "100"],
      "flight_time_s"),
+    (["loft2range", "--apogee-km", "4475", "--range-km", "950", "--flight-time-s", "100000"],
+     "flight_time_s"),
     (["loft2range", "--apogee-km", "nan", "--range-km", "950"], "apogee"),
     (["loft2range", "--apogee-km", "-1", "--range-km", "950"], "apogee"),
     (["loft2range", "--apogee-km", "x", "--range-km", "950"], "apogee"),

@@ -172,6 +172,14 @@ def _global(rec: dict) -> bool:
     return rec["status"] == "orbit" or (rec["range_km"] or 0.0) >= GLOBAL_RANGE_KM
 
 
+def _no_fit(tmpl: Missile, A: float, R: float, T: float | None):
+    if T is not None:
+        raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for the "
+                                             f"{tmpl.klass.upper()}-class boost (no fit)", T)
+    raise ThaadsimError("apogee_km", f"with a range of {R / 1e3:g} km could not be fitted by a "
+                                     f"{tmpl.klass.upper()}-class missile", A / 1e3)
+
+
 def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
     """Fit (payload, loft[, burn scale]) so the flight matches apogee, range[, time]; flown due
     east from ``site`` on the non-rotating Earth, as is the maximum range afterwards."""
@@ -217,12 +225,12 @@ def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
             lam *= 0.5
         x = xn
         if len(x) > 2 and abs(x[2]) > math.log(3.0):
-            raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for a "
+            raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for the "
                                                  f"{tmpl.klass.upper()}-class boost", T)
     else:
-        raise ThaadsimError("apogee_km", "and range could not be fitted (no convergence)", A / 1e3)
+        _no_fit(tmpl, A, R, T)
     if np.max(np.abs(r0)) > 1e-3:
-        raise ThaadsimError("apogee_km", "and range could not be fitted", A / 1e3)
+        _no_fit(tmpl, A, R, T)
     scale = math.exp(x[2]) if len(x) > 2 else 1.0
     fitted = tmpl.scaled(rv_mass_kg=tmpl.rv_mass_kg * math.exp(x[0]), burn_time_scale=scale)
     return fitted, scale, float(x[1]), b.record(0)
