@@ -194,6 +194,11 @@ def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
         res[~ok] = np.nan
         return res, b
 
+    # longest burn (lowest thrust) that still lifts off with thrust/weight >= 1.1
+    s0 = tmpl.stages[0]
+    tw = s0.propellant_kg / s0.burn_time_s * 9.80665 * s0.isp_sl_s / (tmpl.launch_mass_kg
+                                                                       * 9.80665)
+    max_log_scale = math.log(max(tw / 1.1, 1.0 + 1e-6))
     # coarse grid for a start
     lp = np.log(np.geomspace(0.15, 4.0, 24))
     ths = np.linspace(20.0, 89.9, 48)
@@ -224,7 +229,7 @@ def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
                 break
             lam *= 0.5
         x = xn
-        if len(x) > 2 and abs(x[2]) > math.log(3.0):
+        if len(x) > 2 and (abs(x[2]) > math.log(3.0) or x[2] > max_log_scale):
             raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for the "
                                                  f"{tmpl.klass.upper()}-class boost", T)
     else:

@@ -47,7 +47,8 @@ SUMMARY_COLUMNS = (
 )
 NSUM = len(SUMMARY_COLUMNS)
 COL = {name: i for i, name in enumerate(SUMMARY_COLUMNS)}
-STATUS_IMPACT, STATUS_ORBIT, STATUS_MAXSTEPS, STATUS_TIMEOUT = 0, 1, 2, 3
+STATUS_IMPACT, STATUS_ORBIT, STATUS_MAXSTEPS, STATUS_TIMEOUT = 0, 1, 2, 3  # timeout: also no
+# lift-off (thrust below weight)
 REENTRY_ALT_M = 100_000.0
 
 # Dormand-Prince 5(4) tableau
@@ -362,6 +363,10 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
                                     mach_tab, cd_tab, earth, drag)
             if not armed and alt_new > hs + 1.0:
                 armed = True
+            if not armed and t_new > 60.0:
+                # thrust below weight: the vehicle never left the ground
+                summary[i, 0] = STATUS_TIMEOUT
+                break
             # reentry crossing
             if not reentry_done and t_new > t_end_thrust and alt_new < alt and \
                     alt_new <= min(REENTRY_ALT_M, apo):
