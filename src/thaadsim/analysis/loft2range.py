@@ -230,8 +230,7 @@ def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
             lam *= 0.5
         x = xn
         if len(x) > 2 and (abs(x[2]) > math.log(3.0) or x[2] > max_log_scale):
-            raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for the "
-                                                 f"{tmpl.klass.upper()}-class boost", T)
+            _no_fit(tmpl, A, R, T)
     else:
         _no_fit(tmpl, A, R, T)
     if np.max(np.abs(r0)) > 1e-3:
