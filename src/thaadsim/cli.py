@@ -324,6 +324,52 @@ def radars(fmt: Fmt = typer.Option(Fmt.table, "--format")):
     emit({"radars": rs, "sites": ss}, fmt, table=table, rows=rs)
 
 
+@app.command()
+def track(
+    missile: str = typer.Option(..., "--missile"),
+    from_: str = typer.Option(..., "--from", help="launch point LAT,LON"),
+    to: str = typer.Option(..., "--to", help="aim point LAT,LON"),
+    apogee_km: Optional[float] = typer.Option(None, "--apogee-km"),
+    radar: str = typer.Option("tpy2-terminal", "--radar"),
+    site: str = typer.Option("seongju", "--site", help="preset or LAT,LON[,HEIGHT_M]"),
+    rcs_m2: float = typer.Option(0.01, "--rcs-m2"),
+    min_elevation_deg: Optional[float] = typer.Option(None, "--min-elevation-deg"),
+    n_of_m: str = typer.Option("3,5", "--n-of-m", help="firm track after N detections in M looks"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+):
+    """Detection and track timeline of one aimed missile seen by a radar."""
+    from thaadsim.sensors import get_radar
+    from thaadsim.sensors.detect import detection_timeline
+    from thaadsim.sensors.radar import parse_site
+    from thaadsim.threats import Launch, aim, fly, get_missile
+
+    m = get_missile(missile)
+    r = get_radar(radar)
+    s = parse_site(site)
+    check_finite("rcs-m2", rcs_m2, positive=True)
+    if min_elevation_deg is not None:
+        check_finite("min-elevation-deg", min_elevation_deg, lo=-5.0, hi=90.0)
+    nm = _float_list("n-of-m", n_of_m)
+    if len(nm) != 2 or not (1 <= nm[0] <= nm[1] <= 100) or any(x != int(x) for x in nm):
+        raise ThaadsimError("n-of-m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    lat, lon = parse_latlon("from", from_)
+    tlat, tlon = parse_latlon("to", to)
+    if apogee_km is not None:
+        check_finite("apogee-km", apogee_km, positive=True)
+    sol = aim(m, Launch(lat, lon), tlat, tlon,
+              apogee_m=None if apogee_km is None else apogee_km * 1e3)
+    b = fly(m, lat, lon, sol.azimuth_deg, sol.theta_deg, sol.t_cut_s, history_dt_s=1.0)
+    tl = detection_timeline(r, s, b, rcs_m2, min_elevation_deg=min_elevation_deg,
+                            n_of_m=(int(nm[0]), int(nm[1])))
+    rec = b.record(0)
+    out = {"missile": m.name, "radar": r.name, "site": s.name, "rcs_m2": rcs_m2,
+           "flight_time_s": rec["flight_time_s"], "range_km": rec["range_km"],
+           "apogee_km": rec["apogee_km"], **tl.record(0),
+           "samples_failing": dict(zip(("horizon", "elevation", "sector", "instrumented_range",
+                                        "power"), map(int, tl.reason_samples[0]), strict=True))}
+    emit(out, fmt)
+
+
 class CovFmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
     table = "table"
     json = "json"

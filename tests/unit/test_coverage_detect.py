@@ -90,3 +90,18 @@ def test_coverage_bad_input(capsys, args, needle):
     err = capsys.readouterr().err.strip()
     assert code == 2, err
     assert len(err.splitlines()) == 1 and needle in err.lower(), err
+
+
+def test_track_cli_scud_b_at_seoul_is_tracked_from_seongju(capsys):
+    code = main(["track", "--missile", "scud-b", "--from", "38.58,126.1", "--to", "37.57,126.98",
+                 "--format", "json"])
+    d = json.loads(capsys.readouterr().out)
+    assert code == 0 and d["track_time_s"] >= d["first_detection_time_s"] > 0
+    assert d["not_seen_because"] is None
+
+
+def test_track_cli_bad_n_of_m(capsys):
+    code = main(["track", "--missile", "scud-b", "--from", "38.58,126.1", "--to", "37.57,126.98",
+                 "--n-of-m", "5,3"])
+    err = capsys.readouterr().err
+    assert code == 2 and "n-of-m" in err
