@@ -15,7 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 from thaadsim.errors import ThaadsimError
 from thaadsim.io.output import to_json
@@ -270,4 +269,4 @@ def _html(s: dict, d: Path) -> str:
     return "\n".join(parts)
 
 
-__all__ = ["run_demo", "np"]
+__all__ = ["run_demo"]
