@@ -15,7 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 from thaadsim.errors import ThaadsimError
 from thaadsim.io.output import to_json
 
