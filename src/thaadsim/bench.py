@@ -141,14 +141,11 @@ def bench_radar(n_traj: int = 10_000, grid: int = 500) -> dict:
 def bench_engage(trials: int = 100_000, seed: int = 1) -> dict:
     """A 20-missile raid (the example scenario plus four repeats): kinematics once, then the
     vectorized Monte Carlo over `trials`; baseline: the same outcomes drawn trial by trial."""
-    from pathlib import Path
-
     from thaadsim.engagement.montecarlo import run_monte_carlo
     from thaadsim.engagement.raid import fight, prepare
-    from thaadsim.io.scenario import load_scenario
+    from thaadsim.io.scenario import example_path, load_scenario
 
-    ex = Path(__file__).resolve().parents[2] / "examples" / "seongju-raid.toml"
-    sc = load_scenario(ex)
+    sc = load_scenario(example_path())
     extra = [t.model_copy(update={"id": t.id + "b", "launch_time_s": t.launch_time_s + 90})
              for t in sc.threat[:4]]
     sc = sc.model_copy(update={"threat": list(sc.threat) + extra})

@@ -400,10 +400,10 @@ def coverage(
     fmt: CovFmt = typer.Option(CovFmt.table, "--format"),
 ):
     """Where a target of given altitude and RCS is detectable, per country."""
-    from thaadsim.analysis.coverage import MAX_ALT_KM, elevation_floor_deg
+    from thaadsim.analysis.coverage import MAX_ALT_KM
     from thaadsim.analysis.coverage import coverage as run
     from thaadsim.sensors import get_radar
-    from thaadsim.sensors.radar import parse_site
+    from thaadsim.sensors.radar import elevation_floor_deg, parse_site
 
     r = get_radar(radar)
     s = parse_site(site)

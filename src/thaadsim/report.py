@@ -34,11 +34,12 @@ def _prepare_out(out: Path) -> Path:
 def run_demo(out: Path, *, trials: int = 20_000, seed: int = 1, echo=print,
              print_summary=print) -> dict:
     from thaadsim.analysis import footprint as fp
-    from thaadsim.analysis.coverage import coverage, elevation_floor_deg
+    from thaadsim.analysis.coverage import coverage
     from thaadsim.analysis.loft2range import loft2range
     from thaadsim.engagement.raid import fight, prepare, report
-    from thaadsim.io.scenario import load_scenario
+    from thaadsim.io.scenario import example_path, load_scenario
     from thaadsim.sensors import get_radar, get_site
+    from thaadsim.sensors.radar import elevation_floor_deg
     from thaadsim.threats import Launch, aim, fly, get_missile
     from thaadsim.viz import maps, plots
 
@@ -105,8 +106,7 @@ def run_demo(out: Path, *, trials: int = 20_000, seed: int = 1, echo=print,
         summary["trajectories"] = [dict(b.record(i), case=labels[i]) for i in range(len(b))]
         # 5. engagement
         step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
-        ex = Path(__file__).resolve().parent / "data" / "seongju-raid.toml"
-        k = prepare(load_scenario(ex))
+        k = prepare(load_scenario(example_path()))
         mc, extra = fight(k, trials, seed)
         eng = report(k, mc, extra)
         plots.engagement_timeline(k, extra["plan"], tmp / "engagement-timeline.png")

@@ -89,8 +89,10 @@ def test_out_of_reach_aim_is_reported_per_threat(capsys, tmp_path):
     assert code == 2 and "threat[1].aim" in err and "maximum range" in err, err
 
 
-def test_example_scenario_is_valid():
-    from thaadsim.io.scenario import load_scenario
+def test_example_scenario_is_valid_and_equals_the_shipped_copy():
+    from thaadsim.io.scenario import example_path, load_scenario
 
-    sc = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "seongju-raid.toml")
+    ex = Path(__file__).resolve().parents[2] / "examples" / "seongju-raid.toml"
+    assert ex.read_text() == example_path().read_text(), "examples/ and data/ copies differ"
+    sc = load_scenario(ex)
     assert 10 <= len(sc.threat) <= 20

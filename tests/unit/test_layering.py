@@ -18,3 +18,9 @@ def test_core_imports_only_core():
             bad += [f"{f.name}: {n}" for n in names
                     if n.startswith("thaadsim") and not n.startswith("thaadsim.core")]
     assert not bad, f"core/ must not import the rest of thaadsim: {bad}"
+
+
+def test_sensors_do_not_import_analyses():
+    sensors = CORE.parent / "sensors"
+    bad = [f.name for f in sensors.glob("*.py") if "thaadsim.analysis" in f.read_text()]
+    assert not bad, f"sensors/ must not depend on analysis/: {bad}"

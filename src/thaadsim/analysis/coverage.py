@@ -25,6 +25,7 @@ from thaadsim.sensors.radar import (
     Radar,
     Site,
     effective_radius_m,
+    elevation_floor_deg,
     ground_range_at_elevation,
     ground_range_at_slant,
     horizon_angle,
@@ -43,14 +44,6 @@ class Limits:
     limited_by: str
     candidates_m: dict
     max_slant_m: float
-
-
-def elevation_floor_deg(radar: Radar, site: Site, override: float | None) -> float:
-    if override is not None:
-        return check_finite("min_elevation_deg", override, lo=-5.0, hi=90.0)
-    if site.min_elevation_deg is not None:
-        return float(site.min_elevation_deg)
-    return float(radar.min_elevation_deg)
 
 
 def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -105,6 +106,12 @@ def _loc(loc) -> str:
     for p in loc:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
     return out
+
+
+def example_path() -> Path:
+    """The example raid shipped in the package (examples/seongju-raid.toml is the same file,
+    kept at the top of the repository for users to copy; a test keeps them equal)."""
+    return Path(str(resources.files("thaadsim.data").joinpath("seongju-raid.toml")))
 
 
 def load_scenario(path: str | Path) -> Scenario:

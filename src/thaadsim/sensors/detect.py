@@ -15,10 +15,9 @@ import math
 import numba as nb
 import numpy as np
 
-from thaadsim.analysis.coverage import elevation_floor_deg
 from thaadsim.core import earth as E
 from thaadsim.errors import check_finite
-from thaadsim.sensors.radar import LIMITS, Radar, Site, effective_radius_m
+from thaadsim.sensors.radar import LIMITS, Radar, Site, effective_radius_m, elevation_floor_deg
 
 
 @nb.njit(cache=True, parallel=True)

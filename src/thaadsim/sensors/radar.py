@@ -123,6 +123,15 @@ class Radar:
         return cls(**base)
 
 
+def elevation_floor_deg(radar: Radar, site: Site, override: float | None) -> float:
+    """Beam floor (deg): the override, else the site's operating limit, else the radar's."""
+    if override is not None:
+        return check_finite("min_elevation_deg", override, lo=-5.0, hi=90.0)
+    if site.min_elevation_deg is not None:
+        return float(site.min_elevation_deg)
+    return float(radar.min_elevation_deg)
+
+
 # -- geometry ----------------------------------------------------------------------------------
 
 def effective_radius_m(k: float = 4.0 / 3.0) -> float:

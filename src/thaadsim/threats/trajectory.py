@@ -129,8 +129,8 @@ def fly(missile: Missile | list[Missile], lat_deg, lon_deg, azimuth_deg, theta_d
 
     All array arguments broadcast to one batch shape ``(n,)``. ``missile`` is one Missile for the
     whole batch or a list of length n. ``history_dt_s`` samples the trajectory every that many
-    seconds (summary only when None); ``history_steps`` bounds the samples kept (default: enough
-    for ``t_max_s``... computed from a summary pass when not given).
+    seconds (summary only when None); ``history_steps`` bounds the samples kept; when not given,
+    a summary pass first measures the longest flight (so histories cost two passes).
     """
     lat, lon, az, th, tc, alt, himp = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
