@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 OUT ?= demo-out
 
-.PHONY: demo test bench lint typecheck venv clean
+.PHONY: demo test bench lint typecheck venv clean clean-cache
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,3 +39,4 @@ clean:
 
 clean-cache:
 	find src -name '*.nbi' -delete; find src -name '*.nbc' -delete
+	rm -rf "$${THAADSIM_CACHE_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/thaadsim}"

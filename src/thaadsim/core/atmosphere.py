@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 
-import numba as nb
 import numpy as np
 
 from thaadsim.core import _us1976_upper as _up
+from thaadsim.core._jit import njit
 
 G0 = 9.80665
 R_AIR = 287.05287  # J/(kg K), R*/M0 of the standard
@@ -46,7 +46,7 @@ _UP_DZ = _up.DZ_M
 _UP_N = _up.N
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def upper_temperature(z_m: float) -> float:
     """Kinetic temperature above 86 km in the closed form of the standard (NOAA-S/T 76-1562,
     eqs. 25-31): isothermal, elliptical, linear, then exponential approach to 1000 K."""
@@ -62,7 +62,7 @@ def upper_temperature(z_m: float) -> float:
     return 1000.0 - (1000.0 - 360.0) * math.exp(-0.01875 * xi)
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def state(z_m: float) -> tuple[float, float, float, float]:
     """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s) at geometric altitude."""
     if z_m < 86000.0:
@@ -92,13 +92,13 @@ def state(z_m: float) -> tuple[float, float, float, float]:
     return t, p, rho, math.sqrt(GAMMA * R_AIR * t)
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def density_scalar(z_m: float) -> float:
     """Density (kg/m^3) only; the hot path of the integrator."""
     return state(z_m)[2]
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _state_arr(z, out):
     for i in range(z.shape[0]):
         t, p, r, c = state(z[i])

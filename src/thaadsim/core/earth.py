@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 
-import numba as nb
 import numpy as np
+
+from thaadsim.core._jit import njit
 
 # WGS84 (NIMA TR8350.2) and EGM96 J2
 A_M = 6378137.0
@@ -29,7 +30,7 @@ OMEGA_RAD_S = 7.292115e-5
 R_MEAN_M = 6371008.8  # IUGG mean radius, for spherical-Earth conventions
 
 
-@nb.njit(cache=True, fastmath=False)
+@njit(cache=True, fastmath=False)
 def geodetic_alt_lat(p: float, z: float, a: float, f: float) -> tuple[float, float]:
     """Geodetic altitude (m) and latitude (rad) from distance to the axis ``p`` and ``z``.
 
@@ -58,7 +59,7 @@ def geodetic_alt_lat(p: float, z: float, a: float, f: float) -> tuple[float, flo
     return h, lat
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _ecef_to_geodetic_arr(xyz, a, f, out):
     for i in range(xyz.shape[0]):
         x = xyz[i, 0]
@@ -103,7 +104,7 @@ def enu_basis(lat_rad, lon_rad):
     return east, north, up
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def gravity_j2(x: float, y: float, z: float, mu: float, re: float, j2: float):
     """Gravitational acceleration (m/s^2) with the J2 zonal term; z along the spin axis."""
     r2 = x * x + y * y + z * z

@@ -37,6 +37,7 @@ import math
 import numba as nb
 import numpy as np
 
+from thaadsim.core._jit import njit
 from thaadsim.core.atmosphere import G0, state
 from thaadsim.core.earth import geodetic_alt_lat, gravity_j2
 
@@ -63,7 +64,7 @@ _E1, _E3, _E4, _E5, _E6, _E7 = (71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339
                                 -1 / 40)
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
     """Mass (kg), thrust mass flow (kg/s), isp_sl, isp_vac, stage area at time t."""
     if nst == 0 or t >= t_cut:
@@ -81,7 +82,7 @@ def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
     return m_rv, 0.0, 0.0, 0.0, 0.0
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _cd(mach, mach_tab, cd_tab):
     n = mach_tab.shape[0]
     if mach <= mach_tab[0]:
@@ -95,7 +96,7 @@ def _cd(mach, mach_tab, cd_tab):
     return cd_tab[j] + w * (cd_tab[j + 1] - cd_tab[j])
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _deriv(t, y, dy, stages, nst, m_rv, beta, guid, t_burn_total, mach_tab, cd_tab, earth, drag):
     """dy/dt for y = (r, v) inertial; returns (altitude, dynamic pressure)."""
     a, f, mu, rej2, j2, om = earth[0], earth[1], earth[2], earth[3], earth[4], earth[5]
@@ -168,12 +169,12 @@ def _deriv(t, y, dy, stages, nst, m_rv, beta, guid, t_burn_total, mach_tab, cd_t
     return alt, q
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _alt_of(y, earth):
     return geodetic_alt_lat(math.sqrt(y[0] * y[0] + y[1] * y[1]), y[2], earth[0], earth[1])[0]
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _hermite(y0, f0, y1, f1, h, s, out):
     """Cubic Hermite position/velocity at fraction s of a step of length h."""
     s2 = s * s
@@ -191,7 +192,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
         out[3 + k] = d00 * y0[k] + d10 * f0[k] + d01 * y1[k] + d11 * f1[k]
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _write_hist(hist, i, j, t, y, om):
     c = math.cos(-om * t)
     s = math.sin(-om * t)
@@ -209,7 +210,7 @@ def _write_hist(hist, i, j, t, y, om):
     hist[i, j, 6] = y[5]
 
 
-@nb.njit(cache=True)
+@njit(cache=True)
 def _rel_speed_fpa(y, om, earth):
     wx = y[3] + om * y[1]
     wy = y[4] - om * y[0]
@@ -221,7 +222,7 @@ def _rel_speed_fpa(y, om, earth):
     return v, fpa
 
 
-@nb.njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True)
 def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_tab, cd_tab,
                earth, drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist):
     n = r0_ecef.shape[0]

@@ -16,11 +16,12 @@ import numba as nb
 import numpy as np
 
 from thaadsim.core import earth as E
+from thaadsim.core._jit import njit
 from thaadsim.errors import check_finite
 from thaadsim.sensors.radar import LIMITS, Radar, Site, effective_radius_m, elevation_floor_deg
 
 
-@nb.njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True)
 def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el_min, el_max,
                    az0, half_w, r_instr, r_pow, stride, n_req, m_win, first, track, last,
                    reasons):
