@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
+import os
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -15,14 +18,63 @@ try:  # typer >= 0.20 vendors click
 except ImportError:  # pragma: no cover
     from click import exceptions as cx  # type: ignore[no-redef]
 
-from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim import __version__
+from thaadsim._progress import bar, set_quiet
+from thaadsim.errors import ThaadsimError, show_value
+from thaadsim.io.files import check_output_file
 from thaadsim.io.output import kv_table, rows_table, rows_to_csv, to_json
+from thaadsim.limits import BOUNDS, check, check_budget
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None,
                   help="thaadsim: open, physics-based THAAD simulator (public estimates only).")
 bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (ratios against baselines).")
 app.add_typer(bench_app, name="bench")
+
+
+_ARGV: list[str] = []
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"thaadsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True,
+                                       callback=_version_callback, help="print the version"),
+          quiet: bool = typer.Option(False, "--quiet", "-q",
+                                     help="no progress on stderr (it is also off when stderr is "
+                                          "not a terminal)")) -> None:
+    """thaadsim: open, physics-based THAAD simulator (public estimates only)."""
+    set_quiet(quiet)
+
+
+def run_date() -> str:
+    """UTC time of the run; SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    t = None
+    if epoch:
+        try:
+            t = _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            t = None
+    t = t or _dt.datetime.now(tz=_dt.UTC)
+    return t.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def metadata() -> dict:
+    """What every JSON output carries: version, run date, command line."""
+    return {"thaadsim_version": __version__, "run_date": run_date(),
+            "command": " ".join(["thaadsim", *_ARGV]),
+            "public_estimates_only": True}
+
+
+def with_metadata(obj):
+    if isinstance(obj, dict):
+        return {**obj, "metadata": metadata()}
+    return obj
 
 
 class Fmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
@@ -35,18 +87,17 @@ def parse_latlon(parameter: str, text: str, allow_height: bool = False):
     """'LAT,LON' (or 'LAT,LON,HEIGHT_M') -> floats, validated."""
     parts = [p.strip() for p in str(text).split(",")]
     n_ok = (2, 3) if allow_height else (2,)
+    form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
     if len(parts) not in n_ok:
-        form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
         raise ThaadsimError(parameter, f"must be {form} in decimal degrees", text)
     try:
         vals = [float(p) for p in parts]
     except ValueError:
-        raise ThaadsimError(parameter, "must be LAT,LON in decimal degrees", text) from None
-    lat = check_finite(parameter + " latitude", vals[0], lo=-90.0, hi=90.0)
-    lon = check_finite(parameter + " longitude", vals[1], lo=-180.0, hi=360.0)
+        raise ThaadsimError(parameter, f"must be {form} in decimal degrees", text) from None
+    lat = check("latitude_deg", vals[0], f"{parameter} latitude")
+    lon = check("longitude_deg", vals[1], f"{parameter} longitude")
     if allow_height:
-        h = check_finite(parameter + " height_m", vals[2], lo=-500.0, hi=10_000.0) \
-            if len(vals) == 3 else None
+        h = check("height_m", vals[2], f"{parameter} height_m") if len(vals) == 3 else None
         return lat, lon, h
     return lat, lon
 
@@ -58,10 +109,11 @@ def sources_block(rows: list[dict]) -> str:
         + (f" [{r['notes']}]" if r.get("notes") else "") for r in rows if r.get("sources"))
 
 
-def emit(obj, fmt: Fmt, *, table: str | None = None, rows: list[dict] | None = None):
-    if fmt == Fmt.json:
-        typer.echo(to_json(obj))
-    elif fmt == Fmt.csv:
+def emit(obj, fmt, *, table: str | None = None, rows: list[dict] | None = None):
+    """Print a result as a table, JSON (with ``metadata``) or CSV."""
+    if fmt in ("json", "geojson"):
+        typer.echo(to_json(with_metadata(obj)))
+    elif fmt == "csv":
         typer.echo(rows_to_csv(rows if rows is not None else [obj]), nl=False)
     else:
         typer.echo(table if table is not None else kv_table(obj))
@@ -105,12 +157,14 @@ def trajectory(
     lat, lon = parse_latlon("from", from_)
     site = Launch(lat, lon)
     if min_energy and apogee_km is not None:
-        raise ThaadsimError("apogee-km", "cannot be combined with --min-energy", apogee_km)
+        raise ThaadsimError("--apogee-km", "cannot be combined with --min-energy", apogee_km)
     if apogee_km is not None:
-        apogee_km = check_finite("apogee-km", apogee_km, positive=True)
+        apogee_km = check("apogee_km", apogee_km, "--apogee-km")
     if (to is None) == (azimuth_deg is None):
-        raise ThaadsimError("to", "exactly one of --to LAT,LON or --azimuth-deg AZ is required",
+        raise ThaadsimError("--to", "exactly one of --to LAT,LON or --azimuth-deg AZ is required",
                             to if to is not None else azimuth_deg)
+    if plot is not None:
+        plot = check_output_file("--plot", plot)
     if to is not None:
         tlat, tlon = parse_latlon("to", to)
         sol = aim(m, site, tlat, tlon, apogee_m=None if apogee_km is None else apogee_km * 1e3)
@@ -119,7 +173,7 @@ def trajectory(
         rec["miss_distance_m"] = round(sol.miss_m, 1)
         rec["aim"] = {"lat_deg": tlat, "lon_deg": tlon}
     else:
-        az = check_finite("azimuth-deg", azimuth_deg, lo=-360.0, hi=360.0)
+        az = check("azimuth_deg", azimuth_deg, "--azimuth-deg")
         tc = math.inf
         if apogee_km is None:
             th, b = solve_max_range(m, site, az)
@@ -137,7 +191,6 @@ def trajectory(
         from thaadsim.threats import fly
         from thaadsim.viz.plots import trajectory_profile
 
-        _check_writable("plot", plot)
         b = fly(m, lat, lon, az, th, tc, history_dt_s=1.0)
         trajectory_profile(b, [f"{m.name} ({shape})"], plot,
                            title=f"{m.name}: range {rec['range_km']} km, apogee "
@@ -163,6 +216,10 @@ def loft2range(
     from thaadsim.threats import Launch
 
     lat, lon = parse_latlon("from", site)
+    check("apogee_km", apogee_km, "--apogee-km")
+    check("range_km", range_km, "--range-km")
+    if flight_time_s is not None:
+        check("flight_time_s", flight_time_s, "--flight-time-s")
     res = run(apogee_km, range_km, flight_time_s, missile_class=missile_class,
               site=Launch(lat, lon)).to_dict()
     rows = res["rotating_earth"]["by_azimuth"]
@@ -190,14 +247,14 @@ def engage(
     from thaadsim.engagement.raid import fight, prepare, report
     from thaadsim.io.scenario import load_scenario
 
-    if trials < 1 or trials > 10_000_000:
-        raise ThaadsimError("trials", "must lie in [1, 10000000]", trials)
-    if seed < 0:
-        raise ThaadsimError("seed", "must be >= 0", seed)
+    trials, seed = check_trials_seed(trials, seed)
     if timeline is not None:
-        _check_writable("timeline", timeline)
+        timeline = check_output_file("--timeline", timeline)
     sc = load_scenario(scenario)
-    k = prepare(sc)
+    check_budget("--trials", trials, engage_memory_bytes(trials, len(sc.threat), len(sc.battery)),
+                 "use fewer --trials")
+    with bar(f"engage: aiming {len(sc.threat)} threats") as progress:
+        k = prepare(sc, progress=progress)
     res, extra = fight(k, trials, seed)
     out = report(k, res, extra)
     if timeline is not None:
@@ -206,7 +263,7 @@ def engage(
         engagement_timeline(k, extra["plan"], timeline)
         out["timeline"] = str(timeline)
     if fmt == EngFmt.json:
-        typer.echo(to_json(out))
+        emit(out, "json")
         return
     cols = ["id", "missile", "battery", "range_km", "track_time_s", "intercept_opportunities",
             "earliest_intercept_alt_km", "shots_planned", "p_leak", "p_leak_analytic"]
@@ -238,22 +295,40 @@ def footprint(
 ):
     """Which ground a battery defends against a threat set, and what changes if it moves."""
     from thaadsim.analysis import footprint as fp
+    from thaadsim.sensors.radar import site_note
 
-    check_finite("grid-km", grid_km, positive=True)
+    grid_km = check("grid_km", grid_km, "--grid-km")
     ts = fp.get_threat_set(threat_set)
     configs = [fp.parse_configuration(battery)]
     for c in compare or []:
-        configs.append(fp.parse_configuration(c))
-    fp.south_korea_grid(grid_km)  # refuses a grid that would not fit, before any work
+        configs.append(fp.parse_configuration(c, parameter="--compare"))
+    work = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas), len(configs))
+    check_budget("--grid-km", grid_km, work["memory_bytes"], "use a coarser --grid-km")
+    if work["seconds"] > fp.MAX_SECONDS:
+        raise ThaadsimError("--grid-km", f"asks for too much work: {work['cells']:,} cells x "
+                                         f"{work['pairs']} threats x {work['configurations']} "
+                                         f"configurations need ~{work['seconds'] / 60:.0f} min "
+                                         f"(limit {fp.MAX_SECONDS / 60:.0f} min); use a coarser "
+                                         "--grid-km or fewer --compare", grid_km)
     if map_ is not None:
-        _check_writable("map", map_)
-    results = [fp.footprint(bats, ts, grid_km, label=label) for label, bats in configs]
+        map_ = check_output_file("--map", map_)
+    results = []
+    with bar("footprint") as progress:
+        for i, (label, bats) in enumerate(configs):
+            def prog(text, done, total, i=i, label=label):
+                progress(f"{label} ({i + 1}/{len(configs)}): {text}", i * total + done,
+                         len(configs) * total)
+
+            results.append(fp.footprint(bats, ts, grid_km, label=label, progress=prog))
+    notes = sorted({n for _, bats in configs for b in bats if (n := site_note(b.site))})
+    for n in notes:
+        typer.echo(f"thaadsim: note: {n}", err=True)
     if map_ is not None:
         from thaadsim.viz.maps import footprint_map
 
         footprint_map(results, map_)
     if fmt == FpFmt.geojson:
-        typer.echo(to_json(results[0].to_geojson()))
+        emit(results[0].to_geojson(), "geojson")
         return
     out = {"threat_set": {"name": ts.name, "description": ts.description,
                           "missiles": list(ts.missiles),
@@ -261,10 +336,12 @@ def footprint(
                                            for a in ts.launch_areas],
                           "sources": list(ts.sources)},
            "results": [r.summary() for r in results]}
+    if map_ is not None:
+        out["map"] = str(map_)
     if len(results) > 1:
         out["comparison"] = fp.compare(results)
     if fmt == FpFmt.json:
-        typer.echo(to_json(out))
+        emit(out, "json")
         return
     rows = [{**r, "key": ", ".join(f"{k}:{'Y' if v else 'n'}" for k, v in r["key_cities"].items()
                                   if k in ("Seoul", "Daegu", "Busan", "Pyeongtaek"))}
@@ -286,16 +363,22 @@ def footprint(
 
 
 @app.command()
-def demo(out: Path = typer.Option(Path("demo-out"), "--out"),
+def demo(out: str = typer.Option("demo-out", "--out",
+                                 help="report directory: new, empty, or an earlier thaadsim "
+                                      "report (other files in it are kept)"),
          trials: int = typer.Option(20_000, "--trials"),
-         seed: int = typer.Option(1, "--seed")):
+         seed: int = typer.Option(1, "--seed"),
+         force: bool = typer.Option(False, "--force",
+                                    help="also write into a non-empty directory (never deletes "
+                                         "or overwrites a file thaadsim did not write)")):
     """The main job: the Seongju report (HTML, JSON, GeoJSON, PNG maps), offline."""
     from thaadsim.report import run_demo
 
-    if trials < 1:
-        raise ThaadsimError("trials", "must be >= 1", trials)
-    run_demo(out, trials=trials, seed=seed, echo=lambda s: typer.echo(s, err=True),
-             print_summary=typer.echo)
+    trials, seed = check_trials_seed(trials, seed)
+    check_budget("--trials", trials, engage_memory_bytes(trials, 500, 4), "use fewer --trials")
+    with bar("demo") as progress:
+        run_demo(out, trials=trials, seed=seed, progress=progress, print_summary=typer.echo,
+                 force=force, metadata=metadata())
 
 
 @app.command()
@@ -335,34 +418,35 @@ def track(
     rcs_m2: float = typer.Option(0.01, "--rcs-m2"),
     min_elevation_deg: Optional[float] = typer.Option(None, "--min-elevation-deg"),
     n_of_m: str = typer.Option("3,5", "--n-of-m", help="firm track after N detections in M looks"),
+    azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg",
+                                                help="face boresight (default: the site's)"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
 ):
     """Detection and track timeline of one aimed missile seen by a radar."""
     from thaadsim.sensors import get_radar
     from thaadsim.sensors.detect import detection_timeline
-    from thaadsim.sensors.radar import parse_site
     from thaadsim.threats import Launch, aim, fly, get_missile
 
     m = get_missile(missile)
     r = get_radar(radar)
-    s = parse_site(site)
-    check_finite("rcs-m2", rcs_m2, positive=True)
-    if min_elevation_deg is not None:
-        check_finite("min-elevation-deg", min_elevation_deg, lo=-5.0, hi=90.0)
+    s = _site_with_options(site, azimuth_deg, min_elevation_deg)
+    check("rcs_m2", rcs_m2, "--rcs-m2")
     nm = _float_list("n-of-m", n_of_m)
     if len(nm) != 2 or not (1 <= nm[0] <= nm[1] <= 100) or any(x != int(x) for x in nm):
-        raise ThaadsimError("n-of-m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+        raise ThaadsimError("--n-of-m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
     lat, lon = parse_latlon("from", from_)
     tlat, tlon = parse_latlon("to", to)
     if apogee_km is not None:
-        check_finite("apogee-km", apogee_km, positive=True)
+        check("apogee_km", apogee_km, "--apogee-km")
     sol = aim(m, Launch(lat, lon), tlat, tlon,
               apogee_m=None if apogee_km is None else apogee_km * 1e3)
     b = fly(m, lat, lon, sol.azimuth_deg, sol.theta_deg, sol.t_cut_s, history_dt_s=1.0)
-    tl = detection_timeline(r, s, b, rcs_m2, min_elevation_deg=min_elevation_deg,
-                            n_of_m=(int(nm[0]), int(nm[1])))
+    tl = detection_timeline(r, s, b, rcs_m2, n_of_m=(int(nm[0]), int(nm[1])))
     rec = b.record(0)
+    _echo_site_note(s)
     out = {"missile": m.name, "radar": r.name, "site": s.name, "rcs_m2": rcs_m2,
+           "boresight_az_deg": s.boresight_az_deg, "min_elevation_deg": s.min_elevation_deg,
+           "site_defaults_applied": list(s.defaults_applied),
            "flight_time_s": rec["flight_time_s"], "range_km": rec["range_km"],
            "apogee_km": rec["apogee_km"], **tl.record(0),
            "samples_failing": dict(zip(("horizon", "elevation", "sector", "instrumented_range",
@@ -400,24 +484,26 @@ def coverage(
     fmt: CovFmt = typer.Option(CovFmt.table, "--format"),
 ):
     """Where a target of given altitude and RCS is detectable, per country."""
-    from thaadsim.analysis.coverage import MAX_ALT_KM
     from thaadsim.analysis.coverage import coverage as run
     from thaadsim.sensors import get_radar
-    from thaadsim.sensors.radar import elevation_floor_deg, parse_site
+    from thaadsim.sensors.radar import elevation_floor_deg
 
     r = get_radar(radar)
-    s = parse_site(site)
+    s = _site_with_options(site, azimuth_deg, min_elevation_deg)
     alts = _float_list("altitude-km", altitude_km)
+    b = BOUNDS["altitudes_count"]
+    if len(alts) > b.hi:
+        raise ThaadsimError("--altitude-km", f"must list at most {int(b.hi)} altitudes",
+                            altitude_km)
     for a in alts:
-        check_finite("altitude-km", a, lo=0.0, hi=MAX_ALT_KM)
-    check_finite("rcs-m2", rcs_m2, positive=True)
-    if min_elevation_deg is not None:
-        check_finite("min-elevation-deg", min_elevation_deg, lo=-5.0, hi=90.0)
-    for p, name in ((map_, "map"), (vertical, "vertical")):
-        if p is not None:
-            _check_writable(name, p)
-    res = run(r, s, alts, rcs_m2, min_elevation_deg=min_elevation_deg,
-              boresight_az_deg=azimuth_deg)
+        check("altitude_km", a, "--altitude-km")
+    check("rcs_m2", rcs_m2, "--rcs-m2")
+    if map_ is not None:
+        map_ = check_output_file("--map", map_)
+    if vertical is not None:
+        vertical = check_output_file("--vertical", vertical)
+    with bar("coverage") as progress:
+        res = run(r, s, alts, rcs_m2, progress=progress)
     if map_ is not None:
         from thaadsim.viz.maps import coverage_map
 
@@ -425,11 +511,13 @@ def coverage(
     if vertical is not None:
         from thaadsim.viz.maps import vertical_coverage
 
-        vertical_coverage(r, s, rcs_m2, elevation_floor_deg(r, s, min_elevation_deg), vertical)
+        vertical_coverage(r, s, rcs_m2, elevation_floor_deg(r, s, None), vertical)
+    _echo_site_note(s)
     if fmt == CovFmt.geojson:
-        typer.echo(to_json(res.to_geojson()))
+        emit(res.to_geojson(), "geojson")
         return
     d = res.to_dict()
+    d["site_defaults_applied"] = list(s.defaults_applied)
     rows = []
     for layer in d["layers"]:
         row = {k: v for k, v in layer.items() if k not in ("countries", "range_limits_km")}
@@ -445,7 +533,7 @@ def coverage(
                                "limited_by", "area_km2", "CHN_km2", "CHN_depth_km", "PRK_km2",
                                "KOR_km2"]))
     if fmt == CovFmt.json:
-        typer.echo(to_json(d))
+        emit(d, "json")
     else:
         typer.echo(table)
 
@@ -457,9 +545,17 @@ def bench_trajectories(n: int = typer.Option(20_000, "--n"),
     """Batched Nodong-class trajectories per second vs a scipy solve_ivp baseline."""
     from thaadsim.bench import bench_trajectories as run
 
-    if n < 1 or baseline_n < 1:
-        raise ThaadsimError("n", "must be >= 1", n)
-    emit(run(n, baseline_n), fmt)
+    n = check("bench_n", n, "--n")
+    baseline_n = check("bench_n", baseline_n, "--baseline-n")
+    if baseline_n > n:
+        raise ThaadsimError("--baseline-n", f"must not exceed --n ({n})", baseline_n)
+    if baseline_n > 1000:
+        raise ThaadsimError("--baseline-n", "must be at most 1000 (the baseline runs one "
+                                            "trajectory at a time, ~20/s)", baseline_n)
+    check_budget("--n", n, n * 400, "use a smaller --n")
+    with bar("bench trajectories"):
+        res = run(n, baseline_n)
+    emit(res, fmt)
 
 
 @bench_app.command("radar")
@@ -468,9 +564,13 @@ def bench_radar(n: int = typer.Option(10_000, "--n"), grid: int = typer.Option(5
     """Coverage raster (4 altitudes) and detection timelines for n trajectories."""
     from thaadsim.bench import bench_radar as run
 
-    if n < 1 or grid < 2:
-        raise ThaadsimError("n", "must be >= 1 (and --grid >= 2)", n)
-    emit(run(n, grid), fmt)
+    n = check("bench_n", n, "--n")
+    grid = check("bench_grid", grid, "--grid")
+    check_budget("--n", n, n * 2000 * 7 * 8 * 2, "use a smaller --n")
+    check_budget("--grid", grid, grid * grid * 4 * 8 * 8, "use a smaller --grid")
+    with bar("bench radar"):
+        res = run(n, grid)
+    emit(res, fmt)
 
 
 @bench_app.command("engage")
@@ -479,9 +579,11 @@ def bench_engage(trials: int = typer.Option(100_000, "--trials"),
     """100,000 trials of a 20-missile raid (kinematics once, outcomes vectorized)."""
     from thaadsim.bench import bench_engage as run
 
-    if trials < 1:
-        raise ThaadsimError("trials", "must be >= 1", trials)
-    emit(run(trials), fmt)
+    trials = check("trials", trials, "--trials")
+    check_budget("--trials", trials, engage_memory_bytes(trials, 20, 1), "use fewer --trials")
+    with bar("bench engage"):
+        res = run(trials)
+    emit(res, fmt)
 
 
 @bench_app.command("footprint")
@@ -490,8 +592,10 @@ def bench_footprint(grid_km: float = typer.Option(5.0, "--grid-km"),
     """The default footprint vs aiming every (threat, aim point) pair."""
     from thaadsim.bench import bench_footprint as run
 
-    check_finite("grid-km", grid_km, positive=True)
-    emit(run(grid_km), fmt)
+    grid_km = check("grid_km", grid_km, "--grid-km")
+    with bar("bench footprint"):
+        res = run(grid_km)
+    emit(res, fmt)
 
 
 @bench_app.command("memory")
@@ -500,28 +604,129 @@ def bench_memory(n: int = typer.Option(100_000, "--n"),
     """Peak memory of n trajectories in summary mode."""
     from thaadsim.bench import bench_memory as run
 
-    if n < 1:
-        raise ThaadsimError("n", "must be >= 1", n)
-    emit(run(n), fmt)
+    n = check("bench_n", n, "--n")
+    check_budget("--n", n, n * 400, "use a smaller --n")
+    with bar("bench memory"):
+        res = run(n)
+    emit(res, fmt)
 
 
-def _check_writable(parameter: str, path: Path):
-    parent = Path(path).resolve().parent
-    if not parent.is_dir():
-        raise ThaadsimError(parameter, "must be in an existing directory", str(path))
-    import os
+def check_trials_seed(trials: int, seed: int) -> tuple[int, int]:
+    """One rule for Monte Carlo sizes and seeds (engage, demo, bench)."""
+    return int(check("trials", trials, "--trials")), int(check("seed", seed, "--seed"))
 
-    if not os.access(parent, os.W_OK):
-        raise ThaadsimError(parameter, "must be in a writable directory", str(path))
+
+def engage_memory_bytes(trials: int, n_threats: int, n_batteries: int) -> float:
+    """Working memory of the engagement Monte Carlo: uniform draws (8 bytes) and two boolean
+    arrays per (trial, threat), inventories per (trial, battery)."""
+    return trials * (n_threats * (8 + 1 + 1 + 8) + n_batteries * 16 + 64)
+
+
+def _site_with_options(site: str, azimuth_deg: float | None, min_elevation_deg: float | None):
+    """A site preset or LAT,LON[,HEIGHT_M] (user-site defaults, one rule for every command),
+    with the boresight and beam floor overridden where given."""
+    import dataclasses
+
+    from thaadsim.sensors.radar import parse_site
+
+    s = parse_site(site)
+    kw: dict = {}
+    applied = list(s.defaults_applied)
+    if azimuth_deg is not None:
+        kw["boresight_az_deg"] = check("azimuth_deg", azimuth_deg, "--azimuth-deg")
+        applied = [a for a in applied if a != "boresight_az_deg"]
+    if min_elevation_deg is not None:
+        kw["min_elevation_deg"] = check("min_elevation_deg", min_elevation_deg,
+                                        "--min-elevation-deg")
+        applied = [a for a in applied if a != "min_elevation_deg"]
+    return dataclasses.replace(s, **kw, defaults_applied=tuple(applied)) if kw else s
+
+
+def _echo_site_note(site) -> None:
+    from thaadsim.sensors.radar import site_note
+
+    note = site_note(site)
+    if note:
+        typer.echo(f"thaadsim: note: {note}", err=True)
+
+
+def _option_names() -> set[str]:
+    """Every --option of every command (to name library parameters by their option)."""
+    names: set[str] = set()
+
+    def walk(cmd) -> None:
+        for prm in getattr(cmd, "params", []):
+            names.update(o for o in getattr(prm, "opts", []) if o.startswith("--"))
+        for sub in getattr(cmd, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_command(app))
+    return names
+
+
+def _typed_values(argv: list[str]) -> dict[str, str]:
+    """--option -> the text typed for it (the last one when repeated)."""
+    out: dict[str, str] = {}
+    for i, a in enumerate(argv):
+        if a.startswith("--"):
+            if "=" in a:
+                k, v = a.split("=", 1)
+                out[k] = v
+            elif i + 1 < len(argv):
+                out[a] = argv[i + 1]
+    return out
+
+
+def _show_typed(text: str) -> str:
+    try:
+        float(text)
+        return text if len(text) <= 100 else show_value(text)
+    except ValueError:
+        return show_value(text)
+
+
+def format_error(e: ThaadsimError, argv: list[str]) -> list[str]:
+    """Lines for a bad-input error: the parameter named by its CLI option (``apogee_km`` ->
+    ``--apogee-km``) and the value shown as the user typed it."""
+    if type(e).__str__ is not ThaadsimError.__str__:  # several problems (scenario files)
+        return str(e).splitlines() or [str(e)]
+    base, sep, rest = str(e.parameter).partition(" ")
+    opt = base if base.startswith("-") else "--" + base.replace("_", "-")
+    if opt not in _option_names():
+        return str(e).splitlines()
+    typed = _typed_values(argv)
+    value = _show_typed(typed[opt]) if (not rest and opt in typed) else show_value(e.value)
+    msg = f"{opt}{sep}{rest}: {e.rule}. Got {value}."
+    if e.hint:
+        msg += f" {e.hint}"
+    return [msg.replace("\n", " ")]
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings that are not errors reach the terminal as one line, without a source line."""
+    text = str(message).replace("\n", " ")[:200]
+    typer.echo(f"thaadsim: warning: {category.__name__}: {text}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: one line on stderr and exit code 2 for any bad input, never a traceback."""
+    """Entry point: one line on stderr and exit code 2 for any bad input, never a traceback.
+
+    numpy floating-point warnings (RuntimeWarning) are errors inside the CLI: a NaN or an overflow
+    must never pass silently into a result; other warnings print as one line."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _ARGV[:] = argv
     cmd = typer.main.get_command(app)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.showwarning = _one_line_warning
+        return _run(cmd, argv)
+
+
+def _run(cmd, argv: list[str]) -> int:
     try:
         cmd.main(args=argv, prog_name="thaadsim", standalone_mode=False)
     except ThaadsimError as e:
-        for line in str(e).splitlines():
+        for line in format_error(e, argv):
             typer.echo(f"thaadsim: error: {line}", err=True)
         return 2
     except cx.NoArgsIsHelpError as e:
@@ -529,15 +734,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except cx.UsageError as e:
         hint = ""
-        if getattr(e, "param", None) is not None:
-            hint = "/".join(e.param.opts) if getattr(e.param, "opts", None) else e.param.name
+        param = getattr(e, "param", None)
+        if param is not None:
+            hint = "/".join(param.opts) if getattr(param, "opts", None) else param.name
         msg = e.format_message().replace("\n", " ")
+        if isinstance(e, cx.BadParameter) and param is not None and "Got " not in msg:
+            typed = _typed_values(argv)
+            for o in getattr(param, "opts", []):
+                if o in typed:
+                    msg = msg.rstrip(". ") + f". Got {show_value(typed[o])}."
+                    break
         typer.echo(f"thaadsim: error: {hint + ': ' if hint and hint not in msg else ''}{msg}",
                    err=True)
         return 2
     except (KeyboardInterrupt, getattr(cx, "Abort", KeyboardInterrupt)):
         typer.echo("thaadsim: aborted", err=True)
-        return 1
+        return 130
     except getattr(cx, "Exit", SystemExit) as e:
         return int(getattr(e, "exit_code", 0) or 0)
     except BrokenPipeError:
@@ -546,11 +758,10 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("thaadsim: error: out of memory; use a coarser grid or fewer trials", err=True)
         return 2
     except Exception as e:  # an internal error: one line, details with THAADSIM_DEBUG=1
-        import os
-
         if os.environ.get("THAADSIM_DEBUG"):
             raise
-        typer.echo(f"thaadsim: internal error ({type(e).__name__}: {e}); please report it "
+        text = str(e).replace("\n", " ")[:200]
+        typer.echo(f"thaadsim: internal error ({type(e).__name__}: {text}); please report it "
                    "(THAADSIM_DEBUG=1 shows the traceback)", err=True)
         return 1
     return 0

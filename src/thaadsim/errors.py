@@ -17,10 +17,26 @@ class ThaadsimError(ValueError):
         self.rule = rule
         self.value = value
         self.hint = hint
-        msg = f"{parameter}: {rule}. Got {value!r}."
+        msg = f"{parameter}: {rule}. Got {show_value(value)}."
         if hint:
             msg += f" {hint}"
         super().__init__(msg)
+
+
+MAX_ECHO_CHARS = 100
+
+
+def show_value(value: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """``repr`` of a value for an error line, cut to ``limit`` characters (a 10,000-entry list
+    must not become a 1.5 MB error line)."""
+    try:
+        text = repr(value)
+    except Exception:  # pragma: no cover - a repr that fails
+        text = f"<{type(value).__name__}>"
+    text = text.replace("\n", " ").replace("\r", " ")
+    if len(text) > limit:
+        text = text[:limit - 3] + f"... ({len(text):,} characters)"
+    return text
 
 
 class OutOfReachError(ThaadsimError):

@@ -1,7 +1,9 @@
 """`thaadsim demo`: the Seongju scenario end to end, written offline to one directory.
 
-Everything is written into a temporary directory next to the target and moved into place only
-when complete, so an interrupted run never leaves a report that looks finished.
+The output directory is claimed before any work (``thaadsim.io.files.ReportDir``: a new or empty
+directory, or one holding an earlier thaadsim report; never a directory of the user's), the files
+are staged inside it and moved into place only when complete, so an interrupted run never leaves
+a report that looks finished and never deletes a file thaadsim did not write.
 """
 
 from __future__ import annotations
@@ -9,30 +11,17 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
-from thaadsim.errors import ThaadsimError
+from thaadsim.io.files import ReportDir
 from thaadsim.io.output import to_json
 
 
-def _prepare_out(out: Path) -> Path:
-    out = Path(out)
-    parent = out.resolve().parent
-    if out.exists() and not out.is_dir():
-        raise ThaadsimError("out", "must be a directory", str(out))
-    if not parent.exists():
-        raise ThaadsimError("out", "must be inside an existing directory", str(out))
-    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise ThaadsimError("out", "must be a writable directory", str(out))
-    return Path(tempfile.mkdtemp(prefix=".thaadsim-demo-", dir=parent))
-
-
-def run_demo(out: Path, *, trials: int = 20_000, seed: int = 1, echo=print,
-             print_summary=print) -> dict:
+def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=None,
+             print_summary=print, force: bool = False, metadata: dict | None = None) -> dict:
+    """Run the Seongju scenario end to end and write the report into ``out`` (see the module
+    docstring for the directory rules); ``progress(text, done, total)`` is called per step."""
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.coverage import coverage
     from thaadsim.analysis.loft2range import loft2range
@@ -43,15 +32,18 @@ def run_demo(out: Path, *, trials: int = 20_000, seed: int = 1, echo=print,
     from thaadsim.threats import Launch, aim, fly, get_missile
     from thaadsim.viz import maps, plots
 
-    tmp = _prepare_out(out)
+    rd = ReportDir(out, option="--out", force=force)
     t_start = time.perf_counter()
     steps = 7
 
     def step(i, text):
-        echo(f"[{i}/{steps}] {text} ({time.perf_counter() - t_start:.1f} s)")
+        if progress:
+            progress(f"[{i}/{steps}] {text} ({time.perf_counter() - t_start:.1f} s)", i - 1, steps)
 
-    try:
-        summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True}
+    with rd:
+        tmp = rd.staging
+        summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
+                         "metadata": metadata or {}}
         # 1. footprints
         step(1, "defended footprint: Seongju, withdrawn, Pyeongtaek (nk-default)")
         ts = fp.get_threat_set("nk-default")
@@ -122,16 +114,10 @@ def run_demo(out: Path, *, trials: int = 20_000, seed: int = 1, echo=print,
         summary["runtime_s"] = round(time.perf_counter() - t_start, 1)
         (tmp / "summary.json").write_text(to_json(summary))
         (tmp / "report.html").write_text(_html(summary, tmp))
-        out = Path(out)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        rd.commit()
     fpd = summary["footprint"]
     lines = [
-        f"thaadsim demo: wrote {out}/report.html in {summary['runtime_s']} s",
+        f"thaadsim demo: wrote {rd.path / 'report.html'} in {summary['runtime_s']} s",
         "",
         f"{'configuration':<14}{'area km2':>10}{'% of ROK':>10}{'SLS %':>8}{'city pop. (M)':>15}",
     ]
@@ -263,7 +249,10 @@ def _html(s: dict, d: Path) -> str:
         "<li>Populations: GeoNames cities of 100,000 or more (city proper), not census "
         "districts.</li>",
         "</ul>",
-        f"<p>Runtime {s['runtime_s']} s.</p></body></html>",
+        f"<p>thaadsim {html.escape(str(s['metadata'].get('thaadsim_version', '')))}, run "
+        f"{html.escape(str(s['metadata'].get('run_date', '')))} "
+        f"(<code>{html.escape(str(s['metadata'].get('command', 'thaadsim demo')))}</code>); "
+        f"runtime {s['runtime_s']} s.</p></body></html>",
     ]
     return "\n".join(parts)
 

@@ -52,8 +52,12 @@ def test_footprint_geojson_properties(capsys):
     (["--threat-set", "nk-1950"], "threat-set"),
     (["--grid-km", "0"], "grid-km"),
     (["--grid-km", "-5"], "grid-km"),
-    (["--grid-km", "0.1"], "gb"),
-    (["--compare", "mars"], "battery"),
+    (["--grid-km", "0.1"], "grid-km"),
+    (["--grid-km", "300"], "grid-km"),
+    (["--grid-km", "500"], "grid-km"),
+    (["--grid-km", "1e6"], "grid-km"),
+    (["--grid-km", "1e-300"], "grid-km"),
+    (["--compare", "mars"], "--compare"),
 ])
 def test_footprint_bad_input(capsys, args, needle):
     code = main(["footprint", *args])

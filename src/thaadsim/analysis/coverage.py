@@ -20,7 +20,8 @@ from scipy.spatial import cKDTree
 from shapely.geometry import Polygon, mapping
 
 from thaadsim import geo
-from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.errors import ThaadsimError
+from thaadsim.limits import BOUNDS, check
 from thaadsim.sensors.radar import (
     Radar,
     Site,
@@ -33,7 +34,7 @@ from thaadsim.sensors.radar import (
 )
 
 GEOD = Geod(ellps="WGS84")
-MAX_ALT_KM = 5000.0
+MAX_ALT_KM = BOUNDS["altitude_km"].hi
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,16 +190,21 @@ class CoverageResult:
 
 def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
              min_elevation_deg: float | None = None, boresight_az_deg: float | None = None,
-             countries: bool = True) -> CoverageResult:
-    rcs = check_finite("rcs_m2", rcs_m2, positive=True)
-    alts = [check_finite("altitude_km", a, lo=0.0, hi=MAX_ALT_KM) for a in altitudes_km]
+             countries: bool = True, progress=None) -> CoverageResult:
+    """Where a target of ``rcs_m2`` (m^2) at each of ``altitudes_km`` is detectable by ``radar``
+    at ``site``: annular-sector polygons per altitude, with the limiting constraint and
+    per-country area and depth. ``progress(text, done, total)`` is called per altitude."""
+    rcs = check("rcs_m2", rcs_m2, "rcs_m2")
+    alts = [check("altitude_km", a, "altitude_km") for a in altitudes_km]
     if not alts:
         raise ThaadsimError("altitude_km", "must list at least one altitude", altitudes_km)
     emin = elevation_floor_deg(radar, site, min_elevation_deg)
     az0 = site.boresight_az_deg if boresight_az_deg is None else \
-        check_finite("azimuth_deg", boresight_az_deg, lo=-360, hi=360)
+        check("azimuth_deg", boresight_az_deg, "azimuth_deg")
     layers, polys = [], []
-    for alt_km in alts:
+    for i, alt_km in enumerate(alts):
+        if progress:
+            progress(f"{alt_km:g} km", i, len(alts))
         lim = limits(radar, site, alt_km * 1e3, rcs, emin)
         poly = sector_polygon(site, az0, radar.half_width_deg, lim.g_min_m, lim.g_max_m)
         fwd, _ = geo.laea(site.lat_deg, site.lon_deg)

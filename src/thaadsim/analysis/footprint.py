@@ -22,9 +22,10 @@ from shapely.geometry import box, mapping
 from thaadsim import geo
 from thaadsim.core import earth as E
 from thaadsim.engagement.fire_control import Battery, Doctrine, intercept_windows
-from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import get_interceptor
 from thaadsim.io.presets import load, lookup
+from thaadsim.limits import check
 from thaadsim.sensors.detect import detection_timeline
 from thaadsim.sensors.radar import get_radar, get_site, list_sites, parse_site
 from thaadsim.threats import get_missile
@@ -33,7 +34,6 @@ from thaadsim.threats.trajectory import TrajectoryBatch, fly
 
 HISTORY_DT_S = 2.0
 GRID_CENTER = (36.0, 127.8)
-MAX_CELLS = 400_000
 
 
 # ---- threat sets -----------------------------------------------------------------------------
@@ -65,10 +65,7 @@ def get_threat_set(name: str) -> ThreatSet:
 
 def battery_at(site_name: str, name: str | None = None, **kw) -> Battery:
     """A THAAD battery (TPY-2 terminal mode, 6 x 8 THAAD) at a site preset or LAT,LON."""
-    site = parse_site(site_name)
-    if site.min_elevation_deg is None:
-        # a user site: face north toward North Korea, the 5 deg floor of Seongju
-        site = dataclasses.replace(site, boresight_az_deg=330.0, min_elevation_deg=5.0)
+    site = parse_site(site_name, parameter="battery")
     return Battery(name or site.name, site, get_radar("tpy2-terminal"), get_interceptor("thaad"),
                    **kw)
 
@@ -187,26 +184,59 @@ def lay_family(fam: Family, lat0_deg: float, lon0_deg: float, lat_deg, lon_deg):
 
 # ---- footprint ---------------------------------------------------------------------------------
 
-def south_korea_grid(step_km: float):
-    """Grid points (lat, lon) of South Korean land on a square grid of the equal-area projection,
-    with the cell area (km^2) and the projected KOR polygon."""
-    step_km = check_finite("grid-km", step_km, positive=True)
+@dataclasses.dataclass(frozen=True)
+class Grid:
+    """Cells of a square grid (equal-area projection) that hold South Korean land.
+
+    Each cell is evaluated at one point (its centre, or a point of its land where the centre is
+    at sea) and weighs its land area, so the cell areas add up to the area of South Korea's
+    polygon at every grid spacing."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    cell_area_km2: np.ndarray
+    step_km: float
+    kor: object  # projected shapely polygon
+
+    @property
+    def size(self) -> int:
+        return int(self.lat.size)
+
+
+@lru_cache(maxsize=8)
+def south_korea_grid(step_km: float) -> Grid:
+    """The land cells of South Korea on a ``step_km`` grid (see ``Grid``); ``step_km`` within
+    ``limits.BOUNDS['grid_km']``."""
+    step_km = check("grid_km", step_km, "grid_km")
     kor = geo.countries_projected(*GRID_CENTER)["KOR"]
+    shapely.prepare(kor)
     minx, miny, maxx, maxy = kor.bounds
-    nx = int((maxx - minx) / (step_km * 1e3)) + 1
-    ny = int((maxy - miny) / (step_km * 1e3)) + 1
-    if nx * ny > MAX_CELLS:
-        est_gb = nx * ny * 700 * 7 * 8 / 1e9
-        raise ThaadsimError("grid-km", f"is too fine: {nx * ny:,} cells would need ~{est_gb:.0f} "
-                                       f"GB of trajectory samples (limit {MAX_CELLS:,} cells)",
-                            step_km)
-    xs = minx + (np.arange(nx) + 0.5) * step_km * 1e3
-    ys = miny + (np.arange(ny) + 0.5) * step_km * 1e3
-    X, Y = np.meshgrid(xs, ys)
-    inside = shapely.contains_xy(kor, X.ravel(), Y.ravel())
+    d = step_km * 1e3
+    nx = int((maxx - minx) / d) + 1
+    ny = int((maxy - miny) / d) + 1
+    xs = minx + (np.arange(nx) + 0.5) * d
+    ys = miny + (np.arange(ny) + 0.5) * d
+    X, Y = (a.ravel() for a in np.meshgrid(xs, ys))
+    boxes = shapely.box(X - d / 2, Y - d / 2, X + d / 2, Y + d / 2)
+    touch = shapely.intersects(kor, boxes)
+    X, Y, boxes = X[touch], Y[touch], boxes[touch]
+    full = shapely.contains(kor, boxes)
+    area = np.full(X.size, d * d)
+    part = np.nonzero(~full)[0]
+    pieces = shapely.intersection(boxes[part], kor)
+    area[part] = shapely.area(pieces)
+    centre_in = shapely.contains_xy(kor, X[part], Y[part])
+    moved = part[~centre_in]
+    if moved.size:
+        pts = shapely.point_on_surface(pieces[~centre_in])
+        X[moved], Y[moved] = shapely.get_x(pts), shapely.get_y(pts)
+    keep = area > 1e-6 * d * d
+    X, Y, area = X[keep], Y[keep], area[keep]
     _, inv = geo.laea(*GRID_CENTER)
-    lon, lat = inv.transform(X.ravel()[inside], Y.ravel()[inside])
-    return np.asarray(lat), np.asarray(lon), X.ravel()[inside], Y.ravel()[inside], step_km, kor
+    lon, lat = inv.transform(X, Y)
+    return Grid(np.asarray(lat), np.asarray(lon), X, Y, area / 1e6, step_km, kor)
 
 
 @dataclasses.dataclass
@@ -221,12 +251,8 @@ class FootprintResult:
     y: np.ndarray
     defended: np.ndarray  # >= 1 opportunity against every threat that reaches the point
     defended_sls: np.ndarray  # >= 2
-    kor_area_km2: float
+    cell_area_km2: np.ndarray  # land area of each cell
     limiting: dict
-
-    @property
-    def cell_km2(self) -> float:
-        return self.grid_km**2
 
     def polygon(self, sls: bool = False):
         """Defended region as a lon/lat (Multi)Polygon (union of grid cells)."""
@@ -236,7 +262,9 @@ class FootprintResult:
         h = self.grid_km * 500.0
         cells = [box(x - h, y - h, x + h, y + h) for x, y in zip(self.x[m], self.y[m],
                                                                    strict=True)]
-        u = shapely.union_all(cells).simplify(self.grid_km * 100.0)
+        u = shapely.union_all(cells)
+        u = shapely.intersection(u, south_korea_grid(self.grid_km).kor)
+        u = u.simplify(self.grid_km * 100.0)
         _, inv = geo.laea(*GRID_CENTER)
         return geo.project(u, inv)
 
@@ -254,13 +282,16 @@ class FootprintResult:
         return out
 
     def summary(self) -> dict:
-        area = float(self.defended.sum() * self.cell_km2)
-        area2 = float(self.defended_sls.sum() * self.cell_km2)
-        total = float(self.defended.size * self.cell_km2)
+        area = float(self.cell_area_km2[self.defended].sum())
+        area2 = float(self.cell_area_km2[self.defended_sls].sum())
+        total = float(self.cell_area_km2.sum())
         cs = self.cities()
         return {
             "configuration": self.label,
-            "batteries": [{"name": b.name, "lat_deg": b.site.lat_deg, "lon_deg": b.site.lon_deg}
+            "batteries": [{"name": b.name, "lat_deg": b.site.lat_deg, "lon_deg": b.site.lon_deg,
+                           "boresight_az_deg": b.site.boresight_az_deg,
+                           "min_elevation_deg": b.site.min_elevation_deg,
+                           "site_defaults_applied": list(b.site.defaults_applied)}
                           for b in self.batteries],
             "threat_set": self.threat_set.name,
             "grid_km": self.grid_km,
@@ -300,12 +331,38 @@ class FootprintResult:
         return {"type": "FeatureCollection", "properties": dict(s), "features": feats}
 
 
+CHUNK_CELLS = 4096  # aim points laid out at once: bounds the trajectory samples in memory
+
+
+# Cost of one (grid cell, threat pair, configuration) evaluation, measured with `make bench`
+# (bench footprint: ~9.7 s for 3,926 cells x 12 pairs on the 2-core reference machine, Nov 2026),
+# rounded up. Used only to refuse requests that would run for many minutes.
+SECONDS_PER_CELL_PAIR = 2.5e-4
+MAX_SECONDS = 600.0  # a sane wait for one command (assumption); longer sweeps belong in scripts
+
+
+def footprint_work(grid_km: float, n_pairs: int, n_configs: int = 1) -> dict:
+    """Estimated size of a footprint request before any work: cells, working memory (bytes),
+    seconds."""
+    cells = south_korea_grid(grid_km).size
+    steps = 1200  # history samples of the longest family member (Nodong, 2 s), upper bound
+    chunk = min(cells, CHUNK_CELLS)
+    mem = chunk * steps * 7 * 8 * 4  # histories and their temporaries
+    evals = cells * n_pairs * n_configs
+    return {"cells": cells, "pairs": n_pairs, "configurations": n_configs,
+            "memory_bytes": mem, "cell_threat_evaluations": evals,
+            "seconds": evals * SECONDS_PER_CELL_PAIR}
+
+
 def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 5.0,
               label: str | None = None, doctrine: Doctrine | None = None,
               progress=None) -> FootprintResult:
-    lat, lon, x, y, step, kor = south_korea_grid(grid_km)
+    """Defended footprint of ``batteries`` against ``threat_set`` on a ``grid_km`` grid over
+    South Korea (see the module docstring); ``progress(text, done, total)`` is called per
+    threat and launch area."""
+    g = south_korea_grid(grid_km)
     d = doctrine or Doctrine()
-    n = lat.size
+    n = g.size
     defended = np.ones(n, dtype=bool)
     sls = np.ones(n, dtype=bool)
     limiting: dict[str, int] = {}
@@ -314,45 +371,57 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
         if progress:
             progress(f"{mname} from {area[0]}", i, len(pairs))
         fam = trajectory_family(mname, threat_set.depressed.get(mname))
-        hist, nhist, reach = lay_family(fam, area[1], area[2], lat, lon)
         opp = np.zeros(n, dtype=int)
-        if batteries and reach.any():
-            idx = np.nonzero(reach)[0]
+        reach = np.zeros(n, dtype=bool)
+        for c0 in range(0, n, CHUNK_CELLS):
+            sl = slice(c0, min(n, c0 + CHUNK_CELLS))
+            hist, nhist, r = lay_family(fam, area[1], area[2], g.lat[sl], g.lon[sl])
+            reach[sl] = r
+            if not batteries or not r.any():
+                continue
+            idx = np.nonzero(r)[0]
             b = TrajectoryBatch(np.zeros((idx.size, 1)), np.full(idx.size, area[1]),
                                 np.full(idx.size, area[2]), hist[idx], nhist[idx])
             for bat in batteries:
                 tl = detection_timeline(bat.radar, bat.site, b, bat.rcs_m2)
                 w = intercept_windows(bat, b, tl.track_time_s, d)
-                opp[idx] += w.opportunities
-        threatened = reach
-        fail1 = threatened & (opp < 1)
-        fail2 = threatened & (opp < 2)
+                opp[c0 + idx] += w.opportunities
+        fail1 = reach & (opp < 1)
+        fail2 = reach & (opp < 2)
         limiting[f"{mname} from {area[0]}"] = int(fail1.sum())
         defended &= ~fail1
         sls &= ~fail2
     if progress:
         progress("done", len(pairs), len(pairs))
     name = label or ("+".join(b.name for b in batteries) if batteries else "withdrawn")
-    return FootprintResult(name, batteries, threat_set, step, lat, lon, x, y, defended, sls,
-                           kor.area / 1e6, limiting)
+    return FootprintResult(name, batteries, threat_set, g.step_km, g.lat, g.lon, g.x, g.y,
+                           defended, sls, g.cell_area_km2, limiting)
 
 
-def parse_configuration(text: str) -> tuple[str, list[Battery]]:
-    """'withdrawn', a site preset, LAT,LON, or several joined by '+' (two batteries)."""
+MAX_BATTERIES = 8  # per configuration: bounds the work of one request (assumption)
+
+
+def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, list[Battery]]:
+    """'withdrawn', a site preset, LAT,LON, or several joined by '+' (several batteries)."""
     t = str(text).strip().lower()
     if t in ("withdrawn", "none"):
         return "withdrawn", []
-    parts = [p for p in t.split("+") if p]
-    if not parts:
-        raise ThaadsimError("battery", "must name a site, LAT,LON or 'withdrawn'", text)
+    parts = [p.strip() for p in t.split("+")]
+    rule = (f"must be a site preset ({', '.join(list_batteries())}), LAT,LON, 'withdrawn' or "
+            "sites joined by '+'")
+    if not t or any(not p for p in parts):
+        raise ThaadsimError(parameter, rule, text)
+    if len(parts) > MAX_BATTERIES:
+        raise ThaadsimError(parameter, f"must join at most {MAX_BATTERIES} sites", text)
     out = []
     for p in parts:
         try:
             out.append(battery_at(p))
         except ThaadsimError as e:
-            raise ThaadsimError("battery", f"must be a site preset ({', '.join(list_batteries())}"
-                                           "), LAT,LON, 'withdrawn' or sites joined by '+'",
-                                text) from e
+            if " " in str(e.parameter):  # a bad latitude, longitude or height: say which
+                raise ThaadsimError(parameter + " " + e.parameter.split(" ", 1)[1], e.rule,
+                                    e.value) from None
+            raise ThaadsimError(parameter, rule, text) from None
     return t, out
 
 

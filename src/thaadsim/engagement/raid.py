@@ -8,7 +8,7 @@ import numpy as np
 
 from thaadsim.engagement.fire_control import Battery, Doctrine, Windows, intercept_windows
 from thaadsim.engagement.montecarlo import MCResult, plan_shots, run_monte_carlo
-from thaadsim.errors import OutOfReachError, ThaadsimError
+from thaadsim.errors import OutOfReachError, ThaadsimError, show_value
 from thaadsim.interceptors.reach import get_interceptor
 from thaadsim.io.scenario import Scenario
 from thaadsim.sensors.detect import detection_timeline
@@ -46,12 +46,14 @@ def doctrine_of(sc: Scenario) -> Doctrine:
                     d.kill_assessment_s)
 
 
-def fly_threats(sc: Scenario) -> tuple[TrajectoryBatch, list[str]]:
+def fly_threats(sc: Scenario, progress=None) -> tuple[TrajectoryBatch, list[str]]:
     """Aim every threat (solutions cached per distinct missile/launch/aim/shape)."""
     sols: dict = {}
     params = []
     problems = []
     for i, t in enumerate(sc.threat):
+        if progress:
+            progress(f"threat {t.id}", i, len(sc.threat))
         key = (t.missile, t.launch.lat_deg, t.launch.lon_deg, t.aim.lat_deg, t.aim.lon_deg,
                t.apogee_km)
         if key not in sols:
@@ -63,7 +65,8 @@ def fly_threats(sc: Scenario) -> tuple[TrajectoryBatch, list[str]]:
                 problems.append(f"threat[{i}].aim: {e.rule} (got {e.range_km:.0f} km away)")
                 continue
             except ThaadsimError as e:
-                problems.append(f"threat[{i}].{e.parameter}: {e.rule} (got {e.value!r})")
+                problems.append(f"threat[{i}].{e.parameter}: {e.rule} "
+                                f"(got {show_value(e.value)})")
                 continue
         s = sols[key]
         params.append((t.missile, t.launch.lat_deg, t.launch.lon_deg, s.azimuth_deg,
@@ -76,12 +79,15 @@ def fly_threats(sc: Scenario) -> tuple[TrajectoryBatch, list[str]]:
     return b, []
 
 
-def prepare(sc: Scenario) -> RaidKinematics:
+def prepare(sc: Scenario, progress=None) -> RaidKinematics:
+    """Everything about a raid that does not depend on the dice: aimed trajectories, detection,
+    intercept windows, battery assignment and priorities. ``progress(text, done, total)`` is
+    called per threat aimed."""
     from thaadsim.io.scenario import ScenarioError
 
     batteries = build_batteries(sc)
     d = doctrine_of(sc)
-    batch, problems = fly_threats(sc)
+    batch, problems = fly_threats(sc, progress)
     if problems:
         raise ScenarioError(problems)
     t0 = np.array([t.launch_time_s for t in sc.threat])

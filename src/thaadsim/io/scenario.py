@@ -2,40 +2,59 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from thaadsim.errors import ThaadsimError
+from thaadsim.errors import ThaadsimError, show_value
+from thaadsim.limits import BOUNDS, MIN_FLIGHT_KM
 
 MAX_LAUNCHERS = 9  # 6-9 launchers per battery (USCC 2016 Annual Report)
+MAX_FILE_BYTES = 1_000_000  # a scenario of 500 threats is ~100 kB
+MAX_BATTERIES = 20  # bounds the work of one scenario (assumption)
+# strict: TOML has real types, so `launchers = true` or `sspk = "0.8"` is an error, not 1 or 0.8
+STRICT = ConfigDict(extra="forbid", strict=True)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _f(quantity: str, default=...):
+    return Field(default, **BOUNDS[quantity].pydantic())
 
 
 class LatLon(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    lat_deg: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon_deg: float = Field(ge=-180, le=360, allow_inf_nan=False)
+    model_config = STRICT
+    lat_deg: float = _f("latitude_deg")
+    lon_deg: float = _f("longitude_deg")
 
 
 class BatteryCfg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = "battery"
-    site: str = "seongju"
-    radar: str = "tpy2-terminal"
-    interceptor: str = "thaad"
+    model_config = STRICT
+    name: Name = "battery"
+    site: Name = "seongju"
+    radar: Name = "tpy2-terminal"
+    interceptor: Name = "thaad"
     launchers: int = Field(6, ge=1, le=MAX_LAUNCHERS)
     interceptors_per_launcher: int = Field(8, ge=1, le=8)
     reloads: int = Field(0, ge=0, le=10)
     fire_channels: int = Field(12, ge=1, le=72)
-    reaction_time_s: float = Field(15.0, ge=0, le=600, allow_inf_nan=False)
-    rcs_m2: float = Field(0.01, gt=0, le=1000, allow_inf_nan=False)
+    reaction_time_s: float = _f("reaction_time_s", 15.0)
+    rcs_m2: float = _f("rcs_m2", 0.01)
 
 
 class DoctrineCfg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
     mode: Literal["salvo", "sls", "shoot-look-shoot"] = "sls"
     salvo: int = Field(2, ge=1, le=8)
     sspk: float = Field(0.8, ge=0, le=1, allow_inf_nan=False)
@@ -44,18 +63,30 @@ class DoctrineCfg(BaseModel):
 
 
 class AssetCfg(LatLon):
-    name: str
-    radius_km: float = Field(20.0, gt=0, le=500)
+    name: Name
+    radius_km: float = Field(20.0, gt=0, le=500, allow_inf_nan=False)
 
 
 class ThreatCfg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    missile: str
+    model_config = STRICT
+    id: Name
+    missile: Name
     launch: LatLon
     aim: LatLon
-    launch_time_s: float = Field(0.0, ge=0, le=36_000, allow_inf_nan=False)
-    apogee_km: float | None = Field(None, gt=0, le=5000, allow_inf_nan=False)
+    launch_time_s: float = _f("launch_time_s", 0.0)
+    apogee_km: float | None = _f("apogee_km", None)
+
+    @model_validator(mode="after")
+    def _a_real_flight(self):
+        from thaadsim.core.earth import gc_distance_m
+
+        d = float(gc_distance_m(math.radians(self.launch.lat_deg),
+                                math.radians(self.launch.lon_deg),
+                                math.radians(self.aim.lat_deg), math.radians(self.aim.lon_deg)))
+        if d < MIN_FLIGHT_KM * 1e3:
+            raise ValueError(f"aim must lie at least {MIN_FLIGHT_KM:g} km from launch (it is "
+                             f"{d:.0f} m away)")
+        return self
 
     @field_validator("missile")
     @classmethod
@@ -68,19 +99,21 @@ class ThreatCfg(BaseModel):
 
 
 class Scenario(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = "scenario"
-    battery: list[BatteryCfg] = Field(min_length=1)
+    model_config = STRICT
+    name: Name = "scenario"
+    battery: list[BatteryCfg] = Field(min_length=1, max_length=MAX_BATTERIES)
     doctrine: DoctrineCfg = DoctrineCfg()
-    defended_asset: list[AssetCfg] = []
+    defended_asset: list[AssetCfg] = Field([], max_length=100)
     threat: list[ThreatCfg] = Field(min_length=1, max_length=500)
 
     @model_validator(mode="after")
     def _unique_ids(self):
-        ids = [t.id for t in self.threat]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"threat ids must be unique; repeated: {', '.join(dup)}")
+        for what, names in (("threat ids", [t.id for t in self.threat]),
+                            ("battery names", [b.name for b in self.battery])):
+            dup = sorted({i for i in names if names.count(i) > 1})
+            if dup:
+                shown = show_value(", ".join(dup))[1:-1]
+                raise ValueError(f"{what} must be unique; repeated: {shown}")
         inv = sum(b.launchers * b.interceptors_per_launcher * (1 + b.reloads)
                   for b in self.battery)
         if self.doctrine.salvo > inv:
@@ -114,25 +147,68 @@ def example_path() -> Path:
     return Path(str(resources.files("thaadsim.data").joinpath("seongju-raid.toml")))
 
 
-def load_scenario(path: str | Path) -> Scenario:
+MAX_PROBLEM_LINES = 20
+
+
+def read_toml(path: str | Path, parameter: str = "scenario") -> dict:
+    """A TOML file as a dict; every way a file can be unreadable is one clean error."""
     p = Path(path)
-    if not p.is_file():
-        raise ThaadsimError("scenario", "must be an existing TOML file", str(path))
+    if not str(path).strip() or not p.is_file():
+        raise ThaadsimError(parameter, "must be an existing TOML file", str(path))
     try:
-        raw = tomllib.loads(p.read_text())
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ThaadsimError(parameter, f"must be at most {MAX_FILE_BYTES:,} bytes (it has "
+                                           f"{size:,})", str(path))
+        data = p.read_bytes()
+    except OSError as e:
+        raise ThaadsimError(parameter, f"must be a readable file ({e.strerror})",
+                            str(path)) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ThaadsimError(parameter, "must be UTF-8 text (this file is UTF-16)", str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ThaadsimError(parameter, f"must be UTF-8 text (byte 0x{data[e.start]:02x} at "
+                                       f"offset {e.start} is not)", str(path)) from None
+    if "\x00" in text:
+        raise ThaadsimError(parameter, "must be a text file (it holds NUL bytes)", str(path))
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as e:
-        raise ThaadsimError("scenario", f"must be valid TOML ({e})", str(path)) from None
+        why = show_value(str(e), 120)[1:-1]
+        raise ThaadsimError(parameter, f"must be valid TOML ({why})", str(path)) from None
+    except RecursionError:
+        raise ThaadsimError(parameter, "must not nest arrays or tables that deeply",
+                            str(path)) from None
+
+
+def problem_lines(e: ValidationError, root: str = "scenario") -> list[str]:
+    """One line per problem, the field first, echoed values cut to ~100 characters."""
+    lines = []
+    for err in e.errors():
+        where = _loc(err["loc"]) or root
+        msg = err["msg"].replace("Value error, ", "")
+        got = err.get("input")
+        got_s = "" if isinstance(got, dict) else f" (got {show_value(got)})"
+        lines.append(f"{where}: {msg}{got_s}")
+    if len(lines) > MAX_PROBLEM_LINES:
+        lines = lines[:MAX_PROBLEM_LINES] + [f"... and {len(lines) - MAX_PROBLEM_LINES} more "
+                                             "problems"]
+    return lines
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (see examples/seongju-raid.toml); every problem is
+    reported with its field, one line each."""
+    raw = read_toml(path)
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as e:
-        lines = []
-        for err in e.errors():
-            where = _loc(err["loc"]) or "scenario"
-            msg = err["msg"].replace("Value error, ", "")
-            got = err.get("input")
-            got_s = "" if isinstance(got, dict) else f" (got {got!r})"
-            lines.append(f"{where}: {msg}{got_s}")
-        raise ScenarioError(lines) from None
+        raise ScenarioError(problem_lines(e)) from None
+    except RecursionError:
+        raise ThaadsimError("scenario", "must not nest arrays or tables that deeply",
+                            str(path)) from None
     # presets that only exist in data files
     from thaadsim.interceptors.reach import get_interceptor
     from thaadsim.sensors.radar import get_radar, parse_site
@@ -144,7 +220,8 @@ def load_scenario(path: str | Path) -> Scenario:
             try:
                 fn(getattr(b, field))
             except ThaadsimError as e:
-                lines.append(f"battery[{i}].{field}: {e.rule} (got {getattr(b, field)!r})")
+                lines.append(f"battery[{i}].{field}: {e.rule} "
+                             f"(got {show_value(getattr(b, field))})")
     if lines:
         raise ScenarioError(lines)
     return sc

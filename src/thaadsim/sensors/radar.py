@@ -19,8 +19,9 @@ import math
 import numpy as np
 
 from thaadsim.core import earth as E
-from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.errors import ThaadsimError
 from thaadsim.io.presets import load, lookup
+from thaadsim.limits import check
 
 K_BOLTZMANN = 1.380649e-23
 C_LIGHT = 299_792_458.0
@@ -39,6 +40,7 @@ class Site:
     min_elevation_deg: float | None = None
     description: str = ""
     sources: tuple[str, ...] = ()
+    defaults_applied: tuple[str, ...] = ()  # user-site defaults used (see USER_SITE_DEFAULTS)
 
     @property
     def antenna_height_m(self) -> float:
@@ -126,7 +128,7 @@ class Radar:
 def elevation_floor_deg(radar: Radar, site: Site, override: float | None) -> float:
     """Beam floor (deg): the override, else the site's operating limit, else the radar's."""
     if override is not None:
-        return check_finite("min_elevation_deg", override, lo=-5.0, hi=90.0)
+        return check("min_elevation_deg", override)
     if site.min_elevation_deg is not None:
         return float(site.min_elevation_deg)
     return float(radar.min_elevation_deg)
@@ -196,24 +198,71 @@ def list_sites() -> list[Site]:
 
 
 def get_site(name: str) -> Site:
-    key, d = lookup(_raw()["site"], "site", name, also=" or LAT,LON[,HEIGHT_M]")
-    return Site(name=key, **d)
+    return _named_site("site", name)
 
 
-def parse_site(text: str) -> Site:
-    """A preset name or 'LAT,LON[,HEIGHT_M]'."""
+# One rule for sites typed as LAT,LON[,HEIGHT_M], used by every command and the API: the radar
+# faces North Korea as the Korean site presets do (330 deg, the hypothetical sites' boresight;
+# Seongju's own is 315 deg) and keeps the beam 5 deg above the horizon as the Ministry of
+# National Defense said of Seongju (Jul 2016). Assumptions for a user site: the output names
+# them whenever they are applied, and options override them.
+USER_SITE_DEFAULTS = {"boresight_az_deg": 330.0, "min_elevation_deg": 5.0}
+USER_SITE_DEFAULTS_WHY = ("user-site defaults: boresight 330 deg (facing North Korea, as the "
+                          "Korean site presets), beam floor 5 deg (ROK MND 2016 for Seongju)")
+
+
+def user_site(lat_deg: float, lon_deg: float, height_m: float = 0.0, *,
+              boresight_az_deg: float | None = None,
+              min_elevation_deg: float | None = None, parameter: str = "site") -> Site:
+    """A site at a typed position, with USER_SITE_DEFAULTS for what is not given."""
+    lat = check("latitude_deg", lat_deg, f"{parameter} latitude")
+    lon = check("longitude_deg", lon_deg, f"{parameter} longitude")
+    h = check("height_m", height_m, f"{parameter} height_m")
+    applied = []
+    if boresight_az_deg is None:
+        boresight_az_deg = USER_SITE_DEFAULTS["boresight_az_deg"]
+        applied.append("boresight_az_deg")
+    if min_elevation_deg is None:
+        min_elevation_deg = USER_SITE_DEFAULTS["min_elevation_deg"]
+        applied.append("min_elevation_deg")
+    return Site(name=f"{lat:.4f},{lon:.4f}", lat_deg=lat, lon_deg=lon, height_m=h,
+                boresight_az_deg=float(boresight_az_deg),
+                min_elevation_deg=float(min_elevation_deg),
+                description="user-typed site", sources=(USER_SITE_DEFAULTS_WHY,) if applied
+                else (), defaults_applied=tuple(applied))
+
+
+def is_latlon_text(text: str) -> bool:
     t = str(text).strip()
-    if t and (t[0].isdigit() or t[0] in "+-.") and "," in t:
+    return bool(t) and (t[0].isdigit() or t[0] in "+-.") and "," in t
+
+
+def parse_site(text: str, parameter: str = "site") -> Site:
+    """A preset name or 'LAT,LON[,HEIGHT_M]' (the latter with USER_SITE_DEFAULTS)."""
+    t = str(text).strip()
+    if is_latlon_text(t):
         parts = t.split(",")
         if len(parts) not in (2, 3):
-            raise ThaadsimError("site", "must be a preset name or LAT,LON[,HEIGHT_M]", text)
+            raise ThaadsimError(parameter, "must be a preset name or LAT,LON[,HEIGHT_M]", text)
         try:
             vals = [float(p) for p in parts]
         except ValueError:
-            raise ThaadsimError("site", "must be a preset name or LAT,LON[,HEIGHT_M]",
+            raise ThaadsimError(parameter, "must be a preset name or LAT,LON[,HEIGHT_M]",
                                 text) from None
-        lat = check_finite("site latitude", vals[0], lo=-90, hi=90)
-        lon = check_finite("site longitude", vals[1], lo=-180, hi=360)
-        h = check_finite("site height_m", vals[2], lo=-500, hi=9000) if len(vals) == 3 else 0.0
-        return Site(name=f"{lat:.4f},{lon:.4f}", lat_deg=lat, lon_deg=lon, height_m=h)
-    return get_site(t)
+        return user_site(vals[0], vals[1], vals[2] if len(vals) == 3 else 0.0,
+                         parameter=parameter)
+    return _named_site(parameter, t)
+
+
+def _named_site(parameter: str, name: str) -> Site:
+    key, d = lookup(_raw()["site"], parameter, name, also=" or LAT,LON[,HEIGHT_M]")
+    return Site(name=key, **d)
+
+
+def site_note(site: Site) -> str | None:
+    """One line naming the defaults applied to a user site, or None."""
+    if not site.defaults_applied:
+        return None
+    vals = ", ".join(f"{k} = {getattr(site, k):g}" for k in site.defaults_applied)
+    return (f"site {site.name}: {vals} assumed ({USER_SITE_DEFAULTS_WHY}); override with "
+            "--azimuth-deg / --min-elevation-deg where the command has them")

@@ -20,10 +20,14 @@ from pyproj import Geod
 from thaadsim.core import earth as E
 from thaadsim.core.integrate import COL, NSUM, STATUS_IMPACT, earth_params, fly_kernel
 from thaadsim.errors import OutOfReachError, ThaadsimError
+from thaadsim.limits import MIN_FLIGHT_KM
 from thaadsim.threats.missile import CD_TABLE, MACH_TABLE, Missile
 
 GEOD = Geod(ellps="WGS84")
 DEFAULT_RTOL = 1e-8
+# Aiming converges from 89.9 deg latitude (test); closer to the pole the azimuth correction does
+# not, so such launches are refused with a clear message (flying by azimuth works at the pole).
+POLE_AIM_LIMIT_DEG = 89.9
 
 
 @dataclasses.dataclass(frozen=True)
@@ -320,7 +324,14 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
     ``apogee_m`` is None, else the lofted or depressed trajectory with that apogee. Raises
     OutOfReachError beyond the maximum range.
     """
+    if abs(launch.lat_deg) > POLE_AIM_LIMIT_DEG:
+        raise ThaadsimError("from", f"must lie at least {90 - POLE_AIM_LIMIT_DEG:g} deg from a "
+                                    "pole to aim at a point (the launch azimuth is ill-defined "
+                                    "there; fly by azimuth instead)", launch.lat_deg)
     az0, _, dist = GEOD.inv(launch.lon_deg, launch.lat_deg, target_lon_deg, target_lat_deg)
+    if not dist >= MIN_FLIGHT_KM * 1e3:
+        raise ThaadsimError("to", f"must lie at least {MIN_FLIGHT_KM:g} km from the launch point "
+                                  f"(it is {dist:.0f} m away)", (target_lat_deg, target_lon_deg))
     th_max, best = solve_max_range(missile, launch, az0, **kw)
     rmax = float(best.range_m[0])
     if not np.isfinite(rmax) or dist > rmax:

@@ -1,0 +1,113 @@
+"""Accepted ranges of user inputs: one rule per quantity, used by the CLI, scenario files and the
+library alike (a value refused on the command line is refused in a scenario, with the same words).
+
+Each bound says why it is where it is. Bounds keep inputs physical and the work finite; they are
+not claims about any real system.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+
+from thaadsim.errors import ThaadsimError
+
+
+@dataclasses.dataclass(frozen=True)
+class Bound:
+    lo: float
+    hi: float
+    lo_open: bool = False
+    integer: bool = False
+    why: str = ""
+
+    @property
+    def rule(self) -> str:
+        lo = f"{self.lo:g}" if not self.integer else f"{int(self.lo):,}".replace(",", "")
+        hi = f"{self.hi:g}" if not self.integer else f"{int(self.hi):,}".replace(",", "")
+        kind = "an integer" if self.integer else "a number"
+        left = "(" if self.lo_open else "["
+        return f"must be {kind} in {left}{lo}, {hi}]"
+
+    def pydantic(self) -> dict:
+        """Keyword arguments for ``pydantic.Field`` expressing the same rule."""
+        kw: dict = {"le": self.hi}
+        kw["gt" if self.lo_open else "ge"] = self.lo
+        if not self.integer:
+            kw["allow_inf_nan"] = False
+        return kw
+
+
+BOUNDS: dict[str, Bound] = {
+    "latitude_deg": Bound(-90.0, 90.0, why="geodetic latitude"),
+    "longitude_deg": Bound(-180.0, 360.0, why="east longitude; 180-360 accepted as -180-0"),
+    "height_m": Bound(-500.0, 9000.0, why="ground sites: Dead Sea shore to above Everest"),
+    "azimuth_deg": Bound(-360.0, 360.0, why="clockwise from north, one turn either way"),
+    "apogee_km": Bound(0.0, 5000.0, lo_open=True,
+                       why="lofted tests reach ~4,500 km (Hwasong-15, 2017)"),
+    "altitude_km": Bound(0.0, 5000.0, why="target altitudes for coverage; above any apogee "
+                                          "the presets fly"),
+    "rcs_m2": Bound(1e-5, 1000.0, why="from below a stealthy reentry vehicle to a large "
+                                      "booster (assumption)"),
+    "min_elevation_deg": Bound(-5.0, 90.0, why="beam floor: slightly below the horizon to "
+                                               "zenith"),
+    "grid_km": Bound(1.0, 50.0, why="finer than 1 km is below the accuracy of the trajectory "
+                                    "families; coarser than 50 km misrepresents South Korea"),
+    "trials": Bound(1, 10_000_000, integer=True, why="Monte Carlo trials; 1e7 gives a "
+                                                        "standard error below 2e-4"),
+    "seed": Bound(0, 2**63 - 1, integer=True, why="numpy SeedSequence entropy, non-negative"),
+    "range_km": Bound(0.0, 20_037.0, lo_open=True, why="up to half the Earth's circumference"),
+    "flight_time_s": Bound(0.0, 10_800.0, lo_open=True, why="up to three hours"),
+    "launch_time_s": Bound(0.0, 36_000.0, why="raid timing within ten hours"),
+    "reaction_time_s": Bound(0.0, 600.0, why="fire-control reaction"),
+    "bench_n": Bound(1, 1_000_000, integer=True, why="bounded benchmark sizes"),
+    "bench_grid": Bound(2, 4000, integer=True, why="raster side; 4000^2 x 4 altitudes fits in "
+                                                   "memory"),
+    "altitudes_count": Bound(1, 100, integer=True, why="coverage layers per call"),
+}
+
+MIN_FLIGHT_KM = 1.0  # launch and aim points closer than this are not a ballistic flight
+
+
+def check(quantity: str, value, option: str | None = None) -> float:
+    """Validate ``value`` against ``BOUNDS[quantity]``; returns it as float (int for integer
+    bounds). The error names ``option`` (default ``quantity``) and shows the value as given."""
+    b = BOUNDS[quantity]
+    name = option or quantity
+    if isinstance(value, bool):
+        raise ThaadsimError(name, b.rule, value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ThaadsimError(name, b.rule, value) from None
+    if not math.isfinite(v):
+        raise ThaadsimError(name, b.rule, value)
+    if b.integer:
+        if isinstance(value, float) and not value.is_integer():
+            raise ThaadsimError(name, b.rule, value)
+        iv = int(value) if not isinstance(value, str) else int(float(value))
+        if not (b.lo <= iv <= b.hi):
+            raise ThaadsimError(name, b.rule, value)
+        return iv
+    if v < b.lo or v > b.hi or (b.lo_open and v == b.lo):
+        raise ThaadsimError(name, b.rule, value)
+    return v
+
+
+def memory_budget_bytes() -> int:
+    """Working-memory budget of one request: half the physical memory, at most 8 GB
+    (assumption: leaves room for the rest of the machine)."""
+    try:
+        phys = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        phys = 8 * 2**30
+    return int(min(phys // 2, 8 * 2**30))
+
+
+def check_budget(option: str, value, need_bytes: float, hint: str) -> None:
+    """Refuse a request whose estimated working memory exceeds the budget."""
+    budget = memory_budget_bytes()
+    if need_bytes > budget:
+        raise ThaadsimError(option, f"asks for too much work: this needs ~{need_bytes / 1e9:.1f} "
+                                    f"GB of memory (budget {budget / 1e9:.1f} GB); {hint}", value)
