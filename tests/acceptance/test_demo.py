@@ -7,6 +7,7 @@ import os
 import pytest
 
 from thaadsim.cli import main
+from thaadsim.io.files import MARKER
 
 FILES = ["report.html", "summary.json", "footprint.geojson", "footprint.png",
          "coverage-tpy2-terminal.png", "coverage-tpy2-forward.png", "trajectories.png",
@@ -15,9 +16,24 @@ FILES = ["report.html", "summary.json", "footprint.geojson", "footprint.png",
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
+    """The demo written over an earlier thaadsim report to which the user added notes.txt."""
     out = tmp_path_factory.mktemp("d") / "demo-out"
+    out.mkdir()
+    (out / "report.html").write_text("an earlier report")
+    (out / "stale.png").write_text("a figure the earlier report wrote")
+    (out / MARKER).write_text(json.dumps({"generator": "thaadsim",
+                                          "files": ["report.html", "stale.png"]}))
+    (out / "notes.txt").write_text("the user's notes")
     assert main(["demo", "--out", str(out), "--trials", "2000"]) == 0
     return out
+
+
+def test_demo_replaces_earlier_report_and_keeps_user_files(demo_dir):
+    assert (demo_dir / "notes.txt").read_text() == "the user's notes", "notes.txt was lost"
+    assert (demo_dir / "report.html").read_text() != "an earlier report"
+    assert not (demo_dir / "stale.png").exists(), "a file of the earlier report was left"
+    assert set(json.loads((demo_dir / MARKER).read_text())["files"]) >= set(FILES)
+    assert not [n for n in os.listdir(demo_dir) if n.startswith(".thaadsim-staging")]
 
 
 def test_demo_writes_everything(demo_dir):
@@ -26,6 +42,9 @@ def test_demo_writes_everything(demo_dir):
     s = json.loads((demo_dir / "summary.json").read_text())
     assert s["footprint"]["key_cities"]["Seoul"] is False
     assert "comparison" in s and "coverage" in s and "engagement" in s
+    assert s["metadata"]["thaadsim_version"] and s["metadata"]["run_date"]
+    html = (demo_dir / "report.html").read_text()
+    assert s["metadata"]["thaadsim_version"] in html and s["metadata"]["run_date"] in html
 
 
 def test_report_is_self_contained(demo_dir):
