@@ -22,12 +22,14 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/thaadsim/core
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/lint-imports
 	$(BIN)/mypy src/thaadsim/core
 	$(BIN)/python -m pytest -q
 

@@ -83,6 +83,28 @@ class Fmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
     csv = "csv"
 
 
+def _file_opt(kind: str, listing: str):
+    return typer.Option(None, f"--{kind}-file",
+                        help=f"a TOML file in the format of the shipped {kind.replace('-', '_')}s"
+                             f".toml (repeatable); its entries are usable by name and listed by "
+                             f"'thaadsim {listing}'")
+
+
+MissileFiles = Optional[list[Path]]
+
+
+def use_files(missile_file=None, radar_file=None, interceptor_file=None,
+              threat_set_file=None) -> None:
+    """Register the user's data files (validated now, before any work)."""
+    from thaadsim.presets import add_user_file
+
+    for files, name in ((missile_file, "missiles.toml"), (radar_file, "radars.toml"),
+                        (interceptor_file, "interceptors.toml"),
+                        (threat_set_file, "threat_sets.toml")):
+        for f in files or []:
+            add_user_file(f, name)
+
+
 def parse_latlon(parameter: str, text: str, allow_height: bool = False):
     """'LAT,LON' (or 'LAT,LON,HEIGHT_M') -> floats, validated."""
     parts = [p.strip() for p in str(text).split(",")]
@@ -120,10 +142,13 @@ def emit(obj, fmt, *, table: str | None = None, rows: list[dict] | None = None):
 
 
 @app.command()
-def missiles(fmt: Fmt = typer.Option(Fmt.table, "--format")):
-    """List missile presets with their sources (public estimates)."""
+def missiles(fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
+):
+    """List missile presets (and user entries) with their sources (public estimates)."""
     from thaadsim.threats import list_missiles
 
+    use_files(missile_file)
     rows = []
     for m in list_missiles():
         rows.append({"name": m.name, "class": m.klass, "nominal_range_km": m.nominal_range_km,
@@ -149,10 +174,12 @@ def trajectory(
     apogee_km: Optional[float] = typer.Option(None, "--apogee-km"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="write a PNG profile"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
 ):
     """Fly one missile: minimum energy, a given apogee, or aimed at a point."""
     from thaadsim.threats import Launch, aim, get_missile, solve_apogee, solve_max_range
 
+    use_files(missile_file)
     m = get_missile(missile)
     lat, lon = parse_latlon("from", from_)
     site = Launch(lat, lon)
@@ -209,19 +236,27 @@ def loft2range(
     missile_class: Optional[str] = typer.Option(None, "--class",
                                                 help="srbm|mrbm|irbm|icbm (default: from data)"),
     site: str = typer.Option("39.20,125.67", "--from", help="launch site for the rotating table"),
+    template: Optional[str] = typer.Option(None, "--template",
+                                           help="missile to fit (a preset or user entry; "
+                                                "'thaadsim missiles' lists them); default: the "
+                                                "class template"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
 ):
     """Range on a standard trajectory from a lofted test's apogee and range."""
     from thaadsim.analysis.loft2range import loft2range as run
-    from thaadsim.threats import Launch
+    from thaadsim.threats import Launch, get_missile
 
+    use_files(missile_file)
+    if template is not None:
+        get_missile(template)
     lat, lon = parse_latlon("from", site)
     check("apogee_km", apogee_km, "--apogee-km")
     check("range_km", range_km, "--range-km")
     if flight_time_s is not None:
         check("flight_time_s", flight_time_s, "--flight-time-s")
     res = run(apogee_km, range_km, flight_time_s, missile_class=missile_class,
-              site=Launch(lat, lon)).to_dict()
+              site=Launch(lat, lon), template=template).to_dict()
     rows = res["rotating_earth"]["by_azimuth"]
     table = kv_table({k: v for k, v in res.items() if k != "rotating_earth"})
     table += "\n\nrotating Earth, maximum range by launch azimuth from " \
@@ -242,6 +277,9 @@ def engage(
     seed: int = typer.Option(1, "--seed"),
     timeline: Optional[Path] = typer.Option(None, "--timeline", help="write a PNG timeline"),
     fmt: EngFmt = typer.Option(EngFmt.table, "--format"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
+    radar_file: MissileFiles = _file_opt("radar", "radars"),
+    interceptor_file: MissileFiles = _file_opt("interceptor", "interceptors"),
 ):
     """Fight a raid: windows, doctrine, inventory; Monte Carlo beside the closed form."""
     from thaadsim.engagement.raid import fight, prepare, report
@@ -250,6 +288,7 @@ def engage(
     trials, seed = check_trials_seed(trials, seed)
     if timeline is not None:
         timeline = check_output_file("--timeline", timeline)
+    use_files(missile_file, radar_file, interceptor_file)
     sc = load_scenario(scenario)
     check_budget("--trials", trials, engage_memory_bytes(trials, len(sc.threat), len(sc.battery)),
                  "use fewer --trials")
@@ -286,17 +325,22 @@ class FpFmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
 def footprint(
     battery: str = typer.Option("seongju", "--battery",
                                 help="site preset, LAT,LON, 'withdrawn', or sites joined by '+'"),
-    threat_set: str = typer.Option("nk-default", "--threat-set"),
+    threat_set: str = typer.Option("nk-default", "--threat-set",
+                                   help="a threat set ('thaadsim threat-sets' lists them)"),
     compare: Optional[list[str]] = typer.Option(None, "--compare",
                                                 help="withdrawn | SITE | SITE+SITE (repeatable)"),
     grid_km: float = typer.Option(5.0, "--grid-km"),
     map_: Optional[Path] = typer.Option(None, "--map", help="write a PNG map"),
     fmt: FpFmt = typer.Option(FpFmt.table, "--format"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
+    threat_set_file: MissileFiles = _file_opt("threat-set", "threat-sets"),
+    radar_file: MissileFiles = _file_opt("radar", "radars"),
 ):
     """Which ground a battery defends against a threat set, and what changes if it moves."""
     from thaadsim.analysis import footprint as fp
     from thaadsim.sensors.radar import site_note
 
+    use_files(missile_file, radar_file, threat_set_file=threat_set_file)
     grid_km = check("grid_km", grid_km, "--grid-km")
     ts = fp.get_threat_set(threat_set)
     configs = [fp.parse_configuration(battery)]
@@ -381,11 +425,35 @@ def demo(out: str = typer.Option("demo-out", "--out",
                  force=force, metadata=metadata())
 
 
+@app.command("threat-sets")
+def threat_sets(fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    threat_set_file: MissileFiles = _file_opt("threat-set", "threat-sets"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
+):
+    """List threat sets (missiles, launch areas, shapes) with their sources."""
+    from thaadsim.analysis.footprint import get_threat_set, list_threat_sets
+
+    use_files(missile_file, threat_set_file=threat_set_file)
+    rows = []
+    for name in list_threat_sets():
+        ts = get_threat_set(name)
+        rows.append({"name": ts.name, "missiles": ", ".join(ts.missiles),
+                     "launch_areas": ", ".join(a[0] for a in ts.launch_areas),
+                     "depressed_apogee_km": dict(ts.depressed), "description": ts.description,
+                     "sources": list(ts.sources)})
+    table = rows_table(rows, ["name", "missiles", "launch_areas"]) + sources_block(rows)
+    emit({"threat_sets": rows}, fmt, table=table,
+         rows=[{k: v for k, v in r.items() if k != "sources"} for r in rows])
+
+
 @app.command()
-def radars(fmt: Fmt = typer.Option(Fmt.table, "--format")):
-    """List radar and site presets with their sources and calibrations."""
+def radars(fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    radar_file: MissileFiles = _file_opt("radar", "radars"),
+):
+    """List radar and site presets (and user entries) with their sources and calibrations."""
     from thaadsim.sensors import list_radars, list_sites
 
+    use_files(radar_file=radar_file)
     rs = []
     for r in list_radars():
         rs.append({"name": r.name, "description": r.description,
@@ -421,12 +489,15 @@ def track(
     azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg",
                                                 help="face boresight (default: the site's)"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    missile_file: MissileFiles = _file_opt("missile", "missiles"),
+    radar_file: MissileFiles = _file_opt("radar", "radars"),
 ):
     """Detection and track timeline of one aimed missile seen by a radar."""
     from thaadsim.sensors import get_radar
     from thaadsim.sensors.detect import detection_timeline
     from thaadsim.threats import Launch, aim, fly, get_missile
 
+    use_files(missile_file, radar_file)
     m = get_missile(missile)
     r = get_radar(radar)
     s = _site_with_options(site, azimuth_deg, min_elevation_deg)
@@ -482,12 +553,14 @@ def coverage(
     map_: Optional[Path] = typer.Option(None, "--map", help="write a PNG map"),
     vertical: Optional[Path] = typer.Option(None, "--vertical", help="write a range-height PNG"),
     fmt: CovFmt = typer.Option(CovFmt.table, "--format"),
+    radar_file: MissileFiles = _file_opt("radar", "radars"),
 ):
     """Where a target of given altitude and RCS is detectable, per country."""
     from thaadsim.analysis.coverage import coverage as run
     from thaadsim.sensors import get_radar
     from thaadsim.sensors.radar import elevation_floor_deg
 
+    use_files(radar_file=radar_file)
     r = get_radar(radar)
     s = _site_with_options(site, azimuth_deg, min_elevation_deg)
     alts = _float_list("altitude-km", altitude_km)
@@ -713,8 +786,11 @@ def main(argv: list[str] | None = None) -> int:
 
     numpy floating-point warnings (RuntimeWarning) are errors inside the CLI: a NaN or an overflow
     must never pass silently into a result; other warnings print as one line."""
+    from thaadsim.presets import clear_user_files
+
     argv = list(sys.argv[1:] if argv is None else argv)
     _ARGV[:] = argv
+    clear_user_files()  # user files are per invocation (main() may run many times in-process)
     cmd = typer.main.get_command(app)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)

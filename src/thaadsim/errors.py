@@ -23,6 +23,19 @@ class ThaadsimError(ValueError):
         super().__init__(msg)
 
 
+class ProblemsError(ThaadsimError):
+    """Several problems at once (a scenario or data file): ``lines`` holds one message per
+    problem, each naming its field."""
+
+    def __init__(self, lines: list[str], parameter: str = "scenario"):
+        self.lines = lines
+        super().__init__(parameter, "is invalid", f"{len(lines)} problem(s)")
+        self.args = ("\n".join(lines),)
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+
 MAX_ECHO_CHARS = 100
 
 

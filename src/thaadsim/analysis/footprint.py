@@ -24,8 +24,8 @@ from thaadsim.core import earth as E
 from thaadsim.engagement.fire_control import Battery, Doctrine, intercept_windows
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import get_interceptor
-from thaadsim.io.presets import load, lookup
 from thaadsim.limits import check
+from thaadsim.presets import load, lookup
 from thaadsim.sensors.detect import detection_timeline
 from thaadsim.sensors.radar import get_radar, get_site, list_sites, parse_site
 from thaadsim.threats import get_missile
@@ -57,10 +57,28 @@ def list_threat_sets() -> list[str]:
 
 
 def get_threat_set(name: str) -> ThreatSet:
+    """A threat set (preset or user entry) by name; ``thaadsim threat-sets`` lists them."""
+    f = _sets().get(str(name).strip().lower(), {}).get("_file", "thaadsim")
     key, d = lookup(_sets(), "threat-set", name)
-    return ThreatSet(key, tuple(d["missiles"]),
-                     tuple((a["name"], a["lat_deg"], a["lon_deg"]) for a in d["launch_area"]),
-                     dict(d.get("depressed", {})), d.get("description", ""), d["sources"])
+    try:
+        ts = ThreatSet(key, tuple(str(m).strip().lower() for m in d["missiles"]),
+                       tuple((str(a["name"]), check("latitude_deg", a["lat_deg"], "lat_deg"),
+                              check("longitude_deg", a["lon_deg"], "lon_deg"))
+                             for a in d["launch_area"]),
+                       {str(k).lower(): check("apogee_km", v, "apogee_km")
+                        for k, v in dict(d.get("depressed", {})).items()},
+                       str(d.get("description", "")), d["sources"])
+    except KeyError as e:
+        raise ThaadsimError("--threat-set-file", f"[set.{key}] must define {e.args[0]}",
+                            f) from None
+    except (TypeError, ValueError, AttributeError) as e:
+        raise ThaadsimError("--threat-set-file", f"[set.{key}] is invalid ({e})", f) from None
+    if not ts.missiles or not ts.launch_areas:
+        raise ThaadsimError("--threat-set-file", f"[set.{key}] must list missiles and "
+                                                 "launch_area tables", f)
+    for m in ts.missiles:
+        get_missile(m)
+    return ts
 
 
 def battery_at(site_name: str, name: str | None = None, **kw) -> Battery:

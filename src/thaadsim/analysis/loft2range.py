@@ -134,7 +134,11 @@ def classify(v_kepler_m_s: float) -> str:
 
 def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = None, *,
                missile_class: str | None = None, site: Launch = DEFAULT_SITE,
-               azimuths_deg=AZIMUTHS_DEG) -> LoftResult:
+               azimuths_deg=AZIMUTHS_DEG, template: str | None = None) -> LoftResult:
+    """Maximum range on a standard (minimum-energy) trajectory of the missile that flew a lofted
+    test of apogee ``apogee_km`` and ground range ``range_km`` (and ``flight_time_s`` when
+    reported): the template missile (``template``, else the class template) is fitted to the
+    test, then flown on a non-rotating and a rotating Earth (by launch azimuth from ``site``)."""
     A = check_finite("apogee_km", apogee_km, positive=True) * 1e3
     R = check_finite("range_km", range_km, positive=True) * 1e3
     if R > 15_000e3:
@@ -153,7 +157,7 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     klass = missile_class or classify(v_kep)
     if klass not in CLASS_TEMPLATES:
         raise ThaadsimError("missile_class", f"must be one of {', '.join(CLASS_TEMPLATES)}", klass)
-    tmpl = get_missile(CLASS_TEMPLATES[klass])
+    tmpl = get_missile(template if template is not None else CLASS_TEMPLATES[klass])
     fitted, scale, th, rec = _fit(tmpl, A, R, T, site)
     th_max, best = solve_max_range(fitted, site, 90.0, rotating=False)
     rot = []

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 
 from thaadsim.engagement.fire_control import Battery, Doctrine, Windows, intercept_windows
 from thaadsim.engagement.montecarlo import MCResult, plan_shots, run_monte_carlo
-from thaadsim.errors import OutOfReachError, ThaadsimError, show_value
+from thaadsim.errors import OutOfReachError, ProblemsError, ThaadsimError, show_value
 from thaadsim.interceptors.reach import get_interceptor
-from thaadsim.io.scenario import Scenario
 from thaadsim.sensors.detect import detection_timeline
 from thaadsim.sensors.radar import get_radar, parse_site
 from thaadsim.threats import Launch, aim, fly, get_missile
@@ -23,7 +23,7 @@ HISTORY_DT_S = 1.0
 class RaidKinematics:
     """Everything that does not depend on the dice: computed once per scenario."""
 
-    scenario: Scenario
+    scenario: Any  # a validated scenario (thaadsim.io.scenario.Scenario)
     batteries: list[Battery]
     doctrine: Doctrine
     batch: TrajectoryBatch  # time since each threat's own launch
@@ -34,19 +34,19 @@ class RaidKinematics:
     records: list[dict]
 
 
-def build_batteries(sc: Scenario) -> list[Battery]:
+def build_batteries(sc) -> list[Battery]:
     return [Battery(b.name, parse_site(b.site), get_radar(b.radar), get_interceptor(b.interceptor),
                     b.launchers, b.interceptors_per_launcher, b.reloads, b.fire_channels,
                     b.reaction_time_s, b.rcs_m2) for b in sc.battery]
 
 
-def doctrine_of(sc: Scenario) -> Doctrine:
+def doctrine_of(sc) -> Doctrine:
     d = sc.doctrine
     return Doctrine("salvo" if d.mode == "salvo" else "sls", d.salvo, d.sspk, d.p_track,
                     d.kill_assessment_s)
 
 
-def fly_threats(sc: Scenario, progress=None) -> tuple[TrajectoryBatch, list[str]]:
+def fly_threats(sc, progress=None) -> tuple[TrajectoryBatch, list[str]]:
     """Aim every threat (solutions cached per distinct missile/launch/aim/shape)."""
     sols: dict = {}
     params = []
@@ -79,17 +79,15 @@ def fly_threats(sc: Scenario, progress=None) -> tuple[TrajectoryBatch, list[str]
     return b, []
 
 
-def prepare(sc: Scenario, progress=None) -> RaidKinematics:
+def prepare(sc, progress=None) -> RaidKinematics:
     """Everything about a raid that does not depend on the dice: aimed trajectories, detection,
     intercept windows, battery assignment and priorities. ``progress(text, done, total)`` is
     called per threat aimed."""
-    from thaadsim.io.scenario import ScenarioError
-
     batteries = build_batteries(sc)
     d = doctrine_of(sc)
     batch, problems = fly_threats(sc, progress)
     if problems:
-        raise ScenarioError(problems)
+        raise ProblemsError(problems)
     t0 = np.array([t.launch_time_s for t in sc.threat])
     wins = []
     for bat in batteries:

@@ -22,8 +22,8 @@ import numpy as np
 
 from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
-from thaadsim.io.presets import load, lookup
-from thaadsim.threats.missile import CD_TABLE, MACH_TABLE
+from thaadsim.core.aero import CD_TABLE, MACH_TABLE
+from thaadsim.presets import load, lookup
 
 G0 = 9.80665
 

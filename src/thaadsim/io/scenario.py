@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,11 +17,11 @@ from pydantic import (
     model_validator,
 )
 
-from thaadsim.errors import ThaadsimError, show_value
+from thaadsim.errors import ProblemsError, ThaadsimError, show_value
 from thaadsim.limits import BOUNDS, MIN_FLIGHT_KM
+from thaadsim.presets import read_toml
 
 MAX_LAUNCHERS = 9  # 6-9 launchers per battery (USCC 2016 Annual Report)
-MAX_FILE_BYTES = 1_000_000  # a scenario of 500 threats is ~100 kB
 MAX_BATTERIES = 20  # bounds the work of one scenario (assumption)
 # strict: TOML has real types, so `launchers = true` or `sspk = "0.8"` is an error, not 1 or 0.8
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -91,10 +90,11 @@ class ThreatCfg(BaseModel):
     @field_validator("missile")
     @classmethod
     def _known_missile(cls, v: str) -> str:
-        from thaadsim.threats.missile import _presets
+        from thaadsim.threats.missile import missile_names
 
-        if v.strip().lower() not in _presets():
-            raise ValueError(f"unknown missile preset (known: {', '.join(sorted(_presets()))})")
+        names = missile_names()
+        if v.strip().lower() not in names:
+            raise ValueError(f"unknown missile preset (known: {', '.join(sorted(names))})")
         return v.strip().lower()
 
 
@@ -122,16 +122,7 @@ class Scenario(BaseModel):
         return self
 
 
-class ScenarioError(ThaadsimError):
-    """Several problems at once: ``lines`` holds one message per problem."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("scenario", "is invalid", f"{len(lines)} problem(s)")
-        self.args = ("\n".join(lines),)
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines)
+ScenarioError = ProblemsError
 
 
 def _loc(loc) -> str:
@@ -148,39 +139,6 @@ def example_path() -> Path:
 
 
 MAX_PROBLEM_LINES = 20
-
-
-def read_toml(path: str | Path, parameter: str = "scenario") -> dict:
-    """A TOML file as a dict; every way a file can be unreadable is one clean error."""
-    p = Path(path)
-    if not str(path).strip() or not p.is_file():
-        raise ThaadsimError(parameter, "must be an existing TOML file", str(path))
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ThaadsimError(parameter, f"must be at most {MAX_FILE_BYTES:,} bytes (it has "
-                                           f"{size:,})", str(path))
-        data = p.read_bytes()
-    except OSError as e:
-        raise ThaadsimError(parameter, f"must be a readable file ({e.strerror})",
-                            str(path)) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ThaadsimError(parameter, "must be UTF-8 text (this file is UTF-16)", str(path))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise ThaadsimError(parameter, f"must be UTF-8 text (byte 0x{data[e.start]:02x} at "
-                                       f"offset {e.start} is not)", str(path)) from None
-    if "\x00" in text:
-        raise ThaadsimError(parameter, "must be a text file (it holds NUL bytes)", str(path))
-    try:
-        return tomllib.loads(text.removeprefix("\ufeff"))
-    except tomllib.TOMLDecodeError as e:
-        why = show_value(str(e), 120)[1:-1]
-        raise ThaadsimError(parameter, f"must be valid TOML ({why})", str(path)) from None
-    except RecursionError:
-        raise ThaadsimError(parameter, "must not nest arrays or tables that deeply",
-                            str(path)) from None
 
 
 def problem_lines(e: ValidationError, root: str = "scenario") -> list[str]:
@@ -201,7 +159,7 @@ def problem_lines(e: ValidationError, root: str = "scenario") -> list[str]:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (see examples/seongju-raid.toml); every problem is
     reported with its field, one line each."""
-    raw = read_toml(path)
+    raw = read_toml(path, "scenario")
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as e:

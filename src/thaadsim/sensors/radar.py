@@ -20,8 +20,8 @@ import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
-from thaadsim.io.presets import load, lookup
 from thaadsim.limits import check
+from thaadsim.presets import load, lookup
 
 K_BOLTZMANN = 1.380649e-23
 C_LIGHT = 299_792_458.0

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
-from functools import lru_cache
-from importlib import resources
+import math
 
 import numpy as np
 
+from thaadsim.core.aero import CD_TABLE, MACH_TABLE  # noqa: F401 (re-exported)
 from thaadsim.errors import ThaadsimError
-
-# Generic slender-body drag coefficient vs Mach for the boost (V-2 / Scud class wind-tunnel
-# data as summarised in Sutton & Biblarz, Rocket Propulsion Elements, 9th ed., Fig. 4-2, and
-# Fleeman, Tactical Missile Design, 2nd ed.): subsonic ~0.2, transonic peak ~0.45, ~0.2 at
-# high Mach.
-MACH_TABLE = np.array([0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0])
-CD_TABLE = np.array([0.20, 0.22, 0.40, 0.45, 0.42, 0.36, 0.29, 0.24, 0.21, 0.20])
+from thaadsim.presets import table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,20 +89,52 @@ class Missile:
         return d
 
 
-@lru_cache(maxsize=1)
-def _presets() -> dict[str, Missile]:
-    text = resources.files("thaadsim.data").joinpath("missiles.toml").read_text()
-    raw = tomllib.loads(text)
-    out: dict[str, Missile] = {}
-    for key, m in raw["missile"].items():
-        stages = tuple(Stage(**s) for s in m["stages"])
-        out[key] = Missile(
-            name=key, stages=stages, rv_mass_kg=m["rv_mass_kg"], beta_kg_m2=m["beta_kg_m2"],
-            t_vertical_s=m.get("t_vertical_s", 8.0), klass=m["class"],
-            nominal_range_km=m.get("nominal_range_km", float("nan")),
-            description=m.get("description", ""), sources=tuple(m.get("sources", ())),
-            notes=m.get("notes", ""), estimate=m.get("estimate", True))
+_built: dict[int, dict[str, Missile]] = {}
+
+
+def _missile_from(key: str, m: dict) -> Missile:
+    """A frozen Missile from a [missile.NAME] table; a bad entry is one clean error naming its
+    file and field."""
+    f = m.get("_file", "thaadsim")
+    try:
+        stages = tuple(Stage(**{k: float(v) for k, v in s.items()}) for s in m["stages"])
+        if not 1 <= len(stages) <= 3:
+            raise ValueError("stages: must list 1 to 3 stages")
+        out = Missile(
+            name=key, stages=stages, rv_mass_kg=float(m["rv_mass_kg"]),
+            beta_kg_m2=float(m["beta_kg_m2"]), t_vertical_s=float(m.get("t_vertical_s", 8.0)),
+            klass=str(m["class"]), nominal_range_km=float(m.get("nominal_range_km", "nan")),
+            description=str(m.get("description", "")),
+            sources=tuple(map(str, m.get("sources", ()))) + (() if f == "thaadsim"
+                                                              else (f"user file {f}",)),
+            notes=str(m.get("notes", "")), estimate=bool(m.get("estimate", True)))
+    except KeyError as e:
+        raise ThaadsimError("--missile-file", f"[missile.{key}] must define {e.args[0]}",
+                            f) from None
+    except (TypeError, ValueError) as e:
+        raise ThaadsimError("--missile-file", f"[missile.{key}] is invalid ({e})", f) from None
+    for st in out.stages:
+        for k in ("propellant_kg", "dry_kg", "isp_sl_s", "isp_vac_s", "burn_time_s",
+                  "diameter_m"):
+            v = float(getattr(st, k))
+            ok = math.isfinite(v) and (v >= 0 if k == "dry_kg" else v > 0)
+            if not ok:
+                rule = ">= 0" if k == "dry_kg" else "> 0"
+                raise ThaadsimError("--missile-file", f"[missile.{key}] stages.{k} must be "
+                                                      f"{rule}", f)
     return out
+
+
+def _presets() -> dict[str, Missile]:
+    tbl = table("missiles.toml", "missile")
+    if id(tbl) not in _built:
+        _built.clear()
+        _built[id(tbl)] = {k: _missile_from(k, m) for k, m in tbl.items()}
+    return _built[id(tbl)]
+
+
+def missile_names() -> list[str]:
+    return sorted(table("missiles.toml", "missile"))
 
 
 def list_missiles() -> list[Missile]:
@@ -117,8 +142,9 @@ def list_missiles() -> list[Missile]:
 
 
 def get_missile(name: str) -> Missile:
+    """A missile preset (or user entry) by name; ``thaadsim missiles`` lists them."""
     p = _presets()
-    key = name.strip().lower()
+    key = str(name).strip().lower()
     if key not in p:
         raise ThaadsimError("missile", f"must be one of {', '.join(sorted(p))}", name)
     return p[key]

@@ -1,0 +1,155 @@
+"""The one reader of preset tables: the shipped TOML files in ``thaadsim/data`` and the user's own
+files in the same format.
+
+Tables: ``missiles.toml`` ([missile.NAME]), ``radars.toml`` ([radar.NAME], [site.NAME]),
+``interceptors.toml`` ([interceptor.NAME]), ``threat_sets.toml`` ([set.NAME]). Each model module
+(threats, sensors, interceptors) builds its frozen objects from ``table(...)``; nothing else reads
+the files.
+
+User data, without editing the package:
+
+- every ``*.toml`` file in the directory named by ``$THAADSIM_DATA`` whose name is one of the
+  shipped files' names is read at start;
+- ``add_user_file(path, filename)`` (the CLI's ``--missile-file`` etc.) adds one more file.
+
+A user entry becomes usable by name everywhere and is listed with its file as its source. It may
+not shadow a preset or another user entry: the same name is an error naming both files.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from thaadsim.errors import ThaadsimError, show_value
+
+FILES = {"missiles.toml": ("missile",), "radars.toml": ("radar", "site"),
+         "interceptors.toml": ("interceptor",), "threat_sets.toml": ("set",)}
+OPTION_OF = {"missiles.toml": "--missile-file", "radars.toml": "--radar-file",
+             "interceptors.toml": "--interceptor-file", "threat_sets.toml": "--threat-set-file"}
+_user_files: dict[str, list[Path]] = {f: [] for f in FILES}
+
+
+@lru_cache(maxsize=8)
+def _shipped(filename: str) -> dict:
+    return tomllib.loads(resources.files("thaadsim.data").joinpath(filename).read_text())
+
+
+MAX_FILE_BYTES = 1_000_000  # a scenario of 500 threats is ~100 kB
+
+
+def read_toml(path: str | os.PathLike, parameter: str) -> dict:
+    """A user's TOML file as a dict; every way a file can be unreadable is one clean error naming
+    ``parameter`` (binary, UTF-16, Latin-1, NUL bytes, too large, too deeply nested, bad TOML)."""
+    text_path = os.fspath(path)
+    p = Path(text_path)
+    if not text_path.strip() or not p.is_file():
+        raise ThaadsimError(parameter, "must be an existing TOML file", text_path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ThaadsimError(parameter, f"must be at most {MAX_FILE_BYTES:,} bytes (it has "
+                                           f"{size:,})", text_path)
+        data = p.read_bytes()
+    except OSError as e:
+        raise ThaadsimError(parameter, f"must be a readable file ({e.strerror})",
+                            text_path) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ThaadsimError(parameter, "must be UTF-8 text (this file is UTF-16)", text_path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ThaadsimError(parameter, f"must be UTF-8 text (byte 0x{data[e.start]:02x} at "
+                                       f"offset {e.start} is not)", text_path) from None
+    if "\x00" in text:
+        raise ThaadsimError(parameter, "must be a text file (it holds NUL bytes)", text_path)
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"))
+    except tomllib.TOMLDecodeError as e:
+        why = show_value(str(e), 120)[1:-1]
+        raise ThaadsimError(parameter, f"must be valid TOML ({why})", text_path) from None
+    except RecursionError:
+        raise ThaadsimError(parameter, "must not nest arrays or tables that deeply",
+                            text_path) from None
+
+
+def _read_user(path: Path, option: str) -> dict:
+    return read_toml(path, option)
+
+
+def _env_files(filename: str) -> list[Path]:
+    d = os.environ.get("THAADSIM_DATA")
+    if not d:
+        return []
+    p = Path(d).expanduser() / filename
+    return [p] if p.is_file() else []
+
+
+def add_user_file(path: str | os.PathLike, filename: str) -> None:
+    """Register a user file in the format of the shipped ``filename``; validated at once."""
+    if filename not in FILES:
+        raise ValueError(filename)
+    p = Path(path).expanduser()
+    _read_user(p, OPTION_OF[filename])  # refuse an unreadable file now, naming its option
+    if p not in _user_files[filename]:
+        _user_files[filename].append(p)
+    table.cache_clear()
+
+
+def clear_user_files() -> None:
+    for v in _user_files.values():
+        v.clear()
+    table.cache_clear()
+
+
+@lru_cache(maxsize=32)
+def table(filename: str, section: str) -> dict[str, dict]:
+    """name -> entry of ``section`` over the shipped file and the user's files; every entry gets
+    ``_file`` (where it came from: 'thaadsim' or the user file's path)."""
+    out: dict[str, dict] = {}
+    origin: dict[str, str] = {}
+    for name, entry in _shipped(filename).get(section, {}).items():
+        out[name] = dict(entry, _file="thaadsim")
+        origin[name] = f"thaadsim's {filename}"
+    for p in _env_files(filename) + _user_files[filename]:
+        option = "THAADSIM_DATA" if p in _env_files(filename) else OPTION_OF[filename]
+        doc = _read_user(p, option)
+        entries = doc.get(section, {})
+        if not isinstance(entries, dict):
+            raise ThaadsimError(option, f"must hold [{section}.NAME] tables", str(p))
+        for raw_name, entry in entries.items():
+            name = str(raw_name).strip().lower()
+            if not isinstance(entry, dict):
+                raise ThaadsimError(option, f"[{section}.{raw_name}] must be a table", str(p))
+            if name in out:
+                raise ThaadsimError(option, f"must not redefine {section} '{name}' (defined in "
+                                            f"{origin[name]} and in {p})", str(p))
+            out[name] = dict(entry, _file=str(p))
+            origin[name] = str(p)
+    return out
+
+
+def load(filename: str) -> dict:
+    """All sections of ``filename`` (shipped and user entries merged)."""
+    return {s: table(filename, s) for s in FILES[filename]}
+
+
+def lookup(table_: dict, parameter: str, name: str, also: str = "") -> tuple[str, dict]:
+    """(key, a copy of the entry with 'sources' as a tuple and without '_file'); an unknown name
+    is an error that lists the known ones. A user entry's file is appended to its sources."""
+    key = str(name).strip().lower()
+    if key not in table_:
+        known = ", ".join(sorted(table_))
+        if len(known) > 300:
+            known = known[:297] + "..."
+        raise ThaadsimError(parameter, f"must be one of {known}{also}", name)
+    d = dict(table_[key])
+    f = d.pop("_file", "thaadsim")
+    sources = tuple(d.get("sources", ()))
+    if f != "thaadsim":
+        sources = sources + (f"user file {f}",)
+    d["sources"] = sources
+    return key, d

@@ -1,0 +1,128 @@
+"""User data files without editing the package: a user missile, usable by name in trajectory,
+engage scenarios and footprint threat sets, listed with its file as its source; no silent
+shadowing of presets."""
+
+import json
+
+import pytest
+
+from thaadsim.cli import main
+
+# A user's copy of the Scud-B preset (Zaloga 2003 figures, as shipped) under a new name.
+MISSILE = """
+[missile.my-srbm]
+class = "srbm"
+description = "a user's SRBM (Scud-B figures)"
+nominal_range_km = 300
+rv_mass_kg = 2300
+beta_kg_m2 = 10000
+t_vertical_s = 6
+sources = ["Zaloga, Scud Ballistic Missile and Launch Systems 1955-2005 (Osprey, 2003)"]
+
+[[missile.my-srbm.stages]]
+propellant_kg = 3770
+dry_kg = 0
+isp_sl_s = 226
+isp_vac_s = 251
+burn_time_s = 62
+diameter_m = 0.88
+"""
+
+THREAT_SET = """
+[set.my-set]
+description = "my SRBM from Kaesong"
+sources = ["a user"]
+missiles = ["my-srbm"]
+
+[[set.my-set.launch_area]]
+name = "Kaesong"
+lat_deg = 37.97
+lon_deg = 126.55
+"""
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def mfile(tmp_path):
+    p = tmp_path / "my-missiles.toml"
+    p.write_text(MISSILE)
+    return p
+
+
+def test_user_missile_flies_like_the_preset_it_copies(capsys, mfile):
+    args = ["--from", "38.9,125.7", "--azimuth-deg", "150", "--format", "json"]
+    code, out, err = run(capsys, "trajectory", "--missile", "my-srbm", "--missile-file", mfile,
+                         *args)
+    assert code == 0, err
+    mine = json.loads(out)
+    code, out, _ = run(capsys, "trajectory", "--missile", "scud-b", *args)
+    ref = json.loads(out)
+    assert abs(mine["range_km"] - ref["range_km"]) < 0.01, (mine["range_km"], ref["range_km"])
+
+
+def test_user_missile_listed_with_its_file_as_source(capsys, mfile):
+    code, out, _ = run(capsys, "missiles", "--missile-file", mfile, "--format", "json")
+    rows = {m["name"]: m for m in json.loads(out)["missiles"]}
+    assert code == 0 and "my-srbm" in rows
+    assert any(str(mfile) in s for s in rows["my-srbm"]["sources"]), rows["my-srbm"]["sources"]
+    code, out, _ = run(capsys, "missiles", "--format", "json")
+    assert "my-srbm" not in {m["name"] for m in json.loads(out)["missiles"]}, \
+        "a user file must not outlive its invocation"
+
+
+def test_user_missile_in_engage_scenario(capsys, mfile, tmp_path):
+    sc = tmp_path / "s.toml"
+    sc.write_text('[[battery]]\nname = "a"\n[[threat]]\nid = "t"\nmissile = "my-srbm"\n'
+                  'launch = {lat_deg = 38.9, lon_deg = 125.7}\n'
+                  'aim = {lat_deg = 37.2, lon_deg = 127.5}\n')
+    code, _, err = run(capsys, "engage", sc, "--trials", "100")
+    assert code == 2 and "unknown missile" in err, "without the file the name is unknown"
+    code, out, err = run(capsys, "engage", sc, "--trials", "100", "--missile-file", mfile,
+                         "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["threats"][0]["missile"] == "my-srbm"
+
+
+def test_user_threat_set_with_user_missile_in_footprint(capsys, mfile, tmp_path):
+    ts = tmp_path / "sets.toml"
+    ts.write_text(THREAT_SET)
+    code, out, err = run(capsys, "footprint", "--threat-set", "my-set", "--threat-set-file", ts,
+                         "--missile-file", mfile, "--grid-km", "50", "--format", "json")
+    assert code == 0, err
+    r = json.loads(out)["results"][0]
+    assert r["threat_set"] == "my-set" and 0.0 <= r["defended_fraction_of_south_korea"] <= 1.0
+
+
+def test_thaadsim_data_directory_is_read(capsys, monkeypatch, tmp_path):
+    (tmp_path / "missiles.toml").write_text(MISSILE)
+    monkeypatch.setenv("THAADSIM_DATA", str(tmp_path))
+    code, out, _ = run(capsys, "missiles", "--format", "json")
+    assert code == 0 and "my-srbm" in {m["name"] for m in json.loads(out)["missiles"]}
+
+
+def test_user_entry_may_not_shadow_a_preset(capsys, tmp_path):
+    p = tmp_path / "shadow.toml"
+    p.write_text(MISSILE.replace("my-srbm", "scud-b"))
+    code, _, err = run(capsys, "missiles", "--missile-file", p)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert "--missile-file" in lines[0] and "scud-b" in lines[0] and str(p) in lines[0] \
+        and "missiles.toml" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("[missile.x]\nclass = 'srbm'\n", "must define"),
+    (MISSILE.replace("propellant_kg = 3770", "propellant_kg = -1"), "propellant_kg"),
+    ("not toml [", "valid TOML"),
+])
+def test_bad_user_entries_one_line(capsys, tmp_path, text, needle):
+    p = tmp_path / "bad.toml"
+    p.write_text(text)
+    code, _, err = run(capsys, "missiles", "--missile-file", p)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and needle in lines[0], err
