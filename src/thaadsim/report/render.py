@@ -1,141 +1,12 @@
-"""`thaadsim demo`: the Seongju scenario end to end, written offline to one directory.
-
-The output directory is claimed before any work (``thaadsim.io.files.ReportDir``: a new or empty
-directory, or one holding an earlier thaadsim report; never a directory of the user's), the files
-are staged inside it and moved into place only when complete, so an interrupted run never leaves
-a report that looks finished and never deletes a file thaadsim did not write.
-"""
+"""The demo report as one self-contained, offline HTML page (figures embedded), rendered from the
+demo's summary dictionary (the same data as summary.json)."""
 
 from __future__ import annotations
 
 import base64
 import html
 import json
-import time
 from pathlib import Path
-
-from thaadsim.io.files import ReportDir
-from thaadsim.io.output import to_json
-
-
-def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=None,
-             print_summary=print, force: bool = False, metadata: dict | None = None) -> dict:
-    """Run the Seongju scenario end to end and write the report into ``out`` (see the module
-    docstring for the directory rules); ``progress(text, done, total)`` is called per step."""
-    from thaadsim.analysis import footprint as fp
-    from thaadsim.analysis.coverage import coverage
-    from thaadsim.analysis.loft2range import loft2range
-    from thaadsim.engagement.raid import fight, prepare, report
-    from thaadsim.io.scenario import example_path, load_scenario
-    from thaadsim.sensors import get_radar, get_site
-    from thaadsim.sensors.radar import elevation_floor_deg
-    from thaadsim.threats import Launch, aim, fly, get_missile
-    from thaadsim.viz import maps, plots
-
-    rd = ReportDir(out, option="--out", force=force)
-    t_start = time.perf_counter()
-    steps = 7
-
-    def step(i, text):
-        if progress:
-            progress(f"[{i}/{steps}] {text} ({time.perf_counter() - t_start:.1f} s)", i - 1, steps)
-
-    with rd:
-        tmp = rd.staging
-        summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
-                         "metadata": metadata or {}}
-        # 1. footprints
-        step(1, "defended footprint: Seongju, withdrawn, Pyeongtaek (nk-default)")
-        ts = fp.get_threat_set("nk-default")
-        configs = [("seongju", [fp.battery_at("seongju")]), ("withdrawn", []),
-                   ("pyeongtaek", [fp.battery_at("pyeongtaek")])]
-        res = [fp.footprint(b, ts, 5.0, label=lab) for lab, b in configs]
-        (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
-        maps.footprint_map(res[:1], tmp / "footprint.png",
-                           title="THAAD at Seongju: defended footprint against nk-default")
-        maps.footprint_map([res[0], res[2]], tmp / "footprint-compare.png",
-                           title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
-        summary["footprint"] = res[0].summary()
-        summary["comparison"] = fp.compare(res)
-        step(2, "footprint against nk-2019 (adds depressed KN-23)")
-        r19 = fp.footprint(configs[0][1], fp.get_threat_set("nk-2019"), 5.0, label="seongju")
-        summary["footprint_nk2019"] = r19.summary()
-        # 3. radar coverage
-        step(3, "radar coverage over Korea and China")
-        site = get_site("seongju")
-        cov = {}
-        for mode in ("tpy2-terminal", "tpy2-forward"):
-            radar = get_radar(mode)
-            c = coverage(radar, site, [10.0, 100.0, 300.0, 1000.0], 0.01)
-            maps.coverage_map(c, tmp / f"coverage-{mode}.png")
-            cov[mode] = c.to_dict()
-        maps.vertical_coverage(get_radar("tpy2-terminal"), site, 0.01,
-                               elevation_floor_deg(get_radar("tpy2-terminal"), site, None),
-                               tmp / "vertical-coverage-terminal.png", max_range_km=900)
-        summary["coverage"] = cov
-        # 4. trajectories
-        step(4, "representative threat trajectories")
-        cases = [("nodong", (39.20, 125.67), (35.10, 129.03), None, "Nodong → Busan"),
-                 ("scud-c", (39.15, 127.45), (35.87, 128.60), None, "Scud-C → Daegu"),
-                 ("scud-b", (38.58, 126.10), (37.57, 126.98), None, "Scud-B → Seoul"),
-                 ("kn-23", (39.15, 127.45), (36.03, 128.18), 60e3, "KN-23 (depressed) → Seongju")]
-        ms, lats, lons, azs, ths, tcs, labels = [], [], [], [], [], [], []
-        for m, l0, a0, apo, lab in cases:
-            s = aim(get_missile(m), Launch(*l0), *a0, apogee_m=apo)
-            ms.append(get_missile(m))
-            lats.append(l0[0])
-            lons.append(l0[1])
-            azs.append(s.azimuth_deg)
-            ths.append(s.theta_deg)
-            tcs.append(s.t_cut_s)
-            labels.append(lab)
-        b = fly(ms, lats, lons, azs, ths, tcs, history_dt_s=1.0)
-        plots.trajectory_profile(b, labels, tmp / "trajectories.png",
-                                 title="Representative North Korean threats (aimed, rotating "
-                                       "Earth)",
-                                 note="thaadsim; presets are public estimates (thaadsim missiles); "
-                                      "rotating WGS84 Earth, J2, US 1976 atmosphere")
-        summary["trajectories"] = [dict(b.record(i), case=labels[i]) for i in range(len(b))]
-        # 5. engagement
-        step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
-        k = prepare(load_scenario(example_path()))
-        mc, extra = fight(k, trials, seed)
-        eng = report(k, mc, extra)
-        plots.engagement_timeline(k, extra["plan"], tmp / "engagement-timeline.png")
-        summary["engagement"] = eng
-        # 6. loft2range
-        step(6, "loft2range on the 2017 flight tests")
-        summary["loft2range"] = [
-            dict(loft2range(4475, 950).to_dict(), test="Hwasong-15, 28 Nov 2017 (no flight time)"),
-            dict(loft2range(4475, 950, 3180).to_dict(), test="Hwasong-15, 28 Nov 2017"),
-            dict(loft2range(770, 3700, 1140).to_dict(), test="Hwasong-12, 15 Sep 2017")]
-        # 7. report
-        step(7, "writing report.html and summary.json")
-        summary["runtime_s"] = round(time.perf_counter() - t_start, 1)
-        (tmp / "summary.json").write_text(to_json(summary))
-        (tmp / "report.html").write_text(_html(summary, tmp))
-        rd.commit()
-    fpd = summary["footprint"]
-    lines = [
-        f"thaadsim demo: wrote {rd.path / 'report.html'} in {summary['runtime_s']} s",
-        "",
-        f"{'configuration':<14}{'area km2':>10}{'% of ROK':>10}{'SLS %':>8}{'city pop. (M)':>15}",
-    ]
-    for r in [x.summary() for x in res]:
-        lines.append(f"{r['configuration']:<14}{r['area_km2']:>10,.0f}"
-                     f"{100 * r['defended_fraction_of_south_korea']:>10.1f}"
-                     f"{100 * r['defended_fraction_sls']:>8.1f}"
-                     f"{r['defended_population'] / 1e6:>15.1f}")
-    n19 = summary["footprint_nk2019"]
-    lines += ["",
-              f"Seoul defended: {fpd['key_cities']['Seoul']}; Daegu: {fpd['key_cities']['Daegu']}"
-              f"; Busan: {fpd['key_cities']['Busan']}; against nk-2019 the area is "
-              f"{100 * n19['defended_fraction_of_south_korea']:.1f}% of South Korea",
-              f"raid of {len(eng['threats'])}: expected leakers {eng['expected_leakers']} "
-              f"(closed form {eng['expected_leakers_analytic']}), interceptors used "
-              f"{eng['interceptors_used_mean']}"]
-    print_summary("\n".join(lines))
-    return summary
 
 
 def _img(path: Path, alt: str) -> str:
@@ -158,7 +29,8 @@ def _table(rows: list[dict], cols: list[str]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _html(s: dict, d: Path) -> str:
+def render_html(s: dict, d: Path) -> str:
+    """report.html from the summary ``s``; the PNG figures are read from ``d``."""
     fpd = s["footprint"]
     frac = 100 * fpd["defended_fraction_of_south_korea"]
     frac19 = 100 * s["footprint_nk2019"]["defended_fraction_of_south_korea"]
@@ -257,4 +129,3 @@ def _html(s: dict, d: Path) -> str:
     return "\n".join(parts)
 
 
-__all__ = ["run_demo"]
