@@ -176,11 +176,14 @@ def bench_footprint(grid_km: float = 5.0, baseline_pairs: int = 6) -> dict:
     integrating every (threat, aim point) pair with the rotating-Earth engine (timed on a sample,
     extrapolated)."""
     from thaadsim.analysis import footprint as fp
+    from thaadsim.analysis.families import trajectory_family
+    from thaadsim.engagement.fire_control import battery_at
     from thaadsim.threats import Launch, aim
+    from thaadsim.threats.threat_set import get_threat_set
 
-    ts = fp.get_threat_set("nk-default")
-    bat = [fp.battery_at("seongju")]
-    fp.trajectory_family.cache_clear()
+    ts = get_threat_set("nk-default")
+    bat = [battery_at("seongju")]
+    trajectory_family.cache_clear()
     t0 = time.perf_counter()
     r = fp.footprint(bat, ts, grid_km)
     t_fp = time.perf_counter() - t0
@@ -199,7 +202,7 @@ def bench_footprint(grid_km: float = 5.0, baseline_pairs: int = 6) -> dict:
     t_pair = (time.perf_counter() - t0) / done
     return {"grid_km": grid_km, "aim_points": int(r.lat.size), "threat_pairs": n_pairs,
             "seconds": round(t_fp, 2),
-            "defended_fraction_of_south_korea": r.summary()["defended_fraction_of_south_korea"],
+            "defended_fraction_of_south_korea": r.to_dict()["defended_fraction_of_south_korea"],
             "baseline": {"method": "aim + integrate each (threat, aim point) pair",
                          "pairs_timed": done, "seconds_per_pair": round(t_pair, 3),
                          "seconds_extrapolated": round(t_pair * n_pairs, 0)},

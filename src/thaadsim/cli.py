@@ -196,7 +196,7 @@ def trajectory(
         tlat, tlon = parse_latlon("to", to)
         sol = aim(m, site, tlat, tlon, apogee_m=None if apogee_km is None else apogee_km * 1e3)
         az, th, tc = sol.azimuth_deg, sol.theta_deg, sol.t_cut_s
-        rec = sol.batch.record(0)
+        rec = sol.batch.to_dict(0)
         rec["miss_distance_m"] = round(sol.miss_m, 1)
         rec["aim"] = {"lat_deg": tlat, "lon_deg": tlon}
     else:
@@ -206,7 +206,7 @@ def trajectory(
             th, b = solve_max_range(m, site, az)
         else:
             th, b = solve_apogee(m, site, az, apogee_km * 1e3)
-        rec = b.record(0)
+        rec = b.to_dict(0)
     shape = "apogee" if apogee_km is not None else "minimum-energy"
     out = {"missile": m.name, "shape": shape,
            "launch": {"lat_deg": lat, "lon_deg": lon}, **rec,
@@ -282,7 +282,7 @@ def engage(
     interceptor_file: MissileFiles = _file_opt("interceptor", "interceptors"),
 ):
     """Fight a raid: windows, doctrine, inventory; Monte Carlo beside the closed form."""
-    from thaadsim.engagement.raid import fight, prepare, report
+    from thaadsim.engagement.raid import engage as run
     from thaadsim.io.scenario import load_scenario
 
     trials, seed = check_trials_seed(trials, seed)
@@ -293,13 +293,12 @@ def engage(
     check_budget("--trials", trials, engage_memory_bytes(trials, len(sc.threat), len(sc.battery)),
                  "use fewer --trials")
     with bar(f"engage: aiming {len(sc.threat)} threats") as progress:
-        k = prepare(sc, progress=progress)
-    res, extra = fight(k, trials, seed)
-    out = report(k, res, extra)
+        result = run(sc, trials, seed, progress=progress)
+    out = result.to_dict()
     if timeline is not None:
         from thaadsim.viz.plots import engagement_timeline
 
-        engagement_timeline(k, extra["plan"], timeline)
+        engagement_timeline(result.kinematics, result.plan, timeline)
         out["timeline"] = str(timeline)
     if fmt == EngFmt.json:
         emit(out, "json")
@@ -307,12 +306,7 @@ def engage(
     cols = ["id", "missile", "battery", "range_km", "track_time_s", "intercept_opportunities",
             "earliest_intercept_alt_km", "shots_planned", "p_leak", "p_leak_analytic"]
     typer.echo(rows_table(out["threats"], cols))
-    typer.echo(f"\nexpected leakers {out['expected_leakers']} (95% CI "
-               f"{out['expected_leakers_ci95']}; closed form {out['expected_leakers_analytic']})"
-               f", P(no leaker) {out['p_no_leaker']} (closed form "
-               f"{out['p_no_leaker_analytic']}), interceptors used {out['interceptors_used_mean']}"
-               f" of {sum(b['inventory'] for b in out['batteries'])}; {trials} trials, "
-               f"seed {seed}")
+    typer.echo(f"\n{result!r}")
 
 
 class FpFmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
@@ -338,14 +332,16 @@ def footprint(
 ):
     """Which ground a battery defends against a threat set, and what changes if it moves."""
     from thaadsim.analysis import footprint as fp
+    from thaadsim.engagement.fire_control import parse_configuration
     from thaadsim.sensors.radar import site_note
+    from thaadsim.threats.threat_set import get_threat_set
 
     use_files(missile_file, radar_file, threat_set_file=threat_set_file)
     grid_km = check("grid_km", grid_km, "--grid-km")
-    ts = fp.get_threat_set(threat_set)
-    configs = [fp.parse_configuration(battery)]
+    ts = get_threat_set(threat_set)
+    configs = [parse_configuration(battery)]
     for c in compare or []:
-        configs.append(fp.parse_configuration(c, parameter="--compare"))
+        configs.append(parse_configuration(c, parameter="--compare"))
     work = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas), len(configs))
     check_budget("--grid-km", grid_km, work["memory_bytes"], "use a coarser --grid-km")
     if work["seconds"] > fp.MAX_SECONDS:
@@ -379,11 +375,11 @@ def footprint(
                           "launch_areas": [{"name": a[0], "lat_deg": a[1], "lon_deg": a[2]}
                                            for a in ts.launch_areas],
                           "sources": list(ts.sources)},
-           "results": [r.summary() for r in results]}
+           "results": [r.to_dict() for r in results]}
     if map_ is not None:
         out["map"] = str(map_)
     if len(results) > 1:
-        out["comparison"] = fp.compare(results)
+        out["comparison"] = fp.compare(results).to_dict()
     if fmt == FpFmt.json:
         emit(out, "json")
         return
@@ -431,7 +427,7 @@ def threat_sets(fmt: Fmt = typer.Option(Fmt.table, "--format"),
     missile_file: MissileFiles = _file_opt("missile", "missiles"),
 ):
     """List threat sets (missiles, launch areas, shapes) with their sources."""
-    from thaadsim.analysis.footprint import get_threat_set, list_threat_sets
+    from thaadsim.threats.threat_set import get_threat_set, list_threat_sets
 
     use_files(missile_file, threat_set_file=threat_set_file)
     rows = []
@@ -513,13 +509,13 @@ def track(
               apogee_m=None if apogee_km is None else apogee_km * 1e3)
     b = fly(m, lat, lon, sol.azimuth_deg, sol.theta_deg, sol.t_cut_s, history_dt_s=1.0)
     tl = detection_timeline(r, s, b, rcs_m2, n_of_m=(int(nm[0]), int(nm[1])))
-    rec = b.record(0)
+    rec = b.to_dict(0)
     _echo_site_note(s)
     out = {"missile": m.name, "radar": r.name, "site": s.name, "rcs_m2": rcs_m2,
            "boresight_az_deg": s.boresight_az_deg, "min_elevation_deg": s.min_elevation_deg,
            "site_defaults_applied": list(s.defaults_applied),
            "flight_time_s": rec["flight_time_s"], "range_km": rec["range_km"],
-           "apogee_km": rec["apogee_km"], **tl.record(0),
+           "apogee_km": rec["apogee_km"], **tl.to_dict(0),
            "samples_failing": dict(zip(("horizon", "elevation", "sector", "instrumented_range",
                                         "power"), map(int, tl.reason_samples[0]), strict=True))}
     emit(out, fmt)

@@ -6,13 +6,15 @@ import json
 
 import pytest
 
-from thaadsim.analysis.footprint import battery_at, footprint, get_threat_set
+from thaadsim.analysis.footprint import footprint
 from thaadsim.cli import main
+from thaadsim.engagement.fire_control import battery_at
+from thaadsim.threats.threat_set import get_threat_set
 
 
 @pytest.fixture(scope="module")
 def seongju():
-    return footprint([battery_at("seongju")], get_threat_set("nk-default"), 5.0).summary()
+    return footprint([battery_at("seongju")], get_threat_set("nk-default"), 5.0).to_dict()
 
 
 def test_seoul_outside_daegu_busan_inside(seongju):
@@ -28,12 +30,12 @@ def test_defended_fraction_between_half_and_two_thirds_mnd_2016(seongju):
 
 
 def test_withdrawn_defends_nothing():
-    r = footprint([], get_threat_set("nk-default"), 10.0).summary()
+    r = footprint([], get_threat_set("nk-default"), 10.0).to_dict()
     assert r["area_km2"] == 0 and r["defended_population"] == 0
 
 
 def test_newer_threats_shrink_the_footprint(seongju):
-    r = footprint([battery_at("seongju")], get_threat_set("nk-2019"), 5.0).summary()
+    r = footprint([battery_at("seongju")], get_threat_set("nk-2019"), 5.0).to_dict()
     assert r["defended_fraction_of_south_korea"] < seongju["defended_fraction_of_south_korea"]
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from thaadsim.analysis.footprint import footprint, get_threat_set, south_korea_grid
+from thaadsim.analysis.footprint import footprint
+from thaadsim.analysis.grid import south_korea_grid
 from thaadsim.cli import main
 from thaadsim.sensors.radar import get_site, parse_site
+from thaadsim.threats.threat_set import get_threat_set
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "seongju-raid.toml"
@@ -57,7 +59,7 @@ def test_south_korea_area_is_right_at_every_accepted_grid(grid_km):
 
 
 def test_footprint_summary_area_at_coarse_grid_is_south_koreas():
-    s = footprint([], get_threat_set("nk-default"), 50.0).summary()
+    s = footprint([], get_threat_set("nk-default"), 50.0).to_dict()
     assert abs(s["south_korea_area_km2"] - SOUTH_KOREA_KM2) < 0.03 * SOUTH_KOREA_KM2, s
     assert s["defended_fraction_of_south_korea"] == 0.0
 
@@ -228,7 +230,7 @@ def test_typed_seongju_coordinates_get_the_same_coverage_as_the_preset(capsys):
 
 
 def test_user_site_rule_is_one_rule_for_every_command(capsys):
-    from thaadsim.analysis.footprint import battery_at
+    from thaadsim.engagement.fire_control import battery_at
 
     typed = parse_site("36.5,127.5")
     bat = battery_at("36.5,127.5")

@@ -114,7 +114,7 @@ def _country_stats(poly_ll, site: Site) -> dict:
         depth = 0.0
         if area > 0:
             depth = _max_depth_m(inter, _boundary_tree(site.lat_deg, site.lon_deg, iso)) / 1e3
-        out[iso] = {"area_km2": round(area, 1), "max_depth_km": round(depth, 1)}
+        out[iso] = {"area_km2": float(area), "max_depth_km": float(depth)}
     return out
 
 
@@ -145,8 +145,11 @@ def _max_depth_m(region, tree: cKDTree, spacing_m: float = 5000.0) -> float:
     return float(np.max(d))
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True, repr=False)
 class CoverageResult:
+    """Coverage of one radar at one site against one RCS: a layer (dict, km, km2, deg) and a
+    lon/lat polygon per altitude; per-country area and depth in each layer."""
+
     radar: Radar
     site: Site
     rcs_m2: float
@@ -158,9 +161,9 @@ class CoverageResult:
     def to_dict(self) -> dict:
         r = self.radar
         return {
-            "radar": {"name": r.name, "detection_range_km": round(
-                float(r.detection_range_m(self.rcs_m2)) / 1e3, 1),
-                "losses_db": round(r.losses_db, 2),
+            "radar": {"name": r.name, "description": r.description,
+                      "detection_range_km": float(r.detection_range_m(self.rcs_m2)) / 1e3,
+                      "losses_db": float(r.losses_db),
                 "half_width_deg": r.half_width_deg, "boresight_az_deg": self.boresight_az_deg,
                 "min_elevation_deg": self.min_elevation_deg,
                 "instrumented_range_km": r.instrumented_range_km,
@@ -174,6 +177,27 @@ class CoverageResult:
                            "equation calibrated to published ranges; presets are public "
                            "estimates",
         }
+
+    def __repr__(self) -> str:
+        alts = ", ".join(f"{la['altitude_km']:g}" for la in self.layers)
+        chn = max((la["countries"].get("CHN", {}).get("area_km2", 0.0) for la in self.layers),
+                  default=0.0)
+        return (f"<CoverageResult {self.radar.name} at {self.site.name}, RCS {self.rcs_m2:g} m2,"
+                f" altitudes [{alts}] km; China up to {chn:,.0f} km2>")
+
+    def to_dataframe(self):
+        """One row per (altitude, country): ``altitude_km``, ``country`` (ISO alpha-3),
+        ``area_km2``, ``max_depth_km``, ``limited_by``."""
+        import pandas as pd
+
+        rows = []
+        for la in self.layers:
+            for iso, c in la["countries"].items():
+                rows.append({"altitude_km": la["altitude_km"], "country": iso,
+                             "area_km2": c.get("area_km2"), "max_depth_km": c.get("max_depth_km"),
+                             "limited_by": c.get("limited_by", la["limited_by"])})
+        return pd.DataFrame(rows, columns=["altitude_km", "country", "area_km2", "max_depth_km",
+                                           "limited_by"])
 
     def to_geojson(self) -> dict:
         feats = []
@@ -211,13 +235,13 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
         area = geo.project(poly, fwd).area / 1e6 if poly is not None else 0.0
         layer = {
             "altitude_km": alt_km,
-            "max_ground_range_km": round(max(lim.g_max_m, 0.0) / 1e3, 2),
-            "min_ground_range_km": round(lim.g_min_m / 1e3, 2),
+            "max_ground_range_km": max(lim.g_max_m, 0.0) / 1e3,
+            "min_ground_range_km": lim.g_min_m / 1e3,
             "max_slant_range_km": None if not math.isfinite(lim.max_slant_m)
-            else round(lim.max_slant_m / 1e3, 2),
-            "area_km2": round(area, 1),
+            else lim.max_slant_m / 1e3,
+            "area_km2": float(area),
             "limited_by": lim.limited_by,
-            "range_limits_km": {k: (None if not math.isfinite(v) else round(v / 1e3, 2))
+            "range_limits_km": {k: (None if not math.isfinite(v) else v / 1e3)
                                 for k, v in lim.candidates_m.items()},
         }
         if countries:

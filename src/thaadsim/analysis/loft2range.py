@@ -75,7 +75,7 @@ def kepler_flight_time_bound_s(apogee_m: float, r_m: float = E.R_MEAN_M) -> floa
     return 2.0 * t_half
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True, repr=False)
 class LoftResult:
     apogee_km: float
     range_km: float
@@ -92,7 +92,16 @@ class LoftResult:
     kepler_burnout_speed_km_s: float
     site: Launch
 
+    def __repr__(self) -> str:
+        d = self.to_dict()
+        reach = ("reaches orbit" if d["reaches_orbit"]
+                 else f"max range {d['max_range_km']:,.0f} km")
+        return (f"<LoftResult {self.apogee_km:g} km apogee / {self.range_km:g} km range: "
+                f"{self.missile_class} ({self.template}), payload "
+                f"{d['fitted_payload_kg']:,.0f} kg, {reach}>")
+
     def to_dict(self) -> dict:
+        """Fit and standard-trajectory range, units in the keys (no rounding)."""
         fr = self.fitted_record
         mr = self.max_range_record
         orbit = _global(mr)
@@ -101,8 +110,8 @@ class LoftResult:
                       "flight_time_s": self.flight_time_s_reported},
             "missile_class": self.missile_class,
             "template": self.template,
-            "fitted_payload_kg": round(self.fitted.rv_mass_kg, 1),
-            "burn_time_scale": round(self.burn_time_scale, 4),
+            "fitted_payload_kg": float(self.fitted.rv_mass_kg),
+            "burn_time_scale": float(self.burn_time_scale),
             "flight_time_s": fr["flight_time_s"],
             "flight_time_predicted": self.flight_time_s_reported is None,
             "apogee_fit_km": fr["apogee_km"],
@@ -110,7 +119,7 @@ class LoftResult:
             "burnout_speed_km_s": fr["burnout_speed_km_s"],
             "burnout_altitude_km": fr["burnout_altitude_km"],
             "burnout_time_s": fr["burnout_time_s"],
-            "kepler_burnout_speed_km_s": round(self.kepler_burnout_speed_km_s, 4),
+            "kepler_burnout_speed_km_s": float(self.kepler_burnout_speed_km_s),
             "max_range_km": None if orbit else mr["range_km"],
             "reaches_orbit": orbit,
             "max_range_burnout_speed_km_s": mr["burnout_speed_km_s"],
@@ -163,12 +172,12 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     rot = []
     for az in azimuths_deg:
         _, b = solve_max_range(fitted, site, float(az), rotating=True)
-        r = b.record(0)
+        r = b.to_dict(0)
         rot.append({"azimuth_deg": float(az),
                     "max_range_km": None if _global(r) else r["range_km"],
                     "reaches_orbit": _global(r)})
     return LoftResult(apogee_km, range_km, T, klass, tmpl.name, fitted, scale, rec, th,
-                      best.record(0), th_max, rot, v_kep / 1e3, site)
+                      best.to_dict(0), th_max, rot, v_kep / 1e3, site)
 
 
 def _global(rec: dict) -> bool:
@@ -241,4 +250,4 @@ def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
         _no_fit(tmpl, A, R, T)
     scale = math.exp(x[2]) if len(x) > 2 else 1.0
     fitted = tmpl.scaled(rv_mass_kg=tmpl.rv_mass_kg * math.exp(x[0]), burn_time_scale=scale)
-    return fitted, scale, float(x[1]), b.record(0)
+    return fitted, scale, float(x[1]), b.to_dict(0)

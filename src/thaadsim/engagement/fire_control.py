@@ -15,8 +15,9 @@ import math
 import numpy as np
 
 from thaadsim.core import earth as E
-from thaadsim.interceptors.reach import Interceptor, ReachTable, reach_table
-from thaadsim.sensors.radar import Radar, Site
+from thaadsim.errors import ThaadsimError
+from thaadsim.interceptors.reach import Interceptor, ReachTable, get_interceptor, reach_table
+from thaadsim.sensors.radar import Radar, Site, get_radar, list_sites, parse_site
 
 MAX_SHOTS = 3
 
@@ -124,3 +125,42 @@ def intercept_windows(battery: Battery, batch, t_track_s, doctrine: Doctrine) ->
     return Windows(np.asarray(t_track_s, float),
                    np.where(any_f, t[rows, first], np.nan), np.where(any_f, t[rows, last], np.nan),
                    pt(first), pt(last), opp, shot_t, shot_l, feas, launch)
+
+
+def battery_at(site_name: str, name: str | None = None, **kw) -> Battery:
+    """A THAAD battery (TPY-2 terminal mode, 6 x 8 THAAD) at a site preset or LAT,LON."""
+    site = parse_site(site_name, parameter="battery")
+    return Battery(name or site.name, site, get_radar("tpy2-terminal"), get_interceptor("thaad"),
+                   **kw)
+
+
+def list_batteries() -> list[str]:
+    """Names of the site presets a battery can stand at."""
+    return [s.name for s in list_sites()]
+
+
+MAX_BATTERIES = 8  # per configuration: bounds the work of one request (assumption)
+
+
+def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, list[Battery]]:
+    """'withdrawn', a site preset, LAT,LON, or several joined by '+' (several batteries)."""
+    t = str(text).strip().lower()
+    if t in ("withdrawn", "none"):
+        return "withdrawn", []
+    parts = [p.strip() for p in t.split("+")]
+    rule = (f"must be a site preset ({', '.join(list_batteries())}), LAT,LON, 'withdrawn' or "
+            "sites joined by '+'")
+    if not t or any(not p for p in parts):
+        raise ThaadsimError(parameter, rule, text)
+    if len(parts) > MAX_BATTERIES:
+        raise ThaadsimError(parameter, f"must join at most {MAX_BATTERIES} sites", text)
+    out = []
+    for p in parts:
+        try:
+            out.append(battery_at(p))
+        except ThaadsimError as e:
+            if " " in str(e.parameter):  # a bad latitude, longitude or height: say which
+                raise ThaadsimError(parameter + " " + e.parameter.split(" ", 1)[1], e.rule,
+                                    e.value) from None
+            raise ThaadsimError(parameter, rule, text) from None
+    return t, out

@@ -111,7 +111,7 @@ def prepare(sc, progress=None) -> RaidKinematics:
     t_first_abs = np.array([t0[j] + (first[assigned[j], j] if assigned[j] >= 0 else np.inf)
                             for j in range(n)])
     priority = np.where(in_asset, 0.0, 1e7) + np.nan_to_num(t_first_abs, posinf=1e6)
-    records = [batch.record(i) for i in range(n)]
+    records = [batch.to_dict(i) for i in range(n)]
     return RaidKinematics(sc, batteries, d, batch, t0, wins, assigned, priority, records)
 
 
@@ -137,7 +137,50 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
     return res, {"plan": plan, "opportunities": opp}
 
 
-def report(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
+@dataclasses.dataclass(frozen=True, repr=False)
+class EngageResult:
+    """A fought raid: kinematics (done once), the fire plan and the Monte Carlo outcome beside
+    the closed form. ``to_dict`` is what ``thaadsim engage --format json`` prints."""
+
+    kinematics: RaidKinematics
+    mc: MCResult
+    plan: object  # montecarlo.Plan
+    opportunities: np.ndarray
+
+    def __repr__(self) -> str:
+        k, r = self.kinematics, self.mc
+        inv = sum(b.inventory for b in k.batteries)
+        return (f"<EngageResult {k.scenario.name}: {len(k.scenario.threat)} threats, "
+                f"{len(k.batteries)} batter{'y' if len(k.batteries) == 1 else 'ies'}; expected "
+                f"leakers {r.expected_leakers:.2f} (95 % CI {r.expected_leakers_ci95[0]:.2f}-"
+                f"{r.expected_leakers_ci95[1]:.2f}), interceptors used "
+                f"{r.interceptors_used_mean:.1f} of {inv}; {r.trials:,} trials, seed {r.seed}>")
+
+    def to_dataframe(self):
+        """One row per threat: ``id``, ``missile``, ``battery``, ``intercept_opportunities``,
+        ``shots_planned``, ``p_leak``, ``p_leak_analytic`` and the kinematics (s, km)."""
+        import pandas as pd
+
+        rows = [{k: v for k, v in t.items() if k not in ("impact", "p_leak_ci95")}
+                for t in self.to_dict()["threats"]]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """Per-threat outcomes and raid totals, units in the keys, no rounding."""
+        return _engage_dict(self.kinematics, self.mc, {"plan": self.plan,
+                                                        "opportunities": self.opportunities})
+
+
+def engage(scenario, trials: int = 10_000, seed: int = 1, progress=None) -> EngageResult:
+    """Fight a raid (a validated scenario, see ``thaadsim.io.scenario.load_scenario``): aim and
+    fly every threat, detection and windows per battery, the fire plan, then ``trials`` Monte
+    Carlo trials of the kill outcomes with ``seed`` (same seed, same result)."""
+    k = prepare(scenario, progress=progress)
+    res, extra = fight(k, trials, seed)
+    return EngageResult(k, res, extra["plan"], extra["opportunities"])
+
+
+def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
     sc = k.scenario
     threats = []
     for j, t in enumerate(sc.threat):
@@ -145,8 +188,8 @@ def report(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
         w = k.windows[b] if b >= 0 else k.windows[0]
         r = k.records[j]
 
-        def f(x, nd=2):
-            return None if not np.isfinite(x) else round(float(x), nd)
+        def f(x):
+            return None if not np.isfinite(x) else float(x)
 
         threats.append({
             "id": t.id, "missile": t.missile, "launch_time_s": t.launch_time_s,
@@ -160,8 +203,8 @@ def report(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
             "earliest_intercept_alt_km": f(w.earliest_point[j, 2]),
             "latest_intercept_alt_km": f(w.latest_point[j, 2]),
             "shots_planned": int(np.sum(extra["plan"].threat == j)),
-            "p_leak": round(float(res.p_leak[j]), 5),
-            "p_leak_ci95": [round(float(x), 5) for x in res.p_leak_ci95[j]],
+            "p_leak": float(res.p_leak[j]),
+            "p_leak_ci95": [float(x) for x in res.p_leak_ci95[j]],
             "p_leak_analytic": res.p_leak_analytic[j],
         })
     d = k.doctrine
@@ -170,20 +213,20 @@ def report(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
         "doctrine": dataclasses.asdict(d),
         "batteries": [{"name": b.name, "site": b.site.name, "inventory": b.inventory,
                        "fire_channels": b.fire_channels, "reaction_time_s": b.reaction_time_s,
-                       "interceptors_used_mean": round(float(u), 3),
+                       "interceptors_used_mean": float(u),
                        "envelope": b.reach.envelope}
                       for b, u in zip(k.batteries, res.interceptors_used_by_battery_mean,
                                       strict=True)],
         "threats": threats,
-        "expected_leakers": round(res.expected_leakers, 4),
-        "expected_leakers_ci95": [round(x, 4) for x in res.expected_leakers_ci95],
+        "expected_leakers": float(res.expected_leakers),
+        "expected_leakers_ci95": [float(x) for x in res.expected_leakers_ci95],
         "expected_leakers_analytic": (None if any(a is None for a in res.p_leak_analytic)
-                                      else round(float(sum(res.p_leak_analytic)), 4)),
-        "p_no_leaker": round(res.p_no_leaker, 5),
+                                      else float(sum(res.p_leak_analytic))),
+        "p_no_leaker": float(res.p_no_leaker),
         "p_no_leaker_analytic": None if res.p_no_leaker_analytic is None
-        else round(res.p_no_leaker_analytic, 5),
-        "interceptors_used_mean": round(res.interceptors_used_mean, 3),
-        "leakers_distribution": {str(i): round(float(c) / res.trials, 6)
+        else float(res.p_no_leaker_analytic),
+        "interceptors_used_mean": float(res.interceptors_used_mean),
+        "leakers_distribution": {str(i): float(c) / res.trials
                                  for i, c in enumerate(res.leakers_hist) if c > 0},
         "assumptions": "public estimates; SSPK and tracking probability are scenario inputs; "
                        "kill outcomes independent; closed form per Wilkening (1999) where the "

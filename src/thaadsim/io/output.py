@@ -1,4 +1,8 @@
-"""Formatting result dictionaries for the terminal: table, JSON, CSV (presentation only)."""
+"""Formatting result dictionaries for the terminal: table, JSON, CSV (presentation only).
+
+Models return full-precision numbers; rounding happens here, for people: JSON keeps
+``JSON_DIGITS`` significant digits (about 1 cm in 100 km, 1 ms in 3,000 s), tables
+``TABLE_DIGITS``."""
 
 from __future__ import annotations
 
@@ -7,25 +11,40 @@ import io
 import json
 import math
 
+JSON_DIGITS = 8
+TABLE_DIGITS = 6
 
-def _clean(obj):
-    """Replace non-finite floats by None so that no NaN ever reaches an output."""
+
+def round_sig(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` significant digits (0 stays 0)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def _clean(obj, digits: int | None = None):
+    """Replace non-finite floats by None so that no NaN ever reaches an output; round floats to
+    ``digits`` significant digits when given."""
+    if isinstance(obj, bool):
+        return obj
     if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
+        if not math.isfinite(obj):
+            return None
+        return round_sig(obj, digits) if digits else obj
     if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
+        return {k: _clean(v, digits) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
+        return [_clean(v, digits) for v in obj]
     if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
         try:
-            return _clean(obj.item())
+            return _clean(obj.item(), digits)
         except (TypeError, ValueError):
             return obj
     return obj
 
 
-def to_json(obj) -> str:
-    return json.dumps(_clean(obj), indent=2, allow_nan=False)
+def to_json(obj, digits: int = JSON_DIGITS) -> str:
+    return json.dumps(_clean(obj, digits), indent=2, allow_nan=False)
 
 
 def flatten(d: dict, prefix: str = "") -> dict:
@@ -42,7 +61,7 @@ def flatten(d: dict, prefix: str = "") -> dict:
 
 
 def rows_to_csv(rows: list[dict]) -> str:
-    rows = [flatten(_clean(r)) for r in rows]
+    rows = [flatten(_clean(r, JSON_DIGITS)) for r in rows]
     keys: list[str] = []
     for r in rows:
         keys += [k for k in r if k not in keys]
@@ -55,13 +74,13 @@ def rows_to_csv(rows: list[dict]) -> str:
 
 
 def kv_table(d: dict) -> str:
-    flat = flatten(_clean(d))
+    flat = flatten(_clean(d, TABLE_DIGITS))
     width = max(len(k) for k in flat) if flat else 0
     return "\n".join(f"{k:<{width}}  {'-' if v is None else v}" for k, v in flat.items())
 
 
 def rows_table(rows: list[dict], columns: list[str]) -> str:
-    rows = [flatten(_clean(r)) for r in rows]
+    rows = [flatten(_clean(r, TABLE_DIGITS)) for r in rows]
     cells = [[str("-" if r.get(c) is None else r.get(c)) for c in columns] for r in rows]
     w = [max([len(c)] + [len(x[i]) for x in cells]) for i, c in enumerate(columns)]
     line = "  ".join(c.ljust(w[i]) for i, c in enumerate(columns))

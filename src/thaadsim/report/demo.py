@@ -23,11 +23,13 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.coverage import coverage
     from thaadsim.analysis.loft2range import loft2range
-    from thaadsim.engagement.raid import fight, prepare, report
+    from thaadsim.engagement.fire_control import battery_at
+    from thaadsim.engagement.raid import engage
     from thaadsim.io.scenario import example_path, load_scenario
     from thaadsim.sensors import get_radar, get_site
     from thaadsim.sensors.radar import elevation_floor_deg
     from thaadsim.threats import Launch, aim, fly, get_missile
+    from thaadsim.threats.threat_set import get_threat_set
     from thaadsim.viz import maps, plots
 
     rd = ReportDir(out, option="--out", force=force)
@@ -44,20 +46,20 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                          "metadata": metadata or {}}
         # 1. footprints
         step(1, "defended footprint: Seongju, withdrawn, Pyeongtaek (nk-default)")
-        ts = fp.get_threat_set("nk-default")
-        configs = [("seongju", [fp.battery_at("seongju")]), ("withdrawn", []),
-                   ("pyeongtaek", [fp.battery_at("pyeongtaek")])]
+        ts = get_threat_set("nk-default")
+        configs = [("seongju", [battery_at("seongju")]), ("withdrawn", []),
+                   ("pyeongtaek", [battery_at("pyeongtaek")])]
         res = [fp.footprint(b, ts, 5.0, label=lab) for lab, b in configs]
         (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
         maps.footprint_map(res[:1], tmp / "footprint.png",
                            title="THAAD at Seongju: defended footprint against nk-default")
         maps.footprint_map([res[0], res[2]], tmp / "footprint-compare.png",
                            title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
-        summary["footprint"] = res[0].summary()
-        summary["comparison"] = fp.compare(res)
+        summary["footprint"] = res[0].to_dict()
+        summary["comparison"] = fp.compare(res).to_dict()
         step(2, "footprint against nk-2019 (adds depressed KN-23)")
-        r19 = fp.footprint(configs[0][1], fp.get_threat_set("nk-2019"), 5.0, label="seongju")
-        summary["footprint_nk2019"] = r19.summary()
+        r19 = fp.footprint(configs[0][1], get_threat_set("nk-2019"), 5.0, label="seongju")
+        summary["footprint_nk2019"] = r19.to_dict()
         # 3. radar coverage
         step(3, "radar coverage over Korea and China")
         site = get_site("seongju")
@@ -93,13 +95,12 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                                        "Earth)",
                                  note="thaadsim; presets are public estimates (thaadsim missiles); "
                                       "rotating WGS84 Earth, J2, US 1976 atmosphere")
-        summary["trajectories"] = [dict(b.record(i), case=labels[i]) for i in range(len(b))]
+        summary["trajectories"] = [dict(b.to_dict(i), case=labels[i]) for i in range(len(b))]
         # 5. engagement
         step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
-        k = prepare(load_scenario(example_path()))
-        mc, extra = fight(k, trials, seed)
-        eng = report(k, mc, extra)
-        plots.engagement_timeline(k, extra["plan"], tmp / "engagement-timeline.png")
+        er = engage(load_scenario(example_path()), trials, seed)
+        eng = er.to_dict()
+        plots.engagement_timeline(er.kinematics, er.plan, tmp / "engagement-timeline.png")
         summary["engagement"] = eng
         # 6. loft2range
         step(6, "loft2range on the 2017 flight tests")
@@ -119,7 +120,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
         "",
         f"{'configuration':<14}{'area km2':>10}{'% of ROK':>10}{'SLS %':>8}{'city pop. (M)':>15}",
     ]
-    for r in [x.summary() for x in res]:
+    for r in [x.to_dict() for x in res]:
         lines.append(f"{r['configuration']:<14}{r['area_km2']:>10,.0f}"
                      f"{100 * r['defended_fraction_of_south_korea']:>10.1f}"
                      f"{100 * r['defended_fraction_sls']:>8.1f}"

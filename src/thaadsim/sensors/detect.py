@@ -91,7 +91,7 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
             j += stride
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Timeline:
     """Per trajectory (shape (n,)): times in s since launch (NaN = never) and why unseen."""
 
@@ -105,9 +105,15 @@ class Timeline:
     not_seen_because: list
     reason_samples: np.ndarray
 
-    def record(self, i: int) -> dict:
-        def f(x, nd=2):
-            return None if not np.isfinite(x) else round(float(x), nd)
+    def __repr__(self) -> str:
+        n = len(self.track_time_s)
+        tracked = int(np.isfinite(self.track_time_s).sum())
+        return f"<Timeline {n} trajectories, {tracked} reach firm track>"
+
+    def to_dict(self, i: int = 0) -> dict:
+        """Detection and track of trajectory ``i`` (s, deg, km; None where never)."""
+        def f(x, nd=None):
+            return None if not np.isfinite(x) else float(x)
 
         return {"first_detection_time_s": f(self.first_detection_time_s[i]),
                 "first_detection": {"lat_deg": f(self.first_detection_lat_deg[i], 4),

@@ -39,7 +39,7 @@ class Launch:
     alt_m: float = 0.0
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True, repr=False)
 class TrajectoryBatch:
     """Result of ``fly``: per-trajectory summary and, when asked for, sampled histories.
 
@@ -82,8 +82,39 @@ class TrajectoryBatch:
             out[ok] = d
         return out
 
-    def record(self, i: int = 0) -> dict:
-        """Headline numbers of trajectory ``i`` with units in the keys (JSON-ready)."""
+    def __repr__(self) -> str:
+        n = len(self)
+        hist = "no history" if self.hist is None else f"history {self.hist.shape[1]} samples"
+        if n == 1:
+            d = self.to_dict(0)
+            return (f"<TrajectoryBatch 1 trajectory: {d['status']}, range "
+                    f"{_fmt(d['range_km'])} km, apogee {_fmt(d['apogee_km'])} km, flight "
+                    f"{_fmt(d['flight_time_s'])} s; {hist}>")
+        return f"<TrajectoryBatch {n} trajectories, {int(self.impacted.sum())} impacted; {hist}>"
+
+    def to_dataframe(self):
+        """Histories in geodetic coordinates, one row per sample: ``trajectory``, ``t_s``,
+        ``lat_deg``, ``lon_deg``, ``alt_km``, ``speed_km_s`` (Earth-relative). Needs a batch
+        flown with ``history_dt_s``; without histories, one row of headline numbers per
+        trajectory."""
+        import pandas as pd
+
+        if self.hist is None or self.nhist is None:
+            return pd.DataFrame([dict(self.to_dict(i), trajectory=i)
+                                 for i in range(len(self))]).drop(columns=["impact"])
+        frames = []
+        for i in range(len(self)):
+            h = self.hist[i, : int(self.nhist[i])]
+            lat, lon, alt = E.ecef_to_geodetic(h[:, 1:4])
+            frames.append(pd.DataFrame({
+                "trajectory": i, "t_s": h[:, 0], "lat_deg": np.degrees(lat),
+                "lon_deg": np.degrees(lon), "alt_km": alt / 1e3,
+                "speed_km_s": np.linalg.norm(h[:, 4:7], axis=1) / 1e3}))
+        return pd.concat(frames, ignore_index=True)
+
+    def to_dict(self, i: int = 0) -> dict:
+        """Headline numbers of trajectory ``i`` with units in the keys (JSON-ready; NaN becomes
+        None; no rounding: that is for the shells)."""
         s = self.summary[i]
         lat, lon = self.impact_lat_lon_deg
         rng = self.range_m[i]
@@ -103,9 +134,14 @@ class TrajectoryBatch:
         }
 
 
-def _r(x: float, nd: int = 2):
+def _r(x: float, nd: int | None = None):
+    """A finite float, or None (JSON has no NaN). ``nd`` is ignored: models do not round."""
     x = float(x)
-    return round(x, nd) if math.isfinite(x) else None
+    return x if math.isfinite(x) else None
+
+
+def _fmt(x) -> str:
+    return "-" if x is None else f"{x:,.1f}"
 
 
 def _stage_arrays(missiles: list[Missile]):
@@ -307,13 +343,28 @@ def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range
     return tcut, np.where(feasible, b.col("apogee_alt"), np.nan)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class AimSolution:
+    """Guidance that lands on the target: launch azimuth and final thrust elevation (deg),
+    thrust cutoff time (s; inf for a full burn), miss distance (m) and the flown trajectory."""
+
     azimuth_deg: float
     theta_deg: float
     t_cut_s: float
     miss_m: float
     batch: TrajectoryBatch
+
+    def __repr__(self) -> str:
+        return (f"<AimSolution azimuth {self.azimuth_deg:.2f} deg, elevation "
+                f"{self.theta_deg:.2f} deg, cutoff {self.t_cut_s:.1f} s, miss "
+                f"{self.miss_m:.0f} m>")
+
+    def to_dict(self) -> dict:
+        return {**self.batch.to_dict(0), "miss_distance_m": float(self.miss_m),
+                "guidance": {"azimuth_deg": float(self.azimuth_deg),
+                             "final_pitch_deg": float(self.theta_deg),
+                             "thrust_cutoff_s": float(self.t_cut_s)
+                             if math.isfinite(self.t_cut_s) else None}}
 
 
 def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg: float, *,

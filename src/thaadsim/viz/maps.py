@@ -155,7 +155,7 @@ def footprint_map(results, path, *, title=None, launch_areas=()):
                        n_cities=22, min_population=150_000)
     handles = []
     for i, r in enumerate(results):
-        s = r.summary()
+        s = r.to_dict()
         col = LAYER_COLORS[i % len(LAYER_COLORS)]
         poly = r.polygon(False)
         poly2 = r.polygon(True)

@@ -1,0 +1,131 @@
+"""Trajectory families: for each missile and shape, trajectories by range flown once on a
+non-rotating sphere, then scaled to the exact distance and laid along the great circle from a
+launch area to any aim point (DESIGN.md, convention 8: reuse of work).
+
+Earth rotation and J2 move impact points by a few km at these ranges (below the 5 km grid); the
+aimed engine (``threats.aim``) includes them when a single trajectory is wanted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from functools import lru_cache
+
+import numpy as np
+
+from thaadsim.core import earth as E
+from thaadsim.errors import ThaadsimError
+from thaadsim.threats import get_missile
+from thaadsim.threats.missile import Missile
+from thaadsim.threats.trajectory import TrajectoryBatch, fly
+
+HISTORY_DT_S = 2.0
+
+
+@dataclasses.dataclass
+class Family:
+    """Trajectories by range for one missile and shape; arrays (K, steps)."""
+
+    missile: str
+    ranges_m: np.ndarray  # (K,)
+    t: np.ndarray
+    s: np.ndarray  # ground distance from launch (m)
+    h: np.ndarray  # altitude (m)
+    n: np.ndarray  # valid samples per member
+    apogee_m: np.ndarray
+
+    @property
+    def max_range_m(self) -> float:
+        return float(self.ranges_m.max())
+
+
+def _sphere_s_h(b: TrajectoryBatch):
+    xyz = b.hist[..., 1:4]
+    r = np.linalg.norm(xyz, axis=-1)
+    r0 = xyz[:, :1, :]
+    with np.errstate(invalid="ignore", divide="ignore"):  # padding past the impact is zeros
+        c = np.einsum("ijk,ijk->ij", xyz, np.broadcast_to(r0, xyz.shape)) / (
+            r * np.linalg.norm(r0, axis=-1))
+    return np.arccos(np.clip(c, -1, 1)) * E.A_M, r - E.A_M
+
+
+@lru_cache(maxsize=32)
+def trajectory_family(missile_name: str, apogee_km: float | None = None,
+                      step_km: float = 10.0) -> Family:
+    m: Missile = get_missile(missile_name)
+    kw = dict(rotating=False, j2=False, ellipsoid=False)
+    lo_th = -45.0 if apogee_km is not None else 5.0
+    ths = np.linspace(lo_th, 80.0, 36)
+    tcs = np.linspace(min(m.t_vertical_s + 2.0, 0.4 * m.burn_time_s), m.burn_time_s, 50)
+    TH, TC = np.meshgrid(ths, tcs, indexing="ij")
+    b = fly(m, 0.0, 0.0, 90.0, TH.ravel(), TC.ravel(), **kw)
+    xyz = b.summary[:, 2:5]
+    rng = np.arccos(np.clip(xyz[:, 0] / np.linalg.norm(xyz, axis=1), -1, 1)) * E.A_M
+    rng = np.where(b.impacted, rng, np.nan).reshape(TH.shape)
+    apo = b.col("apogee_alt").reshape(TH.shape)
+    rmax = np.nanmax(rng)
+    R = np.arange(max(50e3, step_km * 1e3), rmax, step_km * 1e3)
+    tc_of = np.full((ths.size, R.size), np.nan)
+    apo_of = np.full((ths.size, R.size), np.nan)
+    for i in range(ths.size):
+        ok = np.isfinite(rng[i])
+        if ok.sum() < 2:
+            continue
+        r_i = np.maximum.accumulate(rng[i][ok])
+        inside = (R >= r_i[0]) & (R <= r_i[-1])
+        tc_of[i, inside] = np.interp(R[inside], r_i, tcs[ok])
+        apo_of[i, inside] = np.interp(R[inside], r_i, apo[i][ok])
+    if apogee_km is None:
+        k = np.nanargmin(np.where(np.isfinite(tc_of), tc_of, np.inf), axis=0)
+        th_sel = ths[k]
+        tc_sel = tc_of[k, np.arange(R.size)]
+    else:
+        th_sel = np.full(R.size, np.nan)
+        tc_sel = np.full(R.size, np.nan)
+        for j in range(R.size):
+            ok = np.isfinite(apo_of[:, j])
+            a = apo_of[ok, j]
+            if ok.sum() >= 2 and a.min() <= apogee_km * 1e3 <= a.max():
+                order = np.argsort(a)
+                th_sel[j] = np.interp(apogee_km * 1e3, a[order], ths[ok][order])
+                tc_sel[j] = np.interp(th_sel[j], ths[ok], tc_of[ok, j])
+    keep = np.isfinite(tc_sel)
+    if not keep.any():
+        raise ThaadsimError("threat-set", f"{missile_name} cannot fly the requested shape",
+                            apogee_km)
+    R, th_sel, tc_sel = R[keep], th_sel[keep], tc_sel[keep]
+    fb = fly(m, 0.0, 0.0, 90.0, th_sel, tc_sel, history_dt_s=HISTORY_DT_S, **kw)
+    s, h = _sphere_s_h(fb)
+    return Family(missile_name, _true_range(fb), fb.hist[..., 0], np.nan_to_num(s),
+                  np.nan_to_num(h), fb.nhist.copy(), fb.col("apogee_alt"))
+
+
+def _true_range(b: TrajectoryBatch) -> np.ndarray:
+    xyz = b.summary[:, 2:5]
+    return np.arccos(np.clip(xyz[:, 0] / np.linalg.norm(xyz, axis=1), -1, 1)) * E.A_M
+
+
+def lay_family(fam: Family, lat0_deg: float, lon0_deg: float, lat_deg, lon_deg):
+    """Histories (n, steps, 7) from one launch point to aim points, scaled from the family member
+    with the nearest range; rows whose distance exceeds the family's reach are flagged."""
+    la0, lo0 = math.radians(lat0_deg), math.radians(lon0_deg)
+    la, lo = np.radians(lat_deg), np.radians(lon_deg)
+    d = E.gc_distance_m(la0, lo0, la, lo, r_m=E.A_M)
+    az = E.gc_azimuth(la0, lo0, la, lo)
+    reach = (d <= fam.max_range_m) & (d >= fam.ranges_m.min() * 0.5)
+    k = np.clip(np.searchsorted(fam.ranges_m, d), 0, fam.ranges_m.size - 1)
+    k = np.where((k > 0) & (np.abs(fam.ranges_m[np.maximum(k - 1, 0)] - d)
+                            < np.abs(fam.ranges_m[k] - d)), k - 1, k)
+    scale = d / fam.ranges_m[k]
+    s = fam.s[k] * scale[:, None]
+    h = fam.h[k]
+    plat, plon = E.gc_destination(la0, lo0, az[:, None], s, r_m=E.A_M)
+    xyz = E.geodetic_to_ecef(plat, plon, np.maximum(h, -1000.0))
+    n, steps = s.shape
+    hist = np.zeros((n, steps, 7))
+    hist[..., 0] = fam.t[k]
+    hist[..., 1:4] = xyz
+    return hist, fam.n[k].astype(np.int64), reach
+
+

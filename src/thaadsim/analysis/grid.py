@@ -1,0 +1,72 @@
+"""The grid of South Korean land on which footprints are evaluated: square cells of an
+equal-area projection, each weighing its land area."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import lru_cache
+
+import numpy as np
+import shapely
+
+from thaadsim import geo
+from thaadsim.limits import check
+
+GRID_CENTER = (36.0, 127.8)  # projection centre (deg): the middle of South Korea
+
+
+@dataclasses.dataclass(frozen=True)
+class Grid:
+    """Cells of a square grid (equal-area projection) that hold South Korean land.
+
+    Each cell is evaluated at one point (its centre, or a point of its land where the centre is
+    at sea) and weighs its land area, so the cell areas add up to the area of South Korea's
+    polygon at every grid spacing."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    cell_area_km2: np.ndarray
+    step_km: float
+    kor: object  # projected shapely polygon
+
+    @property
+    def size(self) -> int:
+        return int(self.lat.size)
+
+
+@lru_cache(maxsize=8)
+def south_korea_grid(step_km: float) -> Grid:
+    """The land cells of South Korea on a ``step_km`` grid (see ``Grid``); ``step_km`` within
+    ``limits.BOUNDS['grid_km']``."""
+    step_km = check("grid_km", step_km, "grid_km")
+    kor = geo.countries_projected(*GRID_CENTER)["KOR"]
+    shapely.prepare(kor)
+    minx, miny, maxx, maxy = kor.bounds
+    d = step_km * 1e3
+    nx = int((maxx - minx) / d) + 1
+    ny = int((maxy - miny) / d) + 1
+    xs = minx + (np.arange(nx) + 0.5) * d
+    ys = miny + (np.arange(ny) + 0.5) * d
+    X, Y = (a.ravel() for a in np.meshgrid(xs, ys))
+    boxes = shapely.box(X - d / 2, Y - d / 2, X + d / 2, Y + d / 2)
+    touch = shapely.intersects(kor, boxes)
+    X, Y, boxes = X[touch], Y[touch], boxes[touch]
+    full = shapely.contains(kor, boxes)
+    area = np.full(X.size, d * d)
+    part = np.nonzero(~full)[0]
+    pieces = shapely.intersection(boxes[part], kor)
+    area[part] = shapely.area(pieces)
+    centre_in = shapely.contains_xy(kor, X[part], Y[part])
+    moved = part[~centre_in]
+    if moved.size:
+        pts = shapely.point_on_surface(pieces[~centre_in])
+        X[moved], Y[moved] = shapely.get_x(pts), shapely.get_y(pts)
+    keep = area > 1e-6 * d * d
+    X, Y, area = X[keep], Y[keep], area[keep]
+    _, inv = geo.laea(*GRID_CENTER)
+    lon, lat = inv.transform(X, Y)
+    return Grid(np.asarray(lat), np.asarray(lon), X, Y, area / 1e6, step_km, kor)
+
+
