@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 OUT ?= demo-out
 
-.PHONY: demo test bench lint typecheck venv clean clean-cache
+.PHONY: demo test bench lint typecheck venv clean clean-cache docs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy src/thaadsim/core
 	$(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory docs
+
+docs: $(STAMP)
+	rm -rf docs/_build/api
+	$(BIN)/python -W error -m pdoc --no-math --no-mermaid -o docs/_build/api thaadsim '!thaadsim.core._us1976_upper'
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

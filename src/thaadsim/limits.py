@@ -95,6 +95,32 @@ def check(quantity: str, value, option: str | None = None) -> float:
     return v
 
 
+def parse_latlon(parameter: str, text, allow_height: bool = False):
+    """'LAT,LON' (or 'LAT,LON,HEIGHT_M' when ``allow_height``), a (lat, lon[, h]) tuple, or an
+    object with ``lat_deg``/``lon_deg``: validated floats (lat, lon) or (lat, lon, height_m or
+    None). One parser for every command, scenario and API call."""
+    form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
+    if hasattr(text, "lat_deg") and hasattr(text, "lon_deg"):
+        vals = [text.lat_deg, text.lon_deg] + ([getattr(text, "alt_m", 0.0)] if allow_height
+                                               else [])
+    elif isinstance(text, (tuple, list)):
+        vals = list(text)
+    else:
+        vals = [p.strip() for p in str(text).split(",")]
+    if len(vals) not in ((2, 3) if allow_height else (2,)):
+        raise ThaadsimError(parameter, f"must be {form} in decimal degrees", text)
+    try:
+        nums = [float(v) for v in vals]
+    except (TypeError, ValueError):
+        raise ThaadsimError(parameter, f"must be {form} in decimal degrees", text) from None
+    lat = check("latitude_deg", nums[0], f"{parameter} latitude")
+    lon = check("longitude_deg", nums[1], f"{parameter} longitude")
+    if allow_height:
+        h = check("height_m", nums[2], f"{parameter} height_m") if len(nums) == 3 else None
+        return lat, lon, h
+    return lat, lon
+
+
 def memory_budget_bytes() -> int:
     """Working-memory budget of one request: half the physical memory, at most 8 GB
     (assumption: leaves room for the rest of the machine)."""

@@ -1,4 +1,4 @@
-"""Real flights (../shared/reference/flight-tests.csv, copied in tests/acceptance/flight-tests.csv)
+"""Real flights (docs/reference/flight-tests.csv; the rows tested are in tests/acceptance/)
 through loft2range: predicted flight time from apogee and range alone within 6 %, and the
 Hwasong-15's range on a standard trajectory against David Wright's (UCS, Nov 2017)
 "more than 13,000 km"."""

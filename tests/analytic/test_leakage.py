@@ -1,4 +1,4 @@
-"""Defence-effectiveness arithmetic (../shared/reference/public-parameters.md; Wilkening 1999)
+"""Defence-effectiveness arithmetic (docs/reference/public-parameters.md; Wilkening 1999)
 and the Monte Carlo against it."""
 
 import numpy as np

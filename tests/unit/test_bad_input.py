@@ -198,12 +198,12 @@ def test_bench_baseline_larger_than_n_is_refused(capsys):
 
 
 def test_numpy_warnings_never_reach_the_terminal_as_source_lines(capsys, monkeypatch):
-    import thaadsim.threats as threats
+    import thaadsim.api as api
 
     def noisy():
         return [np.float64(1.0) / np.float64(0.0)]
 
-    monkeypatch.setattr(threats, "list_missiles", noisy)
+    monkeypatch.setattr(api, "list_missiles", noisy)
     code, _, err = run(capsys, "missiles")
     lines = err.strip().splitlines()
     assert code != 0 and len(lines) == 1, lines

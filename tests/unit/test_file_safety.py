@@ -158,19 +158,13 @@ def test_two_runs_into_one_directory_the_second_refuses(tmp_path):
                                  "coverage-vertical", "engage-timeline"])
 def test_output_file_options_refused_before_any_computation(tmp_path, monkeypatch, capsys,
                                                            kind, cmd):
-    import thaadsim.analysis.coverage as cov
-    import thaadsim.analysis.footprint as fp
-    import thaadsim.io.scenario as scn
-    import thaadsim.threats as threats
+    import thaadsim.api as api
 
     def boom(*a, **k):
         raise AssertionError("computation started before the output path was checked")
 
-    monkeypatch.setattr(fp, "footprint", boom)
-    monkeypatch.setattr(cov, "coverage", boom)
-    monkeypatch.setattr(threats, "aim", boom)
-    monkeypatch.setattr(threats, "solve_max_range", boom)
-    monkeypatch.setattr(scn, "load_scenario", boom)
+    for name in ("footprint", "coverage", "aim", "fly", "load_scenario", "engage"):
+        monkeypatch.setattr(api, name, boom)
     (tmp_path / "adir").mkdir()
     path = {"existing-dir": str(tmp_path / "adir"), "empty": "", "suffix":
             str(tmp_path / "x.txt"), "proc": "/proc/x.png",

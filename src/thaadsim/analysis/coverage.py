@@ -172,6 +172,7 @@ class CoverageResult:
                      "lon_deg": self.site.lon_deg, "height_m": self.site.height_m,
                      "mast_height_m": self.site.mast_height_m},
             "rcs_m2": self.rcs_m2,
+            "site_defaults_applied": list(self.site.defaults_applied),
             "layers": self.layers,
             "assumptions": "4/3 effective Earth radius, no terrain masking, search-mode radar "
                            "equation calibrated to published ranges; presets are public "
@@ -184,6 +185,15 @@ class CoverageResult:
                   default=0.0)
         return (f"<CoverageResult {self.radar.name} at {self.site.name}, RCS {self.rcs_m2:g} m2,"
                 f" altitudes [{alts}] km; China up to {chn:,.0f} km2>")
+
+    def countries_seen(self) -> list[str]:
+        """ISO alpha-3 codes of the countries with covered area at some altitude, largest
+        first."""
+        best: dict[str, float] = {}
+        for la in self.layers:
+            for iso, c in la["countries"].items():
+                best[iso] = max(best.get(iso, 0.0), c.get("area_km2") or 0.0)
+        return [k for k, v in sorted(best.items(), key=lambda kv: -kv[1]) if v > 0]
 
     def to_dataframe(self):
         """One row per (altitude, country): ``altitude_km``, ``country`` (ISO alpha-3),
@@ -210,6 +220,50 @@ class CoverageResult:
         return {"type": "FeatureCollection",
                 "properties": {k: v for k, v in d.items() if k != "layers"},
                 "features": feats}
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class RangeHeight:
+    """Detectability on a (altitude, ground range) grid along the boresight: ``detectable`` and
+    ``elevation_deg`` have shape (altitude_km.size, ground_km.size)."""
+
+    radar: Radar
+    site: Site
+    rcs_m2: float
+    min_elevation_deg: float
+    ground_km: np.ndarray
+    altitude_km: np.ndarray
+    detectable: np.ndarray
+    elevation_deg: np.ndarray
+    detection_range_km: float
+
+    def __repr__(self) -> str:
+        return (f"<RangeHeight {self.radar.name} at {self.site.name}, RCS {self.rcs_m2:g} m2: "
+                f"{self.ground_km.size} x {self.altitude_km.size} grid>")
+
+
+def range_height(radar: Radar, site: Site, rcs_m2: float, *, max_range_km: float | None = None,
+                 max_alt_km: float = 1000.0, min_elevation_deg: float | None = None
+                 ) -> RangeHeight:
+    """Where a target of ``rcs_m2`` (m^2) is detectable in the vertical plane of the boresight:
+    line of sight over the effective Earth, beam floor and ceiling, instrumented and
+    power-limited range. Ground range to ``max_range_km`` (default 1.2 x the instrumented range),
+    altitude to ``max_alt_km``."""
+    rcs = check("rcs_m2", rcs_m2, "rcs_m2")
+    emin = elevation_floor_deg(radar, site, min_elevation_deg)
+    rmax = max_range_km or 1.2 * radar.instrumented_range_km
+    g = np.linspace(0, rmax * 1e3, 600)
+    h = np.linspace(0, max_alt_km * 1e3, 400)
+    G, H = np.meshgrid(g, h)
+    rng, el = slant_range_elevation(G, H, site.antenna_height_m, radar.refraction_k)
+    a = effective_radius_m(radar.refraction_k)
+    los = G / a <= horizon_angle(H, site.antenna_height_m, radar.refraction_k)
+    el_deg = np.degrees(el)
+    ok = (los & (el_deg >= emin) & (el_deg <= radar.max_elevation_deg)
+          & (rng <= radar.instrumented_range_km * 1e3)
+          & (rng <= radar.detection_range_m(rcs)))
+    return RangeHeight(radar, site, rcs, emin, g / 1e3, h / 1e3, ok, el_deg,
+                       float(radar.detection_range_m(rcs)) / 1e3)
 
 
 def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,

@@ -54,6 +54,11 @@ class Interceptor:
         return dataclasses.replace(self, **kw)
 
 
+def list_interceptors() -> list[Interceptor]:
+    """Every interceptor preset (and user entry)."""
+    return [get_interceptor(k) for k in load("interceptors.toml")["interceptor"]]
+
+
 def get_interceptor(name: str = "thaad") -> Interceptor:
     key, d = lookup(load("interceptors.toml")["interceptor"], "interceptor", name)
     return Interceptor(name=key, **d)

@@ -21,13 +21,12 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     """Run the Seongju scenario end to end and write the report into ``out`` (see the module
     docstring for the directory rules); ``progress(text, done, total)`` is called per step."""
     from thaadsim.analysis import footprint as fp
-    from thaadsim.analysis.coverage import coverage
+    from thaadsim.analysis.coverage import coverage, range_height
     from thaadsim.analysis.loft2range import loft2range
     from thaadsim.engagement.fire_control import battery_at
     from thaadsim.engagement.raid import engage
     from thaadsim.io.scenario import example_path, load_scenario
     from thaadsim.sensors import get_radar, get_site
-    from thaadsim.sensors.radar import elevation_floor_deg
     from thaadsim.threats import Launch, aim, fly, get_missile
     from thaadsim.threats.threat_set import get_threat_set
     from thaadsim.viz import maps, plots
@@ -69,9 +68,9 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             c = coverage(radar, site, [10.0, 100.0, 300.0, 1000.0], 0.01)
             maps.coverage_map(c, tmp / f"coverage-{mode}.png")
             cov[mode] = c.to_dict()
-        maps.vertical_coverage(get_radar("tpy2-terminal"), site, 0.01,
-                               elevation_floor_deg(get_radar("tpy2-terminal"), site, None),
-                               tmp / "vertical-coverage-terminal.png", max_range_km=900)
+        maps.vertical_coverage(range_height(get_radar("tpy2-terminal"), site, 0.01,
+                                            max_range_km=900),
+                               tmp / "vertical-coverage-terminal.png")
         summary["coverage"] = cov
         # 4. trajectories
         step(4, "representative threat trajectories")

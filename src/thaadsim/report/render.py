@@ -1,131 +1,263 @@
 """The demo report as one self-contained, offline HTML page (figures embedded), rendered from the
-demo's summary dictionary (the same data as summary.json)."""
+demo's summary dictionary (the same data as summary.json) with the Jinja2 template
+``templates/report.html.j2`` and its stylesheet ``templates/report.css`` (inlined).
+
+Every number in the page's prose comes from the summary or from the presets the run used (the
+``context``, see :func:`preset_context`); the template types none. Formatting for people (units,
+thousands separators, percentages, Yes/No) is done by the filters defined here.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
-import json
+import datetime
+import math
+import struct
+from fractions import Fraction
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined, Undefined, select_autoescape
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode()
-    return f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}"/>' \
-           f"<figcaption>{html.escape(alt)}</figcaption></figure>"
+# The claim the defended footprint is compared with (docs/reference/public-parameters.md).
+MND_CLAIM_TEXT = "one-half to two-thirds of South Korea"
+MND_CLAIM_SOURCE = "ROK Ministry of National Defense, July 2016"
+MND_CLAIM_LOW = 1 / 2  # "one-half" (ROK MND, July 2016)
+MND_CLAIM_HIGH = 2 / 3  # "two-thirds" (ROK MND, July 2016)
+CI_LEVEL = 0.95  # level of the engagement summary's *_ci95 intervals
+
+# Figures the demo writes (coverage-<mode>.png is added per radar mode in the summary).
+FIGURES = ("footprint.png", "footprint-compare.png", "vertical-coverage-terminal.png",
+           "trajectories.png", "engagement-timeline.png")
+
+# Keys of the ``context`` argument of render_html; any missing one is read from the presets.
+CONTEXT_KEYS = ("site", "radars", "interceptor", "footprint_battery", "cities")
+
+NBSP = "\u00a0"
+DASH = "\u2014"
+MINUS = "\u2212"
 
 
-def _table(rows: list[dict], cols: list[str]) -> str:
-    def cell(v):
-        if isinstance(v, float):
-            return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
-        if isinstance(v, list):
-            return ", ".join(map(str, v)) or "-"
-        return "-" if v is None else str(v)
+# ---- filters ---------------------------------------------------------------------------------
 
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell(r.get(c)))}</td>" for c in cols)
-                   + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
+def _defined(x):
+    """A missing summary key reaches a filter as an Undefined: make StrictUndefined raise (the
+    filters below would otherwise print it as a dash)."""
+    if isinstance(x, Undefined):
+        str(x)  # StrictUndefined raises UndefinedError here
+        return None
+    return x
 
 
-def render_html(s: dict, d: Path) -> str:
-    """report.html from the summary ``s``; the PNG figures are read from ``d``."""
-    fpd = s["footprint"]
-    frac = 100 * fpd["defended_fraction_of_south_korea"]
-    frac19 = 100 * s["footprint_nk2019"]["defended_fraction_of_south_korea"]
-    inside = 50 <= frac <= 200 / 3
-    comp = s["comparison"]["configurations"]
-    cov_rows = []
+def _finite(x) -> bool:
+    x = _defined(x)
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def yesno(x) -> str:
+    """True/False -> Yes/No; None -> a dash."""
+    x = _defined(x)
+    return DASH if x is None else ("Yes" if x else "No")
+
+
+def num(x, digits: int | None = 0) -> str:
+    """A number with thousands separators and ``digits`` decimals (None: as given, up to six
+    significant digits, for small inputs such as 0.01 m²); None/NaN -> a dash."""
+    if isinstance(_defined(x), bool):
+        return yesno(x)
+    if not _finite(x):
+        return DASH
+    text = f"{abs(x):,.6g}" if digits is None else f"{abs(x):,.{digits}f}"
+    return (MINUS if x < 0 and any(c in "123456789" for c in text) else "") + text
+
+
+def signed(x, digits: int | None = 0, unit: str = "") -> str:
+    """A change: +1,234 / \u22121,234 / 0, with an optional unit."""
+    text = qty(x, unit, digits) if unit else num(x, digits)
+    return "+" + text if _finite(x) and x > 0 and any(c in "123456789" for c in text) else text
+
+
+def pct(x, digits: int | None = 0) -> str:
+    """A fraction as a percentage: 0.5434 -> '54 %' (non-breaking space)."""
+    return f"{num(100 * x, digits)}{NBSP}%" if _finite(x) else DASH
+
+
+def qty(x, unit: str, digits: int | None = 0) -> str:
+    """A number with its unit: 53537 km² -> '53,537 km²'; degrees take no space."""
+    if not _finite(x):
+        return DASH
+    return num(x, digits) + (unit if unit.startswith("°") else NBSP + unit)
+
+
+def people(n) -> str:
+    """A head count: 16789675 -> '16.8 million'."""
+    if not _finite(n):
+        return DASH
+    return f"{n / 1e6:,.1f}{NBSP}million" if abs(n) >= 1e6 else num(n)
+
+
+def ratio(x) -> str:
+    """A simple fraction: 1.3333 -> '4/3'."""
+    if not _finite(x):
+        return DASH
+    f = Fraction(x).limit_denominator(12)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def listing(xs) -> str:
+    """A list as 'a, b, c'; empty -> a dash."""
+    xs = _defined(xs)
+    return ", ".join(str(x) for x in xs) if xs else DASH
+
+
+def words(x) -> str:
+    """An identifier for reading: 'instrumented_range' -> 'instrumented range'."""
+    x = _defined(x)
+    return DASH if x is None else str(x).replace("_", " ")
+
+
+def when(iso) -> str:
+    """An ISO 8601 time stamp for reading: '2026-11-27T23:53:34Z' -> '27 Nov 2026, 23:53 UTC'."""
+    iso = _defined(iso)
+    try:
+        t = datetime.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    if t.tzinfo is None:
+        return f"{t:%d %b %Y, %H:%M}"
+    t = t.astimezone(datetime.UTC)
+    return f"{t:%d %b %Y, %H:%M} UTC"
+
+
+def _finalize(x):
+    """Applied to every ``{{ }}``: no True/False/None reaches the reader."""
+    if isinstance(x, bool) or x is None:
+        return yesno(x)
+    return x
+
+
+FILTERS = {"yesno": yesno, "num": num, "signed": signed, "pct": pct, "qty": qty,
+           "people": people, "ratio": ratio, "listing": listing, "words": words, "when": when}
+
+
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("thaadsim.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
+    env.filters.update(FILTERS)
+    return env
+
+
+# ---- inputs ----------------------------------------------------------------------------------
+
+def preset_context(site: str = "seongju", modes=("tpy2-terminal", "tpy2-forward")) -> dict:
+    """The preset values the report's prose quotes beside the results (the keys of
+    ``CONTEXT_KEYS``), read through the models' public functions. The interceptor's envelope is
+    the battery's reach table (cached: free once the footprint has been computed)."""
+    from thaadsim.engagement.fire_control import battery_at
+    from thaadsim.geo import cities
+    from thaadsim.sensors import get_radar, get_site
+
+    st = get_site(site)
+    bat = battery_at(site)
+    ic = bat.interceptor
+    reach = bat.reach
+    env = reach.envelope
+    kr = [c["population"] for c in cities() if c["country"] == "KR"]
+    radars = {}
+    for m in modes:
+        r = get_radar(m)
+        radars[m] = {"description": r.description, "calibration_range_km": r.calibration_range_km,
+                     "calibration_rcs_m2": r.calibration_rcs_m2, "sources": list(r.sources)}
+    return {
+        "site": {"name": st.name, "min_elevation_deg": st.min_elevation_deg,
+                 "sources": list(st.sources)},
+        "radars": radars,
+        "interceptor": {"name": ic.name, "top_speed_km_s": float(reach.speed_m_s.max()) / 1e3,
+                        "max_ground_range_km": env["max_ground_range_km"],
+                        "min_altitude_km": env["min_altitude_km"],
+                        "max_altitude_km": env["max_altitude_km"],
+                        "kinematic_ceiling_km": env["kinematic_ceiling_km"],
+                        "sources": list(ic.sources)},
+        "footprint_battery": {"reaction_time_s": bat.reaction_time_s, "rcs_m2": bat.rcs_m2},
+        "cities": {"country": "KR", "count": len(kr), "min_population": min(kr, default=None)},
+    }
+
+
+def _png_size(data: bytes) -> tuple[int, int] | tuple[None, None]:
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    return None, None
+
+
+def _figures(s: dict, d: Path) -> dict:
+    names = list(FIGURES) + [f"coverage-{m}.png" for m in s["coverage"]]
+    out = {}
+    for name in names:
+        data = (d / name).read_bytes()
+        w, h = _png_size(data)
+        out[name.removesuffix(".png")] = {
+            "uri": "data:image/png;base64," + base64.b64encode(data).decode(), "width": w,
+            "height": h}
+    return out
+
+
+def _coverage_rows(s: dict) -> list[dict]:
+    rows = []
     for mode, c in s["coverage"].items():
         for la in c["layers"]:
-            cov_rows.append({"mode": mode, "altitude_km": la["altitude_km"],
-                             "max_ground_range_km": la["max_ground_range_km"],
-                             "limited_by": la["limited_by"],
-                             "China km2": la["countries"].get("CHN", {}).get("area_km2"),
-                             "China depth km": la["countries"].get("CHN", {}).get("max_depth_km"),
-                             "North Korea km2": la["countries"].get("PRK", {}).get("area_km2")})
-    eng = s["engagement"]
-    l2r = [{"test": x["test"], "class": x["missile_class"], "fitted payload kg":
-            x["fitted_payload_kg"], "flight time s": x["flight_time_s"],
-            "burnout km/s": x["burnout_speed_km_s"], "max range km": x["max_range_km"],
-            "reaches orbit": x["reaches_orbit"]} for x in s["loft2range"]]
-    css = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222;"
-           "line-height:1.45}"
-           "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
-           "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}"
-           "th{background:#eee}figure{margin:1.5em 0}img{max-width:100%}"
-           "figcaption{font-size:0.85em;color:#555}.note{background:#fff8e0;padding:0.6em;"
-           "border-left:4px solid #e0b000}")
-    verdict = (f"The defended fraction, {frac:.0f}% of South Korea's land area, lies inside the "
-               "Ministry's 'one-half to two-thirds'." if inside else
-               f"The defended fraction, {frac:.0f}%, lies outside the Ministry's 'one-half to "
-               "two-thirds'; the assumptions below move it.")
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'><title>thaadsim: THAAD at Seongju"
-        f"</title><style>{css}</style></head><body>",
-        "<h1>THAAD at Seongju: what it defends, what its radar sees</h1>",
-        "<p class='note'>thaadsim report, generated offline. Every parameter is a public estimate "
-        "with its source (<code>thaadsim missiles</code>, <code>thaadsim radars</code>); this is "
-        "an analysis and teaching tool, not fire-control software.</p>",
-        "<h2>1. Defended footprint</h2>",
-        f"<p>{verdict} Seoul defended: <b>{fpd['key_cities']['Seoul']}</b>; Daegu: "
-        f"<b>{fpd['key_cities']['Daegu']}</b>; Busan: <b>{fpd['key_cities']['Busan']}</b>. With "
-        f"two shots (shoot-look-shoot) the area shrinks to "
-        f"{100 * fpd['defended_fraction_sls']:.0f}%. Against the newer threat set nk-2019 "
-        f"(depressed KN-23) it is {frac19:.0f}%."
-        "</p>",
-        _img(d / "footprint.png", "Defended footprint of the Seongju battery against nk-default"),
-        _table(comp, ["configuration", "area_km2", "defended_fraction_of_south_korea",
-                      "defended_population", "area_change_km2", "cities_gained",
-                      "cities_lost"]),
-        _img(d / "footprint-compare.png", "Seongju vs Pyeongtaek"),
-        "<p>What moves the fraction: the interceptor's 40 km floor and 200 km reach, the radar's "
-        "firm-track time (reaction 15 s), and above all the short-range threats: Scud-B and "
-        "Scud-C aimed at the north-west fly low and far from Seongju; per-threat counts of "
-        "undefended grid cells are in summary.json (<code>limiting_threats</code>).</p>",
-        "<h2>2. Can the radar see China?</h2>",
-        "<p>Terminal mode (THAAD fire control) with the 5° beam floor at Seongju, and the "
-        "forward-based mode for comparison, for a 0.01 m² target at several altitudes. Aircraft "
-        "(10 km) are seen only within ~100 km; ballistic objects high above China are within "
-        "reach of the forward-based mode.</p>",
-        _table(cov_rows, ["mode", "altitude_km", "max_ground_range_km", "limited_by",
-                          "China km2", "China depth km", "North Korea km2"]),
-        _img(d / "coverage-tpy2-terminal.png", "TPY-2 terminal mode at Seongju"),
-        _img(d / "coverage-tpy2-forward.png", "TPY-2 forward-based mode at Seongju"),
-        _img(d / "vertical-coverage-terminal.png", "Vertical coverage, terminal mode"),
-        "<h2>3. Threat trajectories</h2>",
-        _table(s["trajectories"], ["case", "range_km", "apogee_km", "flight_time_s",
-                                   "burnout_speed_km_s", "reentry_speed_km_s"]),
-        _img(d / "trajectories.png", "Representative trajectories"),
-        "<h2>4. A raid on the battery's area</h2>",
-        f"<p>{len(eng['threats'])} missiles, {eng['trials']:,} Monte Carlo trials (seed "
-        f"{eng['seed']}): expected leakers {eng['expected_leakers']} (closed form "
-        f"{eng['expected_leakers_analytic']}), interceptors used "
-        f"{eng['interceptors_used_mean']} of {eng['batteries'][0]['inventory']}. Doctrine: "
-        f"{html.escape(json.dumps(eng['doctrine']))}.</p>",
-        _table(eng["threats"], ["id", "missile", "range_km", "track_time_s",
-                                "intercept_opportunities", "shots_planned", "p_leak",
-                                "p_leak_analytic"]),
-        _img(d / "engagement-timeline.png", "Engagement timeline"),
-        "<h2>5. From lofted tests to range</h2>",
-        _table(l2r, list(l2r[0].keys())),
-        "<h2>Assumptions and sources</h2><ul>",
-        "<li>Earth: WGS84, J2, rotation; atmosphere: US Standard 1976.</li>",
-        "<li>Footprint trajectories: families by range on a non-rotating sphere laid along great "
-        "circles (error a few km, below the 5 km grid).</li>",
-        "<li>Radar: search radar equation calibrated to 600 km (terminal) / 2,000 km (forward) "
-        "against 0.01 m² (USCC 2016), 4/3 Earth, no terrain masking.</li>",
-        "<li>Interceptor: 2.8 km/s, 200 km reach (USCC 2016) from kinematics; 40-150 km altitude "
-        "window.</li>",
-        "<li>Populations: GeoNames cities of 100,000 or more (city proper), not census "
-        "districts.</li>",
-        "</ul>",
-        f"<p>thaadsim {html.escape(str(s['metadata'].get('thaadsim_version', '')))}, run "
-        f"{html.escape(str(s['metadata'].get('run_date', '')))} "
-        f"(<code>{html.escape(str(s['metadata'].get('command', 'thaadsim demo')))}</code>); "
-        f"runtime {s['runtime_s']} s.</p></body></html>",
-    ]
-    return "\n".join(parts)
+            cs = la["countries"]
+            rows.append({"mode": mode, "altitude_km": la["altitude_km"],
+                         "max_ground_range_km": la["max_ground_range_km"],
+                         "limited_by": la["limited_by"],
+                         "china_area_km2": cs.get("CHN", {}).get("area_km2"),
+                         "china_depth_km": cs.get("CHN", {}).get("max_depth_km"),
+                         "nk_area_km2": cs.get("PRK", {}).get("area_km2")})
+    return rows
 
 
+def _deepest(layers: list[dict], iso: str) -> dict | None:
+    """The layer that reaches deepest into country ``iso`` (None if none reaches it)."""
+    seen = [la for la in layers if (la["countries"].get(iso) or {}).get("max_depth_km")]
+    if not seen:
+        return None
+    la = max(seen, key=lambda la: la["countries"][iso]["max_depth_km"])
+    return {"altitude_km": la["altitude_km"], "depth_km": la["countries"][iso]["max_depth_km"],
+            "area_km2": la["countries"][iso]["area_km2"]}
+
+
+def _view(s: dict) -> dict:
+    """Derived tables and selections (no formatting: that is the template's)."""
+    cov = s["coverage"]
+    low = {m: min(c["layers"], key=lambda la: la["altitude_km"]) for m, c in cov.items()}
+    meta = s.get("metadata") or {}
+    return {
+        "coverage_rows": _coverage_rows(s),
+        "coverage_altitudes_km": sorted({la["altitude_km"] for c in cov.values()
+                                         for la in c["layers"]}),
+        "lowest_layer": low,
+        "china_reach": {m: _deepest(c["layers"], "CHN") for m, c in cov.items()},
+        "limiting": sorted(s["footprint"]["limiting_threats"].items(), key=lambda kv: -kv[1]),
+        "meta": {"version": meta.get("thaadsim_version") or "",
+                 "run_date": meta.get("run_date") or "",
+                 "command": meta.get("command") or "thaadsim demo"},
+        "claim": {"text": MND_CLAIM_TEXT, "source": MND_CLAIM_SOURCE, "low": MND_CLAIM_LOW,
+                  "high": MND_CLAIM_HIGH},
+        "ci_level": CI_LEVEL,
+    }
+
+
+def render_html(s: dict, d: Path, context: dict | None = None) -> str:
+    """report.html from the summary ``s``; the PNG figures are read from ``d``. ``context`` holds
+    the preset values quoted beside the results (keys ``CONTEXT_KEYS``, shapes as returned by
+    :func:`preset_context`); keys not given are read from the presets of the summary's site and
+    radar modes."""
+    ctx = dict(context or {})
+    if any(k not in ctx for k in CONTEXT_KEYS):
+        site = next(iter(s["coverage"].values()))["site"]["name"]
+        ctx = {**preset_context(site, tuple(s["coverage"])), **ctx}
+    template = environment().get_template("report.html.j2")
+    return template.render(s=s, ctx=ctx, figures=_figures(s, Path(d)), **_view(s))
+
+
+__all__ = ["render_html", "preset_context", "environment", "CONTEXT_KEYS", "FIGURES",
+           "MND_CLAIM_LOW", "MND_CLAIM_HIGH", "MND_CLAIM_TEXT", "MND_CLAIM_SOURCE"]

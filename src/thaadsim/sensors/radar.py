@@ -20,7 +20,7 @@ import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
-from thaadsim.limits import check
+from thaadsim.limits import check, parse_latlon
 from thaadsim.presets import load, lookup
 
 K_BOLTZMANN = 1.380649e-23
@@ -45,6 +45,18 @@ class Site:
     @property
     def antenna_height_m(self) -> float:
         return self.height_m + self.mast_height_m
+
+    def with_beam(self, **kw) -> Site:
+        """This site with ``boresight_az_deg`` and/or ``min_elevation_deg`` set by the user (no
+        longer counted among the defaults applied)."""
+        left = tuple(a for a in self.defaults_applied if a not in kw)
+        return dataclasses.replace(self, **kw, defaults_applied=left)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["sources"] = list(self.sources)
+        d["defaults_applied"] = list(self.defaults_applied)
+        return d
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +123,10 @@ class Radar:
         return dataclasses.replace(self, **kw)
 
     def to_dict(self) -> dict:
+        """Parameters, derived losses (dB) and detection ranges (km) at 0.01 and 1 m^2."""
         d = dataclasses.asdict(self)
+        d["sources"] = list(self.sources)
+        d["detection_range_km_at_0.01m2"] = float(self.detection_range_m(0.01)) / 1e3
         d["detection_range_km_at_1m2"] = float(self.detection_range_m(1.0)) / 1e3
         return d
 
@@ -239,19 +254,12 @@ def is_latlon_text(text: str) -> bool:
 
 def parse_site(text: str, parameter: str = "site") -> Site:
     """A preset name or 'LAT,LON[,HEIGHT_M]' (the latter with USER_SITE_DEFAULTS)."""
-    t = str(text).strip()
-    if is_latlon_text(t):
-        parts = t.split(",")
-        if len(parts) not in (2, 3):
-            raise ThaadsimError(parameter, "must be a preset name or LAT,LON[,HEIGHT_M]", text)
-        try:
-            vals = [float(p) for p in parts]
-        except ValueError:
-            raise ThaadsimError(parameter, "must be a preset name or LAT,LON[,HEIGHT_M]",
-                                text) from None
-        return user_site(vals[0], vals[1], vals[2] if len(vals) == 3 else 0.0,
-                         parameter=parameter)
-    return _named_site(parameter, t)
+    if isinstance(text, Site):
+        return text
+    if isinstance(text, (tuple, list)) or is_latlon_text(str(text)):
+        lat, lon, h = parse_latlon(parameter, text, allow_height=True)
+        return user_site(lat, lon, 0.0 if h is None else h, parameter=parameter)
+    return _named_site(parameter, str(text).strip())
 
 
 def _named_site(parameter: str, name: str) -> Site:

@@ -82,11 +82,16 @@ class Missile:
                                    rv_mass_kg=self.rv_mass_kg if rv_mass_kg is None else rv_mass_kg)
 
     def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["launch_mass_kg"] = self.launch_mass_kg
-        d["burn_time_s"] = self.burn_time_s
-        d["ideal_delta_v_km_s"] = self.ideal_delta_v_m_s() / 1000.0
-        return d
+        """The preset with derived totals (kg, s, km/s) and its sources."""
+        return {"name": self.name, "class": self.klass,
+                "nominal_range_km": self.nominal_range_km, "n_stages": len(self.stages),
+                "launch_mass_kg": self.launch_mass_kg, "rv_mass_kg": self.rv_mass_kg,
+                "burn_time_s": self.burn_time_s,
+                "ideal_delta_v_km_s": self.ideal_delta_v_m_s() / 1000.0,
+                "beta_kg_m2": self.beta_kg_m2, "t_vertical_s": self.t_vertical_s,
+                "stages": [dataclasses.asdict(st) for st in self.stages],
+                "description": self.description, "sources": list(self.sources),
+                "notes": self.notes, "estimate": self.estimate}
 
 
 _built: dict[int, dict[str, Missile]] = {}

@@ -23,6 +23,13 @@ class ThreatSet:
     description: str = ""
     sources: tuple[str, ...] = ()
 
+    def to_dict(self) -> dict:
+        return {"name": self.name, "missiles": list(self.missiles),
+                "launch_areas": [{"name": a[0], "lat_deg": a[1], "lon_deg": a[2]}
+                                 for a in self.launch_areas],
+                "depressed_apogee_km": dict(self.depressed), "description": self.description,
+                "sources": list(self.sources)}
+
 
 def _sets() -> dict:
     return table("threat_sets.toml", "set")

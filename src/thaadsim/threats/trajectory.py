@@ -255,8 +255,10 @@ def _golden_max(f, lo: float, hi: float, n_grid: int = 25, refine: int = 2) -> f
 
 
 def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
-                    t_cut_s: float = np.inf, **kw) -> tuple[float, TrajectoryBatch]:
-    """Thrust elevation (deg) giving the maximum range at this azimuth, and that trajectory."""
+                    t_cut_s: float = np.inf, history_dt_s: float | None = None,
+                    **kw) -> tuple[float, TrajectoryBatch]:
+    """Thrust elevation (deg) giving the maximum range at this azimuth, and that trajectory
+    (sampled every ``history_dt_s`` s when given)."""
 
     def rng(th):
         b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
@@ -265,13 +267,15 @@ def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
 
     th = _golden_max(rng, 2.0, 80.0, n_grid=27, refine=2)
     best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
-               alt_m=launch.alt_m, **kw)
+               alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
     return th, best
 
 
 def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m: float, *,
-                 t_cut_s: float = np.inf, **kw) -> tuple[float, TrajectoryBatch]:
-    """Thrust elevation (deg) that puts the apogee at ``apogee_m`` with the given burn."""
+                 t_cut_s: float = np.inf, history_dt_s: float | None = None,
+                 **kw) -> tuple[float, TrajectoryBatch]:
+    """Thrust elevation (deg) that puts the apogee at ``apogee_m`` with the given burn, and that
+    trajectory (sampled every ``history_dt_s`` s when given)."""
     ths = np.concatenate([np.linspace(1.0, 80.0, 40), np.linspace(80.5, 89.9, 12)])
     b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, ths, t_cut_s,
             alt_m=launch.alt_m, **kw)
@@ -280,17 +284,17 @@ def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m:
     if apogee_m > np.nanmax(apo):
         raise ThaadsimError("apogee_km", f"must not exceed the highest apogee {missile.name} can "
                                          f"reach ({np.nanmax(apo) / 1e3:.0f} km, vertical launch)",
-                            round(apogee_m / 1e3, 1))
+                            apogee_m / 1e3)
     lowest = float(np.nanmin(np.maximum(apo, bo_alt)))
     if apogee_m < lowest:
         raise ThaadsimError("apogee_km", f"must exceed the burnout altitude of {missile.name} on "
                                          f"its flattest trajectory ({lowest / 1e3:.1f} km)",
-                            round(apogee_m / 1e3, 1))
+                            apogee_m / 1e3)
     th = _invert_monotone(lambda x: fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, x,
                                         t_cut_s, alt_m=launch.alt_m, **kw).col("apogee_alt"),
                           ths, apo, apogee_m)
     best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
-               alt_m=launch.alt_m, **kw)
+               alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
     return th, best
 
 
@@ -367,8 +371,52 @@ class AimSolution:
                              if math.isfinite(self.t_cut_s) else None}}
 
 
+@dataclasses.dataclass(frozen=True, repr=False)
+class Flight:
+    """One flown missile: launch point, shape ('minimum-energy' or 'apogee'), guidance (deg, s),
+    the trajectory (``batch``, one member) and, when aimed, the target and miss distance (m)."""
+
+    missile: Missile
+    launch: Launch
+    shape: str
+    azimuth_deg: float
+    theta_deg: float
+    t_cut_s: float
+    batch: TrajectoryBatch
+    target: tuple[float, float] | None = None
+    miss_m: float | None = None
+
+    def __repr__(self) -> str:
+        d = self.batch.to_dict(0)
+        aimed = "" if self.miss_m is None else f", miss {self.miss_m:.0f} m"
+        return (f"<Flight {self.missile.name} ({self.shape}): range {_fmt(d['range_km'])} km, "
+                f"apogee {_fmt(d['apogee_km'])} km, flight {_fmt(d['flight_time_s'])} s"
+                f"{aimed}>")
+
+    def to_dict(self) -> dict:
+        """Headline numbers, guidance and (when aimed) target and miss distance."""
+        out = {"missile": self.missile.name, "shape": self.shape,
+               "launch": {"lat_deg": self.launch.lat_deg, "lon_deg": self.launch.lon_deg},
+               **self.batch.to_dict(0),
+               "guidance": {"azimuth_deg": float(self.azimuth_deg),
+                            "final_pitch_deg": float(self.theta_deg),
+                            "thrust_cutoff_s": float(self.t_cut_s)
+                            if math.isfinite(self.t_cut_s) else None},
+               "assumptions": "rotating WGS84 Earth, J2 gravity, US 1976 atmosphere; preset is "
+                              "a public estimate"}
+        if self.target is not None:
+            out["aim"] = {"lat_deg": self.target[0], "lon_deg": self.target[1]}
+            out["miss_distance_m"] = self.miss_m
+        return out
+
+    def to_dataframe(self):
+        """The sampled trajectory in geodetic coordinates (``TrajectoryBatch.to_dataframe``)."""
+        return self.batch.to_dataframe()
+
+
 def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg: float, *,
-        apogee_m: float | None = None, tol_m: float = 200.0, **kw) -> AimSolution:
+        apogee_m: float | None = None, tol_m: float = 200.0, history_dt_s: float | None = None,
+        **kw) -> AimSolution:
     """Guidance that lands within ``tol_m`` of the target (rotation, J2 and drag included).
 
     Shape: minimum energy (the elevation that needs the shortest burn for this range) when
@@ -405,7 +453,7 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
             raise ThaadsimError("apogee_km", f"must lie between {np.nanmin(apo) / 1e3:.0f} and "
                                              f"{np.nanmax(apo) / 1e3:.0f} km for a {dist / 1e3:.0f}"
                                              f" km flight of {missile.name}",
-                                round(apogee_m / 1e3, 1))
+                                apogee_m / 1e3)
         th = float(np.interp(apogee_m, apo[ok], ths[ok]))
         tc = float(np.interp(th, ths[ok], tcut[ok]))
     az = float(az0)
@@ -418,7 +466,11 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
         azi, _, d = GEOD.inv(np.full(3, launch.lon_deg), np.full(3, launch.lat_deg), lon, lat)
         _, _, miss = GEOD.inv(lon[0], lat[0], target_lon_deg, target_lat_deg)
         if miss < tol_m:
-            return AimSolution(az, th, tc, float(miss), _take(b, 0))
+            sol = _take(b, 0)
+            if history_dt_s:
+                sol = fly(missile, launch.lat_deg, launch.lon_deg, az, th, tc,
+                          alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
+            return AimSolution(az, th, tc, float(miss), sol)
         az = az + ((az0 - azi[0] + 180.0) % 360.0 - 180.0)
         if apogee_m is None:
             drdt = (d[1] - d[0]) / 0.01

@@ -110,35 +110,24 @@ def coverage_map(result, path, extent=None):
     finish(fig, ax, path, handles, note)
 
 
-def vertical_coverage(radar, site, rcs_m2, min_elevation_deg, path, max_range_km=None,
-                      max_alt_km=1000.0):
-    """Range-height diagram along the boresight: where a target is detectable."""
-    from thaadsim.sensors.radar import slant_range_elevation
-
-    rmax = max_range_km or 1.2 * radar.instrumented_range_km
-    g = np.linspace(0, rmax * 1e3, 600)
-    h = np.linspace(0, max_alt_km * 1e3, 400)
-    G, H = np.meshgrid(g, h)
-    rng, el = slant_range_elevation(G, H, site.antenna_height_m, radar.refraction_k)
-    from thaadsim.sensors.radar import effective_radius_m, horizon_angle
-
-    a = effective_radius_m(radar.refraction_k)
-    los = G / a <= horizon_angle(H, site.antenna_height_m, radar.refraction_k)
-    ok = (los & (np.degrees(el) >= min_elevation_deg) & (np.degrees(el) <= radar.max_elevation_deg)
-          & (rng <= radar.instrumented_range_km * 1e3)
-          & (rng <= radar.detection_range_m(rcs_m2)))
+def vertical_coverage(rh, path):
+    """Range-height diagram along the boresight (``analysis.coverage.range_height``): where a
+    target is detectable, with the beam floor dashed."""
+    G, H = np.meshgrid(rh.ground_km, rh.altitude_km)
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.contourf(G / 1e3, H / 1e3, ok.astype(float), levels=[0.5, 1.5], colors=["#1b9e77"],
+    ax.contourf(G, H, rh.detectable.astype(float), levels=[0.5, 1.5], colors=["#1b9e77"],
                 alpha=0.5)
-    ax.contour(G / 1e3, H / 1e3, np.degrees(el), levels=[min_elevation_deg], colors="k",
+    ax.contour(G, H, rh.elevation_deg, levels=[rh.min_elevation_deg], colors="k",
                linestyles="--", linewidths=1)
     ax.set_xlabel("ground range (km)")
     ax.set_ylabel("target altitude (km)")
-    ax.set_title(f"{radar.name} at {site.name}: vertical coverage, RCS {rcs_m2:g} m² "
-                 f"(dashed: {min_elevation_deg:g}° beam floor)")
+    ax.set_title(f"{rh.radar.description or rh.radar.name} at {rh.site.name}: vertical "
+                 f"coverage, RCS {rh.rcs_m2:g} m² (dashed: {rh.min_elevation_deg:g}° beam floor)",
+                 fontsize=10)
     ax.grid(alpha=0.3)
-    fig.text(0.01, 0.01, f"detection range {radar.detection_range_m(rcs_m2) / 1e3:.0f} km; "
-             "4/3 Earth; public estimates", fontsize=7, color="0.3")
+    fig.text(0.01, 0.01, f"detection range {rh.detection_range_km:.0f} km; "
+             f"{rh.radar.refraction_k:.3g} effective Earth radius; public estimates", fontsize=7,
+             color="0.3")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -12,6 +12,16 @@ from matplotlib.patches import Patch  # noqa: E402
 from thaadsim.core import earth as E  # noqa: E402
 
 
+def flight_profile(flight, path):
+    """Profile of one ``Flight`` (``api.fly`` / ``api.aim``), titled with its numbers."""
+    d = flight.batch.to_dict(0)
+    trajectory_profile(flight.batch, [f"{flight.missile.name} ({flight.shape})"], path,
+                       title=f"{flight.missile.name}: range {d['range_km']:,.0f} km, apogee "
+                             f"{d['apogee_km']:,.0f} km",
+                       note="thaadsim; preset = public estimate; rotating WGS84 Earth, J2, "
+                            "US 1976 atmosphere")
+
+
 def trajectory_profile(batch, labels, path, title="", note=""):
     """Altitude vs ground range and vs time for every trajectory of a batch with histories."""
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.4))

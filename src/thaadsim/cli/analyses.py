@@ -1,0 +1,178 @@
+"""Commands that run analyses over many flights: footprint, engage, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from thaadsim import api
+from thaadsim.cli.app import (
+    Files,
+    Fmt,
+    app,
+    emit,
+    file_option,
+    fmt_option,
+    metadata,
+    note,
+    require_format,
+    use_files,
+)
+from thaadsim.cli.progress import bar
+from thaadsim.errors import ThaadsimError
+from thaadsim.io.files import check_output_file
+from thaadsim.io.output import rows_table
+from thaadsim.limits import check, check_budget
+
+
+def check_trials_seed(trials: int, seed: int) -> tuple[int, int]:
+    """One rule for Monte Carlo sizes and seeds (engage, demo, bench)."""
+    return int(check("trials", trials, "--trials")), int(check("seed", seed, "--seed"))
+
+
+def engage_memory_bytes(trials: int, n_threats: int, n_batteries: int) -> float:
+    """Working memory of the engagement Monte Carlo: uniform draws (8 bytes) and two boolean
+    arrays per (trial, threat), inventories per (trial, battery)."""
+    return trials * (n_threats * (8 + 1 + 1 + 8) + n_batteries * 16 + 64)
+
+
+@app.command()
+def engage(
+    scenario: Path = typer.Argument(..., help="scenario TOML (see examples/)"),
+    trials: int = typer.Option(10_000, "--trials", help="Monte Carlo trials"),
+    seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
+    timeline: Optional[Path] = typer.Option(None, "--timeline",
+                                            help="write a timeline (.png/.svg/.pdf)"),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per threat)"),
+    missile_file: Files = file_option("missile", "missiles"),
+    radar_file: Files = file_option("radar", "radars"),
+    interceptor_file: Files = file_option("interceptor", "interceptors"),
+):
+    """Fight a raid: windows, doctrine, inventory; Monte Carlo beside the closed form."""
+    require_format(fmt, ("table", "json", "csv"))
+    trials, seed = check_trials_seed(trials, seed)
+    if timeline is not None:
+        timeline = check_output_file("--timeline", timeline)
+    use_files(missile_file, radar_file, interceptor_file)
+    sc = api.load_scenario(scenario)
+    check_budget("--trials", trials, engage_memory_bytes(trials, len(sc.threat), len(sc.battery)),
+                 "use fewer --trials")
+    with bar(f"engage: aiming {len(sc.threat)} threats") as progress:
+        result = api.engage(sc, trials, seed, progress=progress)
+    out = result.to_dict()
+    if timeline is not None:
+        from thaadsim.viz.plots import engagement_timeline
+
+        engagement_timeline(result.kinematics, result.plan, timeline)
+        out["timeline"] = str(timeline)
+    if fmt != Fmt.table:
+        emit(out, fmt, rows=result.to_dataframe().to_dict("records"))
+        return
+    cols = ["id", "missile", "battery", "range_km", "track_time_s", "intercept_opportunities",
+            "earliest_intercept_alt_km", "shots_planned", "p_leak", "p_leak_analytic"]
+    typer.echo(rows_table(out["threats"], cols))
+    typer.echo(f"\n{result!r}")
+
+
+@app.command()
+def footprint(
+    battery: str = typer.Option("seongju", "--battery",
+                                help="site preset ('thaadsim radars'), LAT,LON, 'withdrawn', or "
+                                     "sites joined by '+'"),
+    threat_set: str = typer.Option("nk-default", "--threat-set",
+                                   help="a threat set ('thaadsim threat-sets' lists them)"),
+    compare: Optional[list[str]] = typer.Option(None, "--compare",
+                                                help="withdrawn | SITE | SITE+SITE (repeatable)"),
+    grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
+    map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per city)|geojson"),
+    missile_file: Files = file_option("missile", "missiles"),
+    threat_set_file: Files = file_option("threat-set", "threat-sets"),
+    radar_file: Files = file_option("radar", "radars"),
+):
+    """Which ground a battery defends against a threat set, and what changes if it moves."""
+    from thaadsim.analysis import footprint as fp
+    from thaadsim.engagement.fire_control import parse_configuration
+
+    use_files(missile_file, radar_file, threat_set_file=threat_set_file)
+    grid_km = check("grid_km", grid_km, "--grid-km")
+    ts = api.get_threat_set(threat_set)
+    configs = [parse_configuration(battery)]
+    configs += [parse_configuration(c, parameter="--compare") for c in compare or []]
+    work = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas), len(configs))
+    check_budget("--grid-km", grid_km, work["memory_bytes"], "use a coarser --grid-km")
+    if work["seconds"] > fp.MAX_SECONDS:
+        raise ThaadsimError("--grid-km", f"asks for too much work: {work['cells']:,} cells x "
+                                         f"{work['pairs']} threats x {work['configurations']} "
+                                         f"configurations need ~{work['seconds'] / 60:.0f} min "
+                                         f"(limit {fp.MAX_SECONDS / 60:.0f} min); use a coarser "
+                                         "--grid-km or fewer --compare", grid_km)
+    if map_ is not None:
+        map_ = check_output_file("--map", map_)
+    results = []
+    with bar("footprint") as progress:
+        for i, (label, bats) in enumerate(configs):
+            def prog(text, done, total, i=i, label=label):
+                progress(f"{label} ({i + 1}/{len(configs)}): {text}", i * total + done,
+                         len(configs) * total)
+
+            results.append(api.footprint(bats, ts, grid_km, label=label, progress=prog))
+    for n in sorted({api.site_note(b.site) or "" for _, bats in configs for b in bats} - {""}):
+        note(n)
+    if map_ is not None:
+        from thaadsim.viz.maps import footprint_map
+
+        footprint_map(results, map_)
+    if fmt == Fmt.geojson:
+        emit(results[0].to_geojson(), fmt)
+        return
+    comparison = api.compare(results) if len(results) > 1 else None
+    out = {"threat_set": ts.to_dict(), "results": [r.to_dict() for r in results]}
+    if map_ is not None:
+        out["map"] = str(map_)
+    if comparison is not None:
+        out["comparison"] = comparison.to_dict()
+    if fmt == Fmt.csv:
+        rows = [dict(r, configuration=res.label) for res in results
+                for r in res.to_dataframe().to_dict("records")]
+        emit(out, fmt, rows=rows)
+        return
+    if fmt == Fmt.json:
+        emit(out, fmt)
+        return
+    rows = [{**r, "key": ", ".join(f"{k}:{'Y' if v else 'n'}" for k, v in r["key_cities"].items()
+                                  if k in ("Seoul", "Daegu", "Busan", "Pyeongtaek"))}
+            for r in out["results"]]
+    typer.echo(rows_table(rows, ["configuration", "area_km2", "defended_fraction_of_south_korea",
+                                 "defended_fraction_sls", "defended_population", "key"]))
+    if comparison is not None:
+        def short(names):
+            return f"{len(names)}" + (": " + ", ".join(names[:5]) + (", ..." if len(names) > 5
+                                                                     else "") if names else "")
+
+        crow = [dict(r, cities_gained=short(r["cities_gained"]),
+                     cities_lost=short(r["cities_lost"])) for r in comparison.rows()]
+        typer.echo("")
+        typer.echo(rows_table(crow, ["configuration", "area_change_km2", "population_change",
+                                     "cities_gained", "cities_lost"]))
+
+
+@app.command()
+def demo(out: str = typer.Option("demo-out", "--out",
+                                 help="report directory: new, empty, or an earlier thaadsim "
+                                      "report (other files in it are kept)"),
+         trials: int = typer.Option(20_000, "--trials", help="Monte Carlo trials of the raid"),
+         seed: int = typer.Option(1, "--seed", help="random seed"),
+         force: bool = typer.Option(False, "--force",
+                                    help="also write into a non-empty directory (never deletes "
+                                         "or overwrites a file thaadsim did not write)")):
+    """The main job: the Seongju report (HTML, JSON, GeoJSON, PNG maps), offline."""
+    from thaadsim.report import run_demo
+
+    trials, seed = check_trials_seed(trials, seed)
+    check_budget("--trials", trials, engage_memory_bytes(trials, 500, 4), "use fewer --trials")
+    with bar("demo") as progress:
+        run_demo(out, trials=trials, seed=seed, progress=progress, print_summary=typer.echo,
+                 force=force, metadata=metadata())

@@ -1,0 +1,282 @@
+"""Commands about single models: presets, one flight, one radar (parse, call the API, format)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from thaadsim import api
+from thaadsim.cli.app import (
+    Files,
+    Fmt,
+    app,
+    emit,
+    file_option,
+    fmt_option,
+    note,
+    require_format,
+    sources_block,
+    use_files,
+)
+from thaadsim.cli.progress import bar
+from thaadsim.errors import ThaadsimError
+from thaadsim.io.files import check_output_file
+from thaadsim.io.output import kv_table, rows_table
+from thaadsim.limits import BOUNDS, check
+
+MISSILE_HELP = "a missile preset or user entry ('thaadsim missiles' lists them)"
+RADAR_HELP = "a radar preset or user entry ('thaadsim radars' lists them)"
+SITE_HELP = ("a site preset ('thaadsim radars' lists them) or LAT,LON[,HEIGHT_M] (user-site "
+             "defaults: boresight 330 deg, beam floor 5 deg, printed when applied)")
+
+
+@app.command()
+def missiles(fmt: Fmt = fmt_option(), missile_file: Files = file_option("missile", "missiles")):
+    """List missile presets (and user entries) with their sources (public estimates)."""
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(missile_file)
+    rows = [m.to_dict() for m in api.list_missiles()]
+    table = rows_table(rows, ["name", "class", "nominal_range_km", "n_stages", "launch_mass_kg",
+                              "rv_mass_kg", "burn_time_s"]) + sources_block(rows)
+    emit({"missiles": rows}, fmt, table=table,
+         rows=[{k: v for k, v in r.items() if k != "sources"} for r in rows])
+
+
+@app.command("threat-sets")
+def threat_sets(fmt: Fmt = fmt_option(),
+                threat_set_file: Files = file_option("threat-set", "threat-sets"),
+                missile_file: Files = file_option("missile", "missiles")):
+    """List threat sets (missiles, launch areas, shapes) with their sources."""
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(missile_file, threat_set_file=threat_set_file)
+    rows = [api.get_threat_set(n).to_dict() for n in api.list_threat_sets()]
+    shown = [dict(r, missiles=", ".join(r["missiles"]),
+                  launch_areas=", ".join(a["name"] for a in r["launch_areas"])) for r in rows]
+    table = rows_table(shown, ["name", "missiles", "launch_areas"]) + sources_block(rows)
+    emit({"threat_sets": rows}, fmt, table=table,
+         rows=[{k: v for k, v in r.items() if k != "sources"} for r in rows])
+
+
+@app.command()
+def radars(fmt: Fmt = fmt_option(), radar_file: Files = file_option("radar", "radars")):
+    """List radar and site presets (and user entries) with their sources and calibrations."""
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(radar_file=radar_file)
+    rs = [r.to_dict() for r in api.list_radars()]
+    ss = [s.to_dict() for s in api.list_sites()]
+    table = rows_table(rs, ["name", "detection_range_km_at_0.01m2", "detection_range_km_at_1m2",
+                            "calibration_range_km", "calibration_rcs_m2", "losses_db",
+                            "half_width_deg"])
+    table += "\n\nSites:\n" + rows_table(ss, ["name", "lat_deg", "lon_deg", "height_m",
+                                               "boresight_az_deg", "min_elevation_deg"])
+    table += sources_block(rs + ss)
+    emit({"radars": rs, "sites": ss}, fmt, table=table, rows=rs)
+
+
+@app.command()
+def trajectory(
+    missile: str = typer.Option(..., "--missile", help=MISSILE_HELP),
+    from_: str = typer.Option(..., "--from", help="launch point LAT,LON"),
+    to: Optional[str] = typer.Option(None, "--to", help="aim point LAT,LON"),
+    azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg",
+                                                help="launch azimuth (deg from north)"),
+    min_energy: bool = typer.Option(False, "--min-energy",
+                                    help="minimum-energy shape (the default)"),
+    apogee_km: Optional[float] = typer.Option(None, "--apogee-km",
+                                              help="lofted or depressed shape with this apogee"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="write a profile (.png/.svg/.pdf)"),
+    fmt: Fmt = fmt_option(),
+    missile_file: Files = file_option("missile", "missiles"),
+):
+    """Fly one missile: minimum energy, a given apogee, or aimed at a point."""
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(missile_file)
+    if min_energy and apogee_km is not None:
+        raise ThaadsimError("--apogee-km", "cannot be combined with --min-energy", apogee_km)
+    if (to is None) == (azimuth_deg is None):
+        raise ThaadsimError("--to", "exactly one of --to LAT,LON or --azimuth-deg AZ is required",
+                            to if to is not None else azimuth_deg)
+    api.get_missile(missile)
+    api.launch(from_)
+    if apogee_km is not None:
+        check("apogee_km", apogee_km, "--apogee-km")
+    if plot is not None:
+        plot = check_output_file("--plot", plot)
+    with bar("trajectory"):
+        if to is not None:
+            f = api.aim(missile, from_, to, apogee_km=apogee_km)
+        else:
+            f = api.fly(missile, from_, azimuth_deg=azimuth_deg, apogee_km=apogee_km)
+    out = f.to_dict()
+    if plot is not None:
+        from thaadsim.viz.plots import flight_profile
+
+        flight_profile(f, plot)
+        out["plot"] = str(plot)
+    emit(out, fmt)
+
+
+@app.command()
+def loft2range(
+    apogee_km: float = typer.Option(..., "--apogee-km", help="apogee of the lofted test (km)"),
+    range_km: float = typer.Option(..., "--range-km", help="ground range of the test (km)"),
+    flight_time_s: Optional[float] = typer.Option(None, "--flight-time-s",
+                                                  help="reported flight time (s)"),
+    missile_class: Optional[str] = typer.Option(None, "--class",
+                                                help="srbm|mrbm|irbm|icbm (default: from data)"),
+    site: str = typer.Option("39.20,125.67", "--from", help="launch site for the rotating table"),
+    template: Optional[str] = typer.Option(None, "--template",
+                                           help="missile to fit (a preset or user entry; "
+                                                "'thaadsim missiles' lists them); default: the "
+                                                "class template"),
+    fmt: Fmt = fmt_option(),
+    missile_file: Files = file_option("missile", "missiles"),
+):
+    """Range on a standard trajectory from a lofted test's apogee and range."""
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(missile_file)
+    check("apogee_km", apogee_km, "--apogee-km")
+    check("range_km", range_km, "--range-km")
+    if flight_time_s is not None:
+        check("flight_time_s", flight_time_s, "--flight-time-s")
+    with bar("loft2range"):
+        res = api.loft2range(apogee_km, range_km, flight_time_s, template=template,
+                             missile_class=missile_class, from_=site).to_dict()
+    rows = res["rotating_earth"]["by_azimuth"]
+    s = res["rotating_earth"]["site"]
+    table = kv_table({k: v for k, v in res.items() if k != "rotating_earth"})
+    table += ("\n\nrotating Earth, maximum range by launch azimuth from "
+              f"{s['lat_deg']:.2f},{s['lon_deg']:.2f}:\n"
+              + rows_table(rows, ["azimuth_deg", "max_range_km", "reaches_orbit"]))
+    emit(res, fmt, table=table, rows=rows)
+
+
+def _site(site: str, azimuth_deg: float | None, min_elevation_deg: float | None):
+    """A site preset or LAT,LON[,HEIGHT_M] (user-site defaults, one rule for every command),
+    with the boresight and beam floor overridden where given."""
+    from thaadsim.sensors.radar import parse_site
+
+    s = parse_site(site)
+    if azimuth_deg is not None:
+        s = s.with_beam(boresight_az_deg=check("azimuth_deg", azimuth_deg, "--azimuth-deg"))
+    if min_elevation_deg is not None:
+        s = s.with_beam(min_elevation_deg=check("min_elevation_deg", min_elevation_deg,
+                                                "--min-elevation-deg"))
+    return s
+
+
+@app.command()
+def track(
+    missile: str = typer.Option(..., "--missile", help=MISSILE_HELP),
+    from_: str = typer.Option(..., "--from", help="launch point LAT,LON"),
+    to: str = typer.Option(..., "--to", help="aim point LAT,LON"),
+    apogee_km: Optional[float] = typer.Option(None, "--apogee-km"),
+    radar: str = typer.Option("tpy2-terminal", "--radar", help=RADAR_HELP),
+    site: str = typer.Option("seongju", "--site", help=SITE_HELP),
+    rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
+    min_elevation_deg: Optional[float] = typer.Option(None, "--min-elevation-deg",
+                                                      help="beam floor (default: the site's)"),
+    n_of_m: str = typer.Option("3,5", "--n-of-m", help="firm track after N detections in M looks"),
+    azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg",
+                                                help="face boresight (default: the site's)"),
+    fmt: Fmt = fmt_option(offers="table|json"),
+    missile_file: Files = file_option("missile", "missiles"),
+    radar_file: Files = file_option("radar", "radars"),
+):
+    """Detection and track timeline of one aimed missile seen by a radar."""
+    require_format(fmt, ("table", "json"))
+    use_files(missile_file, radar_file)
+    api.get_missile(missile)
+    api.get_radar(radar)
+    s = _site(site, azimuth_deg, min_elevation_deg)
+    check("rcs_m2", rcs_m2, "--rcs-m2")
+    nm = float_list("n-of-m", n_of_m)
+    if len(nm) != 2 or not (1 <= nm[0] <= nm[1] <= 100) or any(x != int(x) for x in nm):
+        raise ThaadsimError("--n-of-m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    if apogee_km is not None:
+        check("apogee_km", apogee_km, "--apogee-km")
+    with bar("track"):
+        res = api.track(missile, from_, to, radar=radar, site=s, rcs_m2=rcs_m2,
+                        apogee_km=apogee_km, n_of_m=(int(nm[0]), int(nm[1])))
+    note(api.site_note(s))
+    emit(res.to_dict(), fmt)
+
+
+def float_list(parameter: str, text: str) -> list[float]:
+    try:
+        vals = [float(x) for x in str(text).split(",") if x.strip()]
+    except ValueError:
+        raise ThaadsimError(f"--{parameter}", "must be a comma-separated list of numbers",
+                            text) from None
+    if not vals:
+        raise ThaadsimError(f"--{parameter}", "must list at least one value", text)
+    return vals
+
+
+@app.command()
+def coverage(
+    radar: str = typer.Option("tpy2-terminal", "--radar", help=RADAR_HELP),
+    site: str = typer.Option("seongju", "--site", help=SITE_HELP),
+    altitude_km: str = typer.Option("10,100,300", "--altitude-km",
+                                    help="target altitudes (km), comma-separated"),
+    rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
+    min_elevation_deg: Optional[float] = typer.Option(None, "--min-elevation-deg",
+                                                      help="beam floor (default: the site's)"),
+    azimuth_deg: Optional[float] = typer.Option(None, "--azimuth-deg",
+                                                help="face boresight (default: the site's)"),
+    map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
+    vertical: Optional[Path] = typer.Option(None, "--vertical",
+                                            help="write a range-height diagram (.png/.svg/.pdf)"),
+    fmt: Fmt = fmt_option(offers="table|json|csv|geojson"),
+    radar_file: Files = file_option("radar", "radars"),
+):
+    """Where a target of given altitude and RCS is detectable, per country."""
+    use_files(radar_file=radar_file)
+    r = api.get_radar(radar)
+    s = _site(site, azimuth_deg, min_elevation_deg)
+    alts = float_list("altitude-km", altitude_km)
+    if len(alts) > BOUNDS["altitudes_count"].hi:
+        raise ThaadsimError("--altitude-km", f"must list at most "
+                                             f"{int(BOUNDS['altitudes_count'].hi)} altitudes",
+                            altitude_km)
+    for a in alts:
+        check("altitude_km", a, "--altitude-km")
+    check("rcs_m2", rcs_m2, "--rcs-m2")
+    if map_ is not None:
+        map_ = check_output_file("--map", map_)
+    if vertical is not None:
+        vertical = check_output_file("--vertical", vertical)
+    with bar("coverage"):
+        res = api.coverage(r, s, alts, rcs_m2)
+    if map_ is not None:
+        from thaadsim.viz.maps import coverage_map
+
+        coverage_map(res, map_)
+    if vertical is not None:
+        from thaadsim.analysis.coverage import range_height
+        from thaadsim.viz.maps import vertical_coverage
+
+        vertical_coverage(range_height(r, s, rcs_m2), vertical)
+    note(api.site_note(s))
+    if fmt == Fmt.geojson:
+        emit(res.to_geojson(), fmt)
+        return
+    d = res.to_dict()
+    if fmt == Fmt.csv:
+        emit(d, fmt, rows=res.to_dataframe().to_dict("records"))
+        return
+    countries = res.countries_seen()
+    rows = []
+    for layer in d["layers"]:
+        row = {k: v for k, v in layer.items() if k not in ("countries", "range_limits_km")}
+        for iso in countries:
+            row[f"{iso}_km2"] = layer["countries"].get(iso, {}).get("area_km2")
+        rows.append(row)
+    table = (f"radar {r.name} at {s.name} ({s.lat_deg:.3f}, {s.lon_deg:.3f}), RCS {rcs_m2:g} m2: "
+             f"detection range {d['radar']['detection_range_km']:.1f} km, beam floor "
+             f"{d['radar']['min_elevation_deg']:g} deg\n"
+             + rows_table(rows, ["altitude_km", "max_ground_range_km", "max_slant_range_km",
+                                 "limited_by", "area_km2"] + [f"{i}_km2" for i in countries]))
+    emit(d, fmt, table=table)
