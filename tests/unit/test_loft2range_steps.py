@@ -85,12 +85,6 @@ def test_near_vertical_shot_needs_the_speed_to_coast_up_to_apogee(apogee_km, ran
     assert math.degrees(g) > 89.0, f"expected a near-vertical shot, got {math.degrees(g):.2f} deg"
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "kepler_burnout brackets the root on a 2000-point grid of angles whose last point "
-    "(pi/2 - 1e-6) has nu >= 2 (f = inf, counted as 'apogee too high'); when the root lies "
-    "between the last two points (range below ~10 km x 2A/(R+A), e.g. 500 km / 1 km) brentq "
-    "gets f(b) < 0 from the nu >= 2 branch and raises ValueError; thaadsim loft2range "
-    "--apogee-km 500 --range-km 1 exits 1 with 'internal error'"))
 def test_near_vertical_shot_of_1km_range():
     """Apogee 500 km, range 1 km: the vertical-coast speed v^2 = 2 mu (1/r - 1/r_a), 0.1 %."""
     v, _ = kepler_burnout(500e3, 1e3)

@@ -156,11 +156,6 @@ def test_fire_channels_belong_to_their_battery():
            [(0, 0, 0, 70.0, 100.0), (1, 1, 0, 70.0, 100.0)])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan_shots counts every busy engagement overlapping the candidate interval, not the peak "
-    "number held at one instant: two engagements that never overlap each other (70-100 s and "
-    "110-140 s) count as two and block a candidate 95-125 s on a 2-channel battery, though at "
-    "most 2 channels are ever in use"))
 def test_channels_are_counted_at_each_instant_not_per_overlapping_engagement():
     """Two channels, salvo doctrine, one-sample windows. Threat 0 holds a channel 70-100 s
     (intercept 100 s), threat 1 holds one 110-140 s (intercept 140 s). Threat 2 can only be

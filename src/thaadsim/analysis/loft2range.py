@@ -50,7 +50,7 @@ def kepler_burnout(apogee_m: float, range_m: float, r_m: float = E.R_MEAN_M):
         c2 = math.cos(g) ** 2
         e = math.sqrt(max(0.0, 1 - nu * (2 - nu) * c2))
         p = r_m * nu * c2
-        return p / (1 - e) - ra, nu
+        return (p / (1 - e) - ra if e < 1.0 else math.inf), nu
 
     gs = np.linspace(1e-4, math.pi / 2 - 1e-6, 2000)
     f = np.array([apo_for_gamma(x)[0] if apo_for_gamma(x)[1] < 2.0 else np.inf for x in gs])
@@ -58,7 +58,16 @@ def kepler_burnout(apogee_m: float, range_m: float, r_m: float = E.R_MEAN_M):
     if j == 0:
         raise ThaadsimError("apogee_km", "is out of reach of any ballistic flight with this range",
                             apogee_m / 1e3)
-    g = brentq(lambda x: apo_for_gamma(x)[0], gs[j - 1], gs[j])
+    hi = gs[j]
+    if not apo_for_gamma(hi)[1] < 2.0:
+        # the grid stepped from a too-low apogee straight into escape (nu >= 2): the root lies
+        # below the escape angle, where the apogee grows without bound
+        g_esc = brentq(lambda x: apo_for_gamma(x)[1] - 2.0, gs[j - 1], hi)
+        hi = g_esc * (1 - 1e-12)
+        if not apo_for_gamma(hi)[0] > 0:
+            raise ThaadsimError("apogee_km", "is out of reach of any ballistic flight with this "
+                                             "range", apogee_m / 1e3)
+    g = brentq(lambda x: apo_for_gamma(x)[0], gs[j - 1], hi)
     nu = apo_for_gamma(g)[1]
     return math.sqrt(nu * E.MU_M3_S2 / r_m), g
 

@@ -48,6 +48,22 @@ class Plan:
     intercept_s: np.ndarray
 
 
+def peak_channels(busy: list[tuple[float, float]], lo: float, hi: float) -> int:
+    """Most engagements of ``busy`` (launch, intercept) held at one instant within (lo, hi); an
+    engagement that ends when another starts frees its channel for it."""
+    events = []
+    for a, e in busy:
+        if a < hi and lo < e:
+            events.append((max(a, lo), 1))
+            events.append((min(e, hi), -1))
+    events.sort()  # at equal times the end (-1) comes before the start (+1)
+    cur = peak = 0
+    for _, step in events:
+        cur += step
+        peak = max(peak, cur)
+    return peak
+
+
 def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
                fire_channels: list[int]) -> Plan:
     """Fire plan in priority order. Per threat j: sample times ``t_abs[j]`` (absolute s),
@@ -72,8 +88,7 @@ def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
                 tl, ti = launch_abs[j, i], t_abs[j, i]
                 if tl < earliest_launch:
                     continue
-                overlap = sum(1 for (a, e) in busy[b] if a < ti and tl < e)
-                if overlap < fire_channels[b]:
+                if peak_channels(busy[b], tl, ti) < fire_channels[b]:
                     chosen = (tl, ti)
                     break
             if chosen is None:
