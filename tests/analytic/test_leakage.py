@@ -13,13 +13,23 @@ def test_two_layers_of_80_percent_give_96_percent():
 
 
 def test_95_percent_against_5_missiles_one_in_four_leaks():
-    assert abs((1 - 0.95**5) - 0.226) < 1e-3
+    """Wilkening (1999): a defence that stops each missile with 95 % lets at least one of five
+    through with probability 1 - 0.95^5 = 0.226. A salvo of one with SSPK 0.95 is that defence;
+    the Monte Carlo's P(no leaker) must agree."""
+    d = Doctrine(mode="salvo", salvo=1, sspk=0.95, p_track=1.0)
+    assert abs(analytic_leak(1, d) - 0.05) < 1e-12, analytic_leak(1, d)
+    res = run_monte_carlo(_plan(5, 1), 5, [1] * 5, [48], d, trials=200_000, seed=2)
+    p_some = 1 - res.p_no_leaker
+    assert abs(p_some - 0.226) < 0.005, f"expected 0.226 +- 0.005, got {p_some:.4f}"
+    assert abs(1 - res.p_no_leaker_analytic - 0.2262) < 1e-4, res.p_no_leaker_analytic
 
 
-def test_salvo_with_tracking_probability():
-    d = Doctrine(mode="salvo", salvo=3, sspk=0.7, p_track=0.9)
-    assert abs(analytic_leak(1, d) - (1 - 0.9 * (1 - 0.3**3))) < 1e-12
-    assert analytic_leak(0, d) == 1.0
+def test_tracking_probability_caps_the_salvo():
+    """With tracking probability p_t a salvo can do no better than p_t, however many shots:
+    the leak probability tends to 1 - p_t (Wilkening 1999, eq. for imperfect tracking)."""
+    d = Doctrine(mode="salvo", salvo=8, sspk=0.99, p_track=0.9)
+    assert abs(analytic_leak(1, d) - 0.1) < 1e-12, analytic_leak(1, d)
+    assert analytic_leak(0, d) == 1.0, "no opportunity: the threat leaks"
 
 
 def _plan(n_threats, shots):
@@ -61,6 +71,8 @@ def test_same_seed_same_output():
     assert np.array_equal(a.p_leak, b.p_leak) and np.array_equal(a.leakers_hist, b.leakers_hist)
 
 
-def test_wilson_interval_contains_truth():
+def test_wilson_interval_matches_published_values():
+    """Wilson score interval for 50 successes in 1,000 (Newcombe 1998, method 3):
+    [0.0381, 0.0653]."""
     lo, hi = wilson_ci95(np.array([50]), 1000)
-    assert lo[0] < 0.05 < hi[0]
+    assert abs(lo[0] - 0.0381) < 1e-4 and abs(hi[0] - 0.0653) < 1e-4, (lo[0], hi[0])
