@@ -21,12 +21,6 @@ def countries() -> dict[str, shapely.Geometry]:
 
 
 @lru_cache(maxsize=1)
-def country_names() -> dict[str, str]:
-    doc = json.loads(resources.files("thaadsim.data").joinpath("countries.geojson").read_text())
-    return {f["properties"]["iso_a3"]: f["properties"]["name"] for f in doc["features"]}
-
-
-@lru_cache(maxsize=1)
 def cities() -> list[dict]:
     """GeoNames cities (population >= 100,000) of KR, KP, JP, CN."""
     text = resources.files("thaadsim.data").joinpath("cities.csv").read_text()

@@ -32,19 +32,19 @@ def test_burnout_speed_is_the_public_2p8_km_s():
 
 
 def test_reach_reproduces_200km_range_uscc_2016():
-    env = reach_table(get_interceptor()).envelope
+    env = reach_table(get_interceptor()).to_dict()
     assert abs(env["max_ground_range_km"] - 200.0) <= 10.0, env
 
 
 def test_floor_40km_from_dynamic_pressure_xinhua():
-    env = reach_table(get_interceptor()).envelope
+    env = reach_table(get_interceptor()).to_dict()
     assert abs(env["min_altitude_km"] - 40.0) <= 3.0, env
 
 
 def test_kinematic_ceiling_lies_above_the_150km_ceiling_uscc_2016():
     """USCC (2016): ceiling ~150 km. The flyout alone would coast higher (~240 km), so the
     published ceiling is a kill-vehicle design limit, not kinematics; the envelope reports both."""
-    env = reach_table(get_interceptor()).envelope
+    env = reach_table(get_interceptor()).to_dict()
     assert env["kinematic_ceiling_km"] > 150.0, env
     assert env["max_altitude_km"] <= env["kinematic_ceiling_km"], env
 

@@ -86,7 +86,7 @@ def _launch_step_s(b, w, i):
 
 @pytest.fixture(scope="module")
 def envelope():
-    return _battery().reach.envelope
+    return _battery().reach.to_dict()
 
 
 # ---- no opportunity outside the envelope ------------------------------------------------------

@@ -214,7 +214,7 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
         "batteries": [{"name": b.name, "site": b.site.name, "inventory": b.inventory,
                        "fire_channels": b.fire_channels, "reaction_time_s": b.reaction_time_s,
                        "interceptors_used_mean": float(u),
-                       "envelope": b.reach.envelope}
+                       "envelope": b.reach.to_dict()}
                       for b, u in zip(k.batteries, res.interceptors_used_by_battery_mean,
                                       strict=True)],
         "threats": threats,

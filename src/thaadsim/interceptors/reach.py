@@ -125,7 +125,7 @@ def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
     return t_arr, g, h, v, q
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class ReachTable:
     """Minimum interceptor time of flight (s) on a (ground range, altitude) grid; inf where the
     point is out of reach. ``tof_s`` has shape (n_g, n_h)."""
@@ -137,8 +137,14 @@ class ReachTable:
     speed_m_s: np.ndarray
     kinematic_ceiling_km: float = float("nan")
 
-    @property
-    def envelope(self) -> dict:
+    def __repr__(self) -> str:
+        e = self.to_dict()
+        return (f"<ReachTable {self.interceptor.name}: {e['max_ground_range_km']:.0f} km range, "
+                f"{e['min_altitude_km']:.0f}-{e['max_altitude_km']:.0f} km altitude>")
+
+    def to_dict(self) -> dict:
+        """The engagement envelope (km, s): maximum ground range, altitude floor and ceiling,
+        the ceiling the kinematics alone would give, and the longest flyout."""
         ok = np.isfinite(self.tof_s)
         gi, hi = np.nonzero(ok)
         return {"max_ground_range_km": float(gi.max() * self.g_step_m / 1e3),

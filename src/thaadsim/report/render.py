@@ -161,7 +161,7 @@ def preset_context(site: str = "seongju", modes=("tpy2-terminal", "tpy2-forward"
     bat = battery_at(site)
     ic = bat.interceptor
     reach = bat.reach
-    env = reach.envelope
+    env = reach.to_dict()
     kr = [c["population"] for c in cities() if c["country"] == "KR"]
     radars = {}
     for m in modes:

@@ -77,7 +77,7 @@ def engagement_timeline(k, plan, path, max_threats: int = 8):
             ax.plot(ti, np.interp(ti, t, alt), "*", color=col, ms=12, mec="k", mew=0.5)
             ax.plot(tl, 0.5, "^", color=col, ms=7)
             ax.plot([tl, ti], [0.5, np.interp(ti, t, alt)], ":", color=col, lw=0.8)
-    env = bat.reach.envelope
+    env = bat.reach.to_dict()
     ax.axhspan(env["min_altitude_km"], env["max_altitude_km"], color="0.85", alpha=0.5, zorder=0)
     ax.set_xlabel("time since first launch (s)")
     ax.set_ylabel("altitude (km)")
