@@ -163,7 +163,7 @@ class CoverageResult:
         return {
             "radar": {"name": r.name, "description": r.description,
                       "detection_range_km": float(r.detection_range_m(self.rcs_m2)) / 1e3,
-                      "losses_db": float(r.losses_db),
+                      "losses_db": r.loss_db,
                 "half_width_deg": r.half_width_deg, "boresight_az_deg": self.boresight_az_deg,
                 "min_elevation_deg": self.min_elevation_deg,
                 "instrumented_range_km": r.instrumented_range_km,

@@ -41,7 +41,7 @@ class Family:
 
 
 def _sphere_s_h(b: TrajectoryBatch):
-    xyz = b.hist[..., 1:4]
+    xyz = b.history[0][..., 1:4]
     r = np.linalg.norm(xyz, axis=-1)
     r0 = xyz[:, :1, :]
     with np.errstate(invalid="ignore", divide="ignore"):  # padding past the impact is zeros
@@ -97,8 +97,9 @@ def trajectory_family(missile_name: str, apogee_km: float | None = None,
     R, th_sel, tc_sel = R[keep], th_sel[keep], tc_sel[keep]
     fb = fly(m, 0.0, 0.0, 90.0, th_sel, tc_sel, history_dt_s=HISTORY_DT_S, **kw)
     s, h = _sphere_s_h(fb)
-    return Family(missile_name, _true_range(fb), fb.hist[..., 0], np.nan_to_num(s),
-                  np.nan_to_num(h), fb.nhist.copy(), fb.col("apogee_alt"))
+    hist, nhist = fb.history
+    return Family(missile_name, _true_range(fb), hist[..., 0], np.nan_to_num(s),
+                  np.nan_to_num(h), nhist.copy(), fb.col("apogee_alt"))
 
 
 def _true_range(b: TrajectoryBatch) -> np.ndarray:

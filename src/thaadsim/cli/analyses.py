@@ -128,7 +128,7 @@ def footprint(
     if fmt == Fmt.geojson:
         emit(results[0].to_geojson(), fmt)
         return
-    comparison = api.compare(results) if len(results) > 1 else None
+    comparison = api.compare(*results) if len(results) > 1 else None
     out = {"threat_set": ts.to_dict(), "results": [r.to_dict() for r in results]}
     if map_ is not None:
         out["map"] = str(map_)

@@ -108,7 +108,8 @@ def trajectory(
         if to is not None:
             f = api.aim(missile, from_, to, apogee_km=apogee_km)
         else:
-            f = api.fly(missile, from_, azimuth_deg=azimuth_deg, apogee_km=apogee_km)
+            f = api.fly(missile, from_, azimuth_deg=float(azimuth_deg or 0.0),
+                        apogee_km=apogee_km)
     out = f.to_dict()
     if plot is not None:
         from thaadsim.viz.plots import flight_profile

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 ProgressFn = Callable[[str, float, float], None]
 
@@ -33,8 +34,8 @@ class Bar:
 
     def __init__(self, title: str):
         self.title = title
-        self._progress = None
-        self._task = None
+        self._progress: Any = None
+        self._task: Any = None
         self._t0 = time.perf_counter()
 
     def __enter__(self) -> ProgressFn:

@@ -117,7 +117,8 @@ def prepare(sc, progress=None) -> RaidKinematics:
 
 def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
     n = len(k.scenario.threat)
-    steps = k.batch.hist.shape[1]
+    hist, _ = k.batch.history
+    steps = hist.shape[1]
     t_abs = np.full((n, steps), np.nan)
     feas = np.zeros((n, steps), dtype=bool)
     l_abs = np.full((n, steps), np.nan)
@@ -126,7 +127,7 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
         b = k.assigned[j]
         if b >= 0:
             w = k.windows[b]
-            t_abs[j] = k.batch.hist[j, :, 0] + k.launch_time_s[j]
+            t_abs[j] = hist[j, :, 0] + k.launch_time_s[j]
             feas[j] = w.feasible[j]
             l_abs[j] = w.launch_s[j] + k.launch_time_s[j]
             opp[j] = w.opportunities[j]

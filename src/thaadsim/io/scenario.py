@@ -102,7 +102,7 @@ class Scenario(BaseModel):
     model_config = STRICT
     name: Name = "scenario"
     battery: list[BatteryCfg] = Field(min_length=1, max_length=MAX_BATTERIES)
-    doctrine: DoctrineCfg = DoctrineCfg()
+    doctrine: DoctrineCfg = Field(default_factory=lambda: DoctrineCfg.model_validate({}))
     defended_asset: list[AssetCfg] = Field([], max_length=100)
     threat: list[ThreatCfg] = Field(min_length=1, max_length=500)
 

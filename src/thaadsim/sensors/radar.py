@@ -96,6 +96,12 @@ class Radar:
             loss = snr_lossless / 10 ** (self.snr_threshold_db / 10)
             object.__setattr__(self, "losses_db", 10 * math.log10(loss))
 
+    @property
+    def loss_db(self) -> float:
+        """System losses (dB): given, or derived from the calibration in ``__post_init__``."""
+        assert self.losses_db is not None
+        return float(self.losses_db)
+
     # -- range equation ---------------------------------------------------------------------
     def _snr_lossless(self, range_m, rcs_m2):
         ae = self.aperture_m2 * self.aperture_efficiency
@@ -105,12 +111,12 @@ class Radar:
 
     def snr_db(self, range_m, rcs_m2):
         """Search-mode signal-to-noise ratio (dB) at slant range; broadcasts."""
-        return 10 * np.log10(self._snr_lossless(range_m, rcs_m2)) - self.losses_db
+        return 10 * np.log10(self._snr_lossless(range_m, rcs_m2)) - self.loss_db
 
     def detection_range_m(self, rcs_m2) -> float | np.ndarray:
         """Slant range at which the SNR equals the threshold (power-limited range)."""
         ae = self.aperture_m2 * self.aperture_efficiency
-        snr_min = 10 ** ((self.snr_threshold_db + self.losses_db) / 10)
+        snr_min = 10 ** ((self.snr_threshold_db + self.loss_db) / 10)
         return (self.power_avg_w * ae * self.frame_time_s * np.asarray(rcs_m2, float)
                 / (4 * math.pi * K_BOLTZMANN * self.t_sys_k * self.search_solid_angle_sr
                    * snr_min)) ** 0.25
@@ -252,7 +258,7 @@ def is_latlon_text(text: str) -> bool:
     return bool(t) and (t[0].isdigit() or t[0] in "+-.") and "," in t
 
 
-def parse_site(text: str, parameter: str = "site") -> Site:
+def parse_site(text: str | Site | tuple, parameter: str = "site") -> Site:
     """A preset name or 'LAT,LON[,HEIGHT_M]' (the latter with USER_SITE_DEFAULTS)."""
     if isinstance(text, Site):
         return text

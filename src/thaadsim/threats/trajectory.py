@@ -56,6 +56,13 @@ class TrajectoryBatch:
     def __len__(self) -> int:
         return self.summary.shape[0]
 
+    @property
+    def history(self) -> tuple[np.ndarray, np.ndarray]:
+        """(hist, nhist); a batch flown without ``history_dt_s`` has none (ValueError)."""
+        if self.hist is None or self.nhist is None:
+            raise ValueError("the batch was flown without history_dt_s")
+        return self.hist, self.nhist
+
     def col(self, name: str) -> np.ndarray:
         return self.summary[:, COL[name]]
 
