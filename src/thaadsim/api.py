@@ -45,16 +45,10 @@ from thaadsim.sensors.radar import (
 )
 from thaadsim.sensors.radar import parse_site as _parse_site
 from thaadsim.threats.missile import Missile, get_missile, list_missiles
+from thaadsim.threats.solve import AimSolution, Flight, solve_apogee, solve_max_range
+from thaadsim.threats.solve import aim as _aim
 from thaadsim.threats.threat_set import ThreatSet, get_threat_set, list_threat_sets
-from thaadsim.threats.trajectory import (
-    AimSolution,
-    Flight,
-    Launch,
-    TrajectoryBatch,
-    solve_apogee,
-    solve_max_range,
-)
-from thaadsim.threats.trajectory import aim as _aim
+from thaadsim.threats.trajectory import Launch, TrajectoryBatch
 
 __all__ = [
     # analyses

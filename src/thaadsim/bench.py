@@ -30,7 +30,7 @@ def solve_ivp_baseline(lat, lon, az, th, rtol: float = 1e-8):
     at a time, split at burnout, impact found by an event function."""
     from scipy.integrate import solve_ivp
 
-    from thaadsim.core.integrate import _alt_of, _deriv
+    from thaadsim.core.integrate import alt_of, deriv
 
     m = get_missile("nodong")
     st, nst, mrv, beta = _stage_arrays([m])
@@ -44,14 +44,13 @@ def solve_ivp_baseline(lat, lon, az, th, rtol: float = 1e-8):
         y0 = np.array([r0[0], r0[1], r0[2], -om * r0[1], om * r0[0], 0.0])
         tb = m.burn_time_s
 
-        def f(t, y, guid=guid, tb=tb):
+        def f(t, y, guid=guid):
             dy = np.empty(6)
-            _deriv(t, y, dy, st[0], nst[0], mrv[0], beta[0], guid, tb, MACH_TABLE, CD_TABLE,
-                   earth, 1)
+            deriv(t, y, dy, st[0], nst[0], mrv[0], beta[0], guid, MACH_TABLE, CD_TABLE, earth, 1)
             return dy
 
         def hit(t, y):
-            return _alt_of(y, earth)
+            return alt_of(y, earth)
 
         hit.terminal = True
         hit.direction = -1

@@ -18,7 +18,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "src" / "thaadsim"
 
-# integrate._alt_of (core/integrate.py) calls earth.geodetic_alt_lat (core/earth.py): the cheapest
+# integrate.alt_of (core/integrate.py) calls earth.geodetic_alt_lat (core/earth.py): the cheapest
 # cross-file kernel pair. A point on the equator 12,345 m above the ellipsoid.
 SCRIPT = """
 import json
@@ -26,9 +26,9 @@ import numpy as np
 import thaadsim
 from thaadsim.core import _jit, integrate
 from thaadsim.core.earth import A_M, F
-v = integrate._alt_of(np.array([A_M + 12345.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
-                      np.array([A_M, F, 0.0, 0.0, 0.0, 0.0]))
-st = integrate._alt_of.stats
+v = integrate.alt_of(np.array([A_M + 12345.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+                     np.array([A_M, F, 0.0, 0.0, 0.0, 0.0]))
+st = integrate.alt_of.stats
 print(json.dumps({"value": float(v), "file": thaadsim.__file__,
                   "hits": sum(st.cache_hits.values()), "info": _jit.cache_info()}))
 """
@@ -85,7 +85,7 @@ def test_edited_callee_changes_caller_result_numba_cache(tmp_path):
     edited = _run(src, **env)
     expected = first["value"] + 1000.0
     assert abs(edited["value"] - expected) < 1e-3, (
-        f"after editing the callee in core/earth.py, caller integrate._alt_of returned "
+        f"after editing the callee in core/earth.py, caller integrate.alt_of returned "
         f"{edited['value']}; expected {expected} (stale cached result was {first['value']})")
     dir2 = Path(edited["info"]["cache_dir"])
     assert dir2 != dir1, f"cache folder did not change after a source edit: {dir1}"

@@ -26,7 +26,8 @@ from scipy.optimize import brentq
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError, check_finite
 from thaadsim.threats.missile import Missile, get_missile
-from thaadsim.threats.trajectory import Launch, fly, solve_max_range
+from thaadsim.threats.solve import solve_max_range
+from thaadsim.threats.trajectory import Launch, fly
 
 CLASS_TEMPLATES = {"srbm": "scud-c", "mrbm": "nodong", "irbm": "hwasong-12", "icbm": "hwasong-15"}
 # class boundaries on the vacuum Kepler burnout speed (km/s) the test requires

@@ -8,7 +8,7 @@ import dataclasses
 from thaadsim.sensors.detect import Timeline, detection_timeline
 from thaadsim.sensors.radar import Radar, Site
 from thaadsim.threats.missile import Missile
-from thaadsim.threats.trajectory import Flight
+from thaadsim.threats.solve import Flight
 
 HISTORY_DT_S = 1.0  # sampling of the track (s): the radar's 1 s look interval
 

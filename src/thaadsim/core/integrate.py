@@ -19,6 +19,12 @@ cutoff and output times (the only discontinuities). Impact is located on the cub
 interpolant of the last step. Each trajectory runs in its own thread slot (``prange``); nothing
 allocates inside the loop.
 
+Pieces of ``fly_kernel``: ``_next_event_time`` (step clamp), ``_dopri5_step`` (one trial step and
+its error norm), ``_locate_impact`` and ``_locate_apogee`` (events inside an accepted step),
+``_classify_orbit`` (Keplerian test at burnout), ``_record_burnout`` / ``_record_impact``
+(summary columns). ``deriv`` (equations of motion) and ``alt_of`` are public: the benchmark
+integrates the same physics with scipy.
+
 Layouts (n = batch size):
   r0_ecef (n, 3) m; v0_rel (n, 3) m/s Earth-relative initial velocity (zero for a launch)
   stages (n, 3, 6): m_prop kg, m_dry kg, isp_sl s, isp_vac s, t_burn s, area m^2; nst (n,) int
@@ -28,6 +34,11 @@ Layouts (n = batch size):
   earth (6,): a, f, mu, re_j2, j2, omega.
 Outputs: summary (n, NSUM) with the columns named in ``SUMMARY_COLUMNS``; hist (n, nh, 7): t, ECEF
 x, y, z, Earth-relative vx, vy, vz in ECEF axes, sampled every ``dt_out`` s (0 disables).
+
+References: [DP80] J. R. Dormand, P. J. Prince, "A family of embedded Runge-Kutta formulae",
+J. Comput. Appl. Math. 6 (1980) 19-26. [HNW93] E. Hairer, S. P. Norsett, G. Wanner, "Solving
+Ordinary Differential Equations I", 2nd ed., Springer 1993, sec. II.4-II.6. [US76] U.S. Standard
+Atmosphere 1976, NOAA-S/T 76-1562.
 """
 
 from __future__ import annotations
@@ -50,9 +61,37 @@ NSUM = len(SUMMARY_COLUMNS)
 COL = {name: i for i, name in enumerate(SUMMARY_COLUMNS)}
 STATUS_IMPACT, STATUS_ORBIT, STATUS_MAXSTEPS, STATUS_TIMEOUT = 0, 1, 2, 3  # timeout: also no
 # lift-off (thrust below weight)
-REENTRY_ALT_M = 100_000.0
+REENTRY_ALT_M = 100_000.0  # assumption: the Karman line (FAI convention) as reentry altitude
 
-# Dormand-Prince 5(4) tableau
+# Summary columns by name (module-level ints: compile-time constants in the kernels)
+_COL_STATUS = COL["status"]
+_COL_T_IMPACT = COL["t_impact"]
+_COL_X_IMP, _COL_Y_IMP, _COL_Z_IMP = COL["x_imp"], COL["y_imp"], COL["z_imp"]
+_COL_APOGEE_ALT = COL["apogee_alt"]
+_COL_T_APOGEE = COL["t_apogee"]
+_COL_T_BURNOUT = COL["t_burnout"]
+_COL_BURNOUT_ALT = COL["burnout_alt"]
+_COL_BURNOUT_SPEED = COL["burnout_speed"]
+_COL_BURNOUT_FPA = COL["burnout_fpa"]
+_COL_REENTRY_SPEED = COL["reentry_speed"]
+_COL_IMPACT_SPEED = COL["impact_speed"]
+_COL_BURNOUT_SPEED_INERTIAL = COL["burnout_speed_inertial"]
+_COL_X_BO, _COL_Y_BO, _COL_Z_BO = COL["x_bo"], COL["y_bo"], COL["z_bo"]
+_COL_STEPS = COL["steps"]
+_COL_MAX_Q = COL["max_q"]
+
+# Input columns (layouts above): one row of stages, guid, earth
+_STAGE_M_PROP, _STAGE_M_DRY, _STAGE_ISP_SL, _STAGE_ISP_VAC, _STAGE_T_BURN, _STAGE_AREA = range(6)
+_GUID_T_VERTICAL, _GUID_THETA_FINAL, _GUID_AZIMUTH, _GUID_T_CUTOFF, _GUID_T_PITCH_END = range(5)
+_EARTH_A, _EARTH_F, _EARTH_MU, _EARTH_RE_J2, _EARTH_J2, _EARTH_OMEGA = range(6)
+
+# Physics
+_P_SL_PA = 101325.0  # sea-level pressure [US76], for the isp blend
+_ATMOSPHERE_TOP_M = 1.0e6  # top of [US76] (core/atmosphere.py covers 0-1000 km): no drag above
+_SOUND_SPEED_DEFAULT_M_S = 340.0  # assumption: sea-level value, rounded; only read after the
+# atmosphere has set the actual value (drag needs q > 0, which only the atmosphere branch sets)
+
+# Dormand-Prince 5(4) tableau [DP80], [HNW93] table II.5.2; _E* = b - b_hat (error weights)
 _C2, _C3, _C4, _C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
 _A21 = 1 / 5
 _A31, _A32 = 3 / 40, 9 / 40
@@ -63,6 +102,28 @@ _B1, _B3, _B4, _B5, _B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
 _E1, _E3, _E4, _E5, _E6, _E7 = (71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525,
                                 -1 / 40)
 
+# Step-size control, [HNW93] sec. II.4, eq. (4.13): h_new = h * min(FAC_MAX, max(FAC_MIN,
+# SAFETY * err^(-1/(q+1)))) with q = 4, the order of the embedded error estimate
+_SAFETY = 0.9  # [HNW93] safety factor (DOPRI5 code default)
+_FAC_MIN = 0.2  # [HNW93] smallest step ratio (DOPRI5 code default)
+_FAC_MAX = 5.0  # assumption: largest step ratio (the DOPRI5 code default is 10)
+_ERR_EXP = -0.2  # -1/(q+1), q = 4
+_H_INIT_S = 0.5  # assumption: first trial step
+_H_MAX_POWERED_S = 2.0  # assumption: longest step under thrust (pitch program, mass flow)
+_H_MIN_AFTER_BURNOUT_S = 1.0  # assumption: the first coast step may grow to at least this
+_V_SCALE_MIN_M_S = 100.0  # assumption: floor of the velocity error scale (launch from rest)
+_STAGE_END_FRAC = 1.0 - 1e-12  # assumption: the last DOPRI5 stages are evaluated this fraction
+# into the step so that a discontinuity at its end belongs to the next step
+
+# Events
+_T_EPS_S = 1e-9  # assumption: times closer than this are the same event / output time
+_ROOT_ITERS = 40  # assumption: bisection to 2^-40 of a step, far below any tolerance
+_IMPACT_ALT_TOL_M = 1e-3  # assumption: impact root accepted within 1 mm of the surface
+_ARM_MARGIN_M = 1.0  # assumption: impact detection arms 1 m above the impact surface
+_LIFTOFF_TIMEOUT_S = 60.0  # assumption: not above the surface after 60 s = no lift-off
+_ORBIT_PERIGEE_ALT_M = 100_000.0  # assumption: a perigee above the Karman line is an orbit
+_ECC_CIRCULAR = 1e-9  # assumption: below this eccentricity the free-flight angle is undefined
+
 
 @njit(cache=True)
 def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
@@ -71,19 +132,21 @@ def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
         return m_rv, 0.0, 0.0, 0.0, 0.0
     t0 = 0.0
     for k in range(nst):
-        tb = stages[k, 4]
+        tb = stages[k, _STAGE_T_BURN]
         if t < t0 + tb:
             frac = (t - t0) / tb
-            m = m_rv + stages[k, 1] + stages[k, 0] * (1.0 - frac)
+            m = m_rv + stages[k, _STAGE_M_DRY] + stages[k, _STAGE_M_PROP] * (1.0 - frac)
             for j in range(k + 1, nst):
-                m += stages[j, 0] + stages[j, 1]
-            return m, stages[k, 0] / tb, stages[k, 2], stages[k, 3], stages[k, 5]
+                m += stages[j, _STAGE_M_PROP] + stages[j, _STAGE_M_DRY]
+            return (m, stages[k, _STAGE_M_PROP] / tb, stages[k, _STAGE_ISP_SL],
+                    stages[k, _STAGE_ISP_VAC], stages[k, _STAGE_AREA])
         t0 += tb
     return m_rv, 0.0, 0.0, 0.0, 0.0
 
 
 @njit(cache=True)
 def _cd(mach, mach_tab, cd_tab):
+    """Drag coefficient at ``mach``: linear in the table, held constant outside it."""
     n = mach_tab.shape[0]
     if mach <= mach_tab[0]:
         return cd_tab[0]
@@ -97,9 +160,44 @@ def _cd(mach, mach_tab, cd_tab):
 
 
 @njit(cache=True)
-def _deriv(t, y, dy, stages, nst, m_rv, beta, guid, t_burn_total, mach_tab, cd_tab, earth, drag):
-    """dy/dt for y = (r, v) inertial; returns (altitude, dynamic pressure)."""
-    a, f, mu, rej2, j2, om = earth[0], earth[1], earth[2], earth[3], earth[4], earth[5]
+def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag):
+    """Equations of motion: dy/dt for one vehicle in the inertial frame.
+
+    Parameters
+    ----------
+    t : float
+        Time since launch, s.
+    y : ndarray, shape (6,)
+        State: position x, y, z (m) and velocity vx, vy, vz (m/s) in the inertial frame that
+        coincides with ECEF at t = 0.
+    dy : ndarray, shape (6,)
+        Output, overwritten: velocity (m/s) and acceleration (m/s^2).
+    stages : ndarray, shape (3, 6)
+        Per stage: m_prop kg, m_dry kg, isp_sl s, isp_vac s, t_burn s, area m^2.
+    nst : int
+        Number of stages in ``stages`` (0: unpowered body).
+    m_rv : float
+        Reentry-vehicle mass, kg.
+    beta : float
+        Ballistic coefficient m / (Cd A) after burnout, kg/m^2; 0 disables coast drag.
+    guid : ndarray, shape (5,)
+        t_vertical s, theta_final rad, azimuth rad, t_cutoff s, t_pitch_end s.
+    mach_tab, cd_tab : ndarray, shape (m,)
+        Boost-phase drag coefficient Cd (-) against Mach number (-).
+    earth : ndarray, shape (6,)
+        a m, f (-), mu m^3/s^2, re_j2 m, j2 (-), omega rad/s (see ``earth_params``).
+    drag : int
+        Nonzero: atmospheric drag and ambient pressure (isp blend); 0: vacuum.
+
+    Returns
+    -------
+    alt : float
+        Geodetic altitude, m.
+    q : float
+        Dynamic pressure on the air-relative velocity, Pa (0 without drag or above 1000 km).
+    """
+    a, f, mu = earth[_EARTH_A], earth[_EARTH_F], earth[_EARTH_MU]
+    rej2, j2, om = earth[_EARTH_RE_J2], earth[_EARTH_J2], earth[_EARTH_OMEGA]
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
     gx, gy, gz = gravity_j2(x, yy, z, mu, rej2, j2)
@@ -111,28 +209,29 @@ def _deriv(t, y, dy, stages, nst, m_rv, beta, guid, t_burn_total, mach_tab, cd_t
     wz = vz
     vrel = math.sqrt(wx * wx + wy * wy + wz * wz)
     ax, ay, az = gx, gy, gz
-    m, mdot, isp_sl, isp_vac, area = _mass_thrust_area(t, stages, nst, m_rv, guid[3])
+    m, mdot, isp_sl, isp_vac, area = _mass_thrust_area(t, stages, nst, m_rv,
+                                                       guid[_GUID_T_CUTOFF])
     q = 0.0
     rho = 0.0
     pa = 0.0
-    csnd = 340.0
-    if drag != 0 and alt < 1.0e6:
+    csnd = _SOUND_SPEED_DEFAULT_M_S
+    if drag != 0 and alt < _ATMOSPHERE_TOP_M:
         _, pa, rho, csnd = state(alt)
         q = 0.5 * rho * vrel * vrel
     if mdot > 0.0:
-        isp = isp_vac - (isp_vac - isp_sl) * pa / 101325.0
+        isp = isp_vac - (isp_vac - isp_sl) * pa / _P_SL_PA
         thrust = mdot * G0 * isp
-        t_pe = guid[4]
-        if t < guid[0]:
+        t_v, t_pe, th_f = guid[_GUID_T_VERTICAL], guid[_GUID_T_PITCH_END], guid[_GUID_THETA_FINAL]
+        if t < t_v:
             th = 0.5 * math.pi
         elif t < t_pe:
-            th = 0.5 * math.pi - (0.5 * math.pi - guid[1]) * (t - guid[0]) / (t_pe - guid[0])
+            th = 0.5 * math.pi - (0.5 * math.pi - th_f) * (t - t_v) / (t_pe - t_v)
         else:
-            th = guid[1]
+            th = th_f
         lon = math.atan2(yy, x)
         sl, cl = math.sin(lat), math.cos(lat)
         so, co = math.sin(lon), math.cos(lon)
-        saz, caz = math.sin(guid[2]), math.cos(guid[2])
+        saz, caz = math.sin(guid[_GUID_AZIMUTH]), math.cos(guid[_GUID_AZIMUTH])
         st, ct = math.sin(th), math.cos(th)
         # up, north, east in the inertial axes at the current position
         ux, uy, uz = cl * co, cl * so, sl
@@ -170,13 +269,37 @@ def _deriv(t, y, dy, stages, nst, m_rv, beta, guid, t_burn_total, mach_tab, cd_t
 
 
 @njit(cache=True)
-def _alt_of(y, earth):
-    return geodetic_alt_lat(math.sqrt(y[0] * y[0] + y[1] * y[1]), y[2], earth[0], earth[1])[0]
+def alt_of(y, earth):
+    """Geodetic altitude of a position.
+
+    Parameters
+    ----------
+    y : ndarray, shape (>= 3,)
+        Position x, y, z in m, ECEF or the inertial frame of ``deriv`` (the altitude depends only
+        on the distance from the polar axis and on z); further entries (velocity) are ignored.
+    earth : ndarray, shape (6,)
+        As in ``deriv``; only a (m) and f (-) are used.
+
+    Returns
+    -------
+    float
+        Altitude above the ellipsoid, m.
+    """
+    return geodetic_alt_lat(math.sqrt(y[0] * y[0] + y[1] * y[1]), y[2], earth[_EARTH_A],
+                            earth[_EARTH_F])[0]
+
+
+@njit(inline="always", cache=True)
+def _r_dot_v(y):
+    """r . v (m^2/s): the sign of the radial velocity (the same for inertial and Earth-relative
+    velocity, since omega x r is normal to r)."""
+    return y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
 
 
 @njit(cache=True)
 def _hermite(y0, f0, y1, f1, h, s, out):
-    """Cubic Hermite position/velocity at fraction s of a step of length h."""
+    """Cubic Hermite position/velocity at fraction s of a step of length h (the standard Hermite
+    basis on [0, 1] and its derivative; positions from y and dy/dt at both ends)."""
     s2 = s * s
     s3 = s2 * s
     h00 = 2 * s3 - 3 * s2 + 1
@@ -194,6 +317,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
 
 @njit(cache=True)
 def _write_hist(hist, i, j, t, y, om):
+    """Row j of trajectory i: t, ECEF position, Earth-relative velocity in ECEF axes."""
     c = math.cos(-om * t)
     s = math.sin(-om * t)
     x = c * y[0] - s * y[1]
@@ -211,7 +335,8 @@ def _write_hist(hist, i, j, t, y, om):
 
 
 @njit(cache=True)
-def _rel_speed_fpa(y, om, earth):
+def _rel_speed_fpa(y, om):
+    """Earth-relative speed (m/s) and flight-path angle (rad) of an inertial state."""
     wx = y[3] + om * y[1]
     wy = y[4] - om * y[0]
     wz = y[5]
@@ -222,279 +347,334 @@ def _rel_speed_fpa(y, om, earth):
     return v, fpa
 
 
+@njit(inline="always", cache=True)
+def _initial_state(r0, v0, om, y):
+    """Inertial state y (m, m/s) at t = 0 from ECEF position r0 and Earth-relative velocity v0."""
+    for k in range(3):
+        y[k] = r0[k]
+    y[3] = v0[0] - om * r0[1]
+    y[4] = v0[1] + om * r0[0]
+    y[5] = v0[2]
+
+
+@njit(inline="always", cache=True)
+def _thrust_end_time(stages, nst, t_cut):
+    """End of powered flight (s): burnout of the last stage or the cutoff, 0 without stages."""
+    t_burn_total = 0.0
+    for k in range(nst):
+        t_burn_total += stages[k, _STAGE_T_BURN]
+    return min(t_burn_total, t_cut) if nst > 0 else 0.0
+
+
+@njit(inline="always", cache=True)
+def _next_event_time(t, stages, nst, t_cut, t_vertical):
+    """Earliest thrust discontinuity after t (s): a stage end, the cutoff or the end of the
+    vertical rise; inf if none is left."""
+    te = np.inf
+    tacc = 0.0
+    for k in range(nst):
+        tacc += stages[k, _STAGE_T_BURN]
+        if tacc > t + _T_EPS_S and tacc < te:
+            te = tacc
+    if t_cut > t + _T_EPS_S and t_cut < te:
+        te = t_cut
+    if t_vertical > t + _T_EPS_S and t_vertical < te:
+        te = t_vertical
+    return te
+
+
+@njit(inline="always", cache=True)
+def _clamp_step(t, h, t_max, te, t_next_out):
+    """(step s, whether it was shortened): the proposal h cut to end no later than t_max, the
+    next event te or the next output time."""
+    hmax = t_max - t
+    if te - t < hmax:
+        hmax = te - t
+    if t_next_out - t < hmax:
+        hmax = t_next_out - t
+    hh = min(h, hmax)
+    return hh, hh == hmax
+
+
+@njit(inline="always", cache=True)
+def _step_ratio(err):
+    """New step over old step for error norm ``err`` > 0 ([HNW93] eq. II.4.13), at least
+    ``_FAC_MIN``; the caller applies ``_FAC_MAX``."""
+    return max(_FAC_MIN, _SAFETY * err ** _ERR_EXP)
+
+
+@njit(inline="always", cache=True)
+def _next_step(h, hh, err, landed_event):
+    """Trial step (s) after an accepted step hh with error norm err <= 1 that was proposed as h;
+    a step forced short to land on an event or output time does not shrink the proposal."""
+    fac = _FAC_MAX if err == 0.0 else min(_FAC_MAX, _step_ratio(err))
+    hnew = hh * fac
+    if landed_event and hh < h:
+        hnew = max(h, hnew) if err < 1.0 else hnew
+    return hnew
+
+
+@njit(inline="always", cache=True)
+def _dopri5_step(t, hh, y, k1, k2, k3, k4, k5, k6, k7, ytmp, yn, stages, nst, m_rv, beta, guid,
+                 mach_tab, cd_tab, earth, drag, rtol):
+    """One Dormand-Prince 5(4) trial step of length hh (s) from (t, y), with k1 = f(t, y).
+
+    Writes the fifth-order solution to ``yn`` and the stages to k2..k7, k7 = f(t + hh, yn) just
+    before the step end (``ytmp`` is scratch); the arguments after ``yn`` are those of ``deriv``;
+    returns the error norm: the largest component of the embedded error estimate over its scale,
+    rtol * |r| for positions and rtol * max(|v|, _V_SCALE_MIN_M_S) for velocities (accept <= 1).
+    """
+    for k in range(6):
+        ytmp[k] = y[k] + hh * (_A21 * k1[k])
+    deriv(t + _C2 * hh, ytmp, k2, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
+    for k in range(6):
+        ytmp[k] = y[k] + hh * (_A31 * k1[k] + _A32 * k2[k])
+    deriv(t + _C3 * hh, ytmp, k3, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
+    for k in range(6):
+        ytmp[k] = y[k] + hh * (_A41 * k1[k] + _A42 * k2[k] + _A43 * k3[k])
+    deriv(t + _C4 * hh, ytmp, k4, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
+    for k in range(6):
+        ytmp[k] = y[k] + hh * (_A51 * k1[k] + _A52 * k2[k] + _A53 * k3[k] + _A54 * k4[k])
+    deriv(t + _C5 * hh, ytmp, k5, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
+    for k in range(6):
+        ytmp[k] = y[k] + hh * (_A61 * k1[k] + _A62 * k2[k] + _A63 * k3[k] + _A64 * k4[k]
+                               + _A65 * k5[k])
+    t_end = t + hh * _STAGE_END_FRAC
+    deriv(t_end, ytmp, k6, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
+    for k in range(6):
+        yn[k] = y[k] + hh * (_B1 * k1[k] + _B3 * k3[k] + _B4 * k4[k] + _B5 * k5[k] + _B6 * k6[k])
+    deriv(t_end, yn, k7, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
+    rn = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
+    vn = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
+    err = 0.0
+    for k in range(6):
+        ek = hh * (_E1 * k1[k] + _E3 * k3[k] + _E4 * k4[k] + _E5 * k5[k] + _E6 * k6[k]
+                   + _E7 * k7[k])
+        scale = rtol * (rn if k < 3 else max(vn, _V_SCALE_MIN_M_S))
+        e = abs(ek) / scale
+        if e > err:
+            err = e
+    return err
+
+
+@njit(cache=True)
+def _locate_impact(t, h, y0, f0, y1, f1, f_lo, f_hi, h_surf, earth, yi):
+    """Time (s) at which the step (t, y0) -> (t + h, y1) crosses altitude ``h_surf`` (m).
+
+    Root of altitude - h_surf on the cubic Hermite interpolant (f0, f1: dy/dt at the ends;
+    f_lo > 0 >= f_hi: the values at the ends), by secant steps safeguarded by bisection; the
+    interpolated state at the root is left in ``yi``.
+    """
+    lo, hi = 0.0, 1.0
+    flo, fhi = f_lo, f_hi
+    s = 1.0
+    for _it in range(_ROOT_ITERS):
+        s = lo + (hi - lo) * flo / (flo - fhi) if flo != fhi else 0.5 * (lo + hi)
+        if s <= lo or s >= hi:
+            s = 0.5 * (lo + hi)
+        _hermite(y0, f0, y1, f1, h, s, yi)
+        fs = alt_of(yi, earth) - h_surf
+        if abs(fs) < _IMPACT_ALT_TOL_M:
+            break
+        if fs > 0:
+            lo, flo = s, fs
+        else:
+            hi, fhi = s, fs
+    return t + s * h
+
+
+@njit(cache=True)
+def _locate_apogee(t, h, y0, f0, y1, f1, earth, yi):
+    """(altitude m, time s) of the apogee inside a step whose radial velocity changes sign from
+    positive to non-positive: bisection on r . v of the cubic Hermite interpolant."""
+    lo, hi = 0.0, 1.0
+    s = 0.5
+    for _it in range(_ROOT_ITERS):
+        s = 0.5 * (lo + hi)
+        _hermite(y0, f0, y1, f1, h, s, yi)
+        if _r_dot_v(yi) > 0.0:
+            lo = s
+        else:
+            hi = s
+    return alt_of(yi, earth), t + s * h
+
+
+@njit(cache=True)
+def _classify_orbit(y, earth):
+    """True if the Keplerian orbit through the inertial state ``y`` counts as an orbit: escape,
+    a perigee above ``_ORBIT_PERIGEE_ALT_M``, or a free-flight angle to the equatorial radius of
+    half a turn or more (global, fractional-orbit reach)."""
+    mu, a = earth[_EARTH_MU], earth[_EARTH_A]
+    vin = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
+    r = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
+    en = 0.5 * vin * vin - mu / r
+    hx = y[1] * y[5] - y[2] * y[4]
+    hy = y[2] * y[3] - y[0] * y[5]
+    hz = y[0] * y[4] - y[1] * y[3]
+    h2 = hx * hx + hy * hy + hz * hz
+    if en >= 0.0:
+        return True
+    sma = -mu / (2.0 * en)
+    ecc = math.sqrt(max(0.0, 1.0 - h2 / (mu * sma)))
+    if sma * (1.0 - ecc) > a + _ORBIT_PERIGEE_ALT_M:
+        return True
+    semi_p = h2 / mu
+    if ecc > _ECC_CIRCULAR:
+        cb = min(1.0, max(-1.0, (semi_p / r - 1.0) / ecc))
+        nu_b = math.acos(cb)  # true anomaly now
+        if _r_dot_v(y) < 0.0:
+            nu_b = 2.0 * math.pi - nu_b
+        ci = (semi_p / a - 1.0) / ecc
+        if -1.0 <= ci <= 1.0:
+            nu_i = 2.0 * math.pi - math.acos(ci)  # true anomaly at the descending crossing of a
+            if nu_i - nu_b >= math.pi:
+                return True
+    return False
+
+
+@njit(cache=True)
+def _record_burnout(summary, i, t, alt, y, om):
+    """Burnout columns of row i from the inertial state y at time t (s), altitude alt (m)."""
+    summary[i, _COL_T_BURNOUT] = t
+    summary[i, _COL_BURNOUT_ALT] = alt
+    v, fpa = _rel_speed_fpa(y, om)
+    summary[i, _COL_BURNOUT_SPEED] = v
+    summary[i, _COL_BURNOUT_FPA] = fpa
+    summary[i, _COL_BURNOUT_SPEED_INERTIAL] = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
+    c = math.cos(-om * t)
+    sn = math.sin(-om * t)
+    summary[i, _COL_X_BO] = c * y[0] - sn * y[1]
+    summary[i, _COL_Y_BO] = sn * y[0] + c * y[1]
+    summary[i, _COL_Z_BO] = y[2]
+
+
+@njit(cache=True)
+def _record_impact(summary, i, ti, yi, om, reentry_done):
+    """Impact columns of row i from the inertial state yi at time ti (s); the impact speed
+    doubles as the reentry speed if the reentry altitude was never crossed."""
+    c = math.cos(-om * ti)
+    sn = math.sin(-om * ti)
+    summary[i, _COL_STATUS] = STATUS_IMPACT
+    summary[i, _COL_T_IMPACT] = ti
+    summary[i, _COL_X_IMP] = c * yi[0] - sn * yi[1]
+    summary[i, _COL_Y_IMP] = sn * yi[0] + c * yi[1]
+    summary[i, _COL_Z_IMP] = yi[2]
+    v, _ = _rel_speed_fpa(yi, om)
+    summary[i, _COL_IMPACT_SPEED] = v
+    if not reentry_done:
+        summary[i, _COL_REENTRY_SPEED] = v
+
+
 @njit(cache=True, parallel=True)
 def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_tab, cd_tab,
                earth, drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist):
-    n = r0_ecef.shape[0]
-    om = earth[5]
+    """Fly n trajectories in parallel (layouts in the module docstring): DOPRI5 with relative
+    tolerance ``rtol`` until impact, orbit, ``t_max`` (s) or ``max_steps`` trial steps; history
+    rows every ``dt_out`` s (0: none). Fills summary (n, NSUM), hist and nhist (rows written)."""
+    om = earth[_EARTH_OMEGA]
     nh = hist.shape[1]
-    for i in nb.prange(n):
-        y = np.empty(6)
-        yn = np.empty(6)
-        ye = np.empty(6)
-        ytmp = np.empty(6)
-        k1 = np.empty(6)
+    for i in nb.prange(r0_ecef.shape[0]):
+        y = np.empty(6)  # accepted state at t (inertial m, m/s)
+        yn = np.empty(6)  # trial state at t + hh
+        ytmp = np.empty(6)  # DOPRI5 stage argument
+        k1 = np.empty(6)  # DOPRI5 stages; k1 = f(t, y)
         k2 = np.empty(6)
         k3 = np.empty(6)
         k4 = np.empty(6)
         k5 = np.empty(6)
         k6 = np.empty(6)
         k7 = np.empty(6)
-        sc = np.empty(6)
-        yi = np.empty(6)
-        for k in range(3):
-            y[k] = r0_ecef[i, k]
-        y[3] = v0_rel[i, 0] - om * r0_ecef[i, 1]
-        y[4] = v0_rel[i, 1] + om * r0_ecef[i, 0]
-        y[5] = v0_rel[i, 2]
-        st = stages[i]
-        ns = nst[i]
-        g = guid[i]
-        t_cut = g[3]
-        # event times: stage ends, cutoff
-        t_burn_total = 0.0
-        for k in range(ns):
-            t_burn_total += st[k, 4]
-        t_end_thrust = min(t_burn_total, t_cut) if ns > 0 else 0.0
+        fn = np.empty(6)  # f(t + hh, yn) on the far side of a discontinuity at t + hh
+        yi = np.empty(6)  # state interpolated inside a step
+        _initial_state(r0_ecef[i], v0_rel[i], om, y)
+        st, ns, g, mrv, bt, hs = stages[i], nst[i], guid[i], m_rv[i], beta[i], h_impact[i]
+        t_end_thrust = _thrust_end_time(st, ns, g[_GUID_T_CUTOFF])
         for c in range(NSUM):
             summary[i, c] = np.nan
-        summary[i, 0] = STATUS_TIMEOUT
+        summary[i, _COL_STATUS] = STATUS_TIMEOUT
         t = 0.0
-        alt, q = _deriv(t, y, k1, st, ns, m_rv[i], beta[i], g, t_burn_total, mach_tab, cd_tab,
-                        earth, drag)
-        apo = alt
-        t_apo = 0.0
-        maxq = q
+        alt, q = deriv(t, y, k1, st, ns, mrv, bt, g, mach_tab, cd_tab, earth, drag)
+        apo, t_apo, maxq = alt, 0.0, q
         burnt = ns == 0
         if burnt:
-            summary[i, 7] = 0.0
-            summary[i, 8] = alt
-            v, fpa = _rel_speed_fpa(y, om, earth)
-            summary[i, 9] = v
-            summary[i, 10] = fpa
-            summary[i, 13] = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
-            summary[i, 14] = r0_ecef[i, 0]
-            summary[i, 15] = r0_ecef[i, 1]
-            summary[i, 16] = r0_ecef[i, 2]
+            _record_burnout(summary, i, t, alt, y, om)
         reentry_done = False
-        h = 0.5
+        armed = False  # impact detection starts once the vehicle is above the impact surface
+        h = _H_INIT_S
+        steps = 0
         jh = 0
         if dt_out > 0.0 and nh > 0:
             _write_hist(hist, i, 0, t, y, om)
             jh = 1
         t_next_out = dt_out if dt_out > 0.0 else np.inf
-        hs = h_impact[i]
-        steps = 0
-        armed = False  # impact detection starts once the vehicle is above the impact surface
         while True:
             if steps >= max_steps:
-                summary[i, 0] = STATUS_MAXSTEPS
+                summary[i, _COL_STATUS] = STATUS_MAXSTEPS
                 break
             if t >= t_max:
                 break
-            # step limits: events and outputs
-            hmax = t_max - t
-            # next event
             te = np.inf
             if not burnt:
-                tacc = 0.0
-                for k in range(ns):
-                    tacc += st[k, 4]
-                    if tacc > t + 1e-9 and tacc < te:
-                        te = tacc
-                if t_cut > t + 1e-9 and t_cut < te:
-                    te = t_cut
-                if guid[i, 0] > t + 1e-9 and guid[i, 0] < te:
-                    te = guid[i, 0]
-                if not burnt and h > 2.0:
-                    h = 2.0
-            if te - t < hmax:
-                hmax = te - t
-            if t_next_out - t < hmax:
-                hmax = t_next_out - t
-            hh = min(h, hmax)
-            landed_event = hh == hmax
-            # --- DOPRI5 step ---
-            for k in range(6):
-                ytmp[k] = y[k] + hh * (_A21 * k1[k])
-            _deriv(t + _C2 * hh, ytmp, k2, st, ns, m_rv[i], beta[i], g, t_burn_total, mach_tab,
-                   cd_tab, earth, drag)
-            for k in range(6):
-                ytmp[k] = y[k] + hh * (_A31 * k1[k] + _A32 * k2[k])
-            _deriv(t + _C3 * hh, ytmp, k3, st, ns, m_rv[i], beta[i], g, t_burn_total, mach_tab,
-                   cd_tab, earth, drag)
-            for k in range(6):
-                ytmp[k] = y[k] + hh * (_A41 * k1[k] + _A42 * k2[k] + _A43 * k3[k])
-            _deriv(t + _C4 * hh, ytmp, k4, st, ns, m_rv[i], beta[i], g, t_burn_total, mach_tab,
-                   cd_tab, earth, drag)
-            for k in range(6):
-                ytmp[k] = y[k] + hh * (_A51 * k1[k] + _A52 * k2[k] + _A53 * k3[k] + _A54 * k4[k])
-            _deriv(t + _C5 * hh, ytmp, k5, st, ns, m_rv[i], beta[i], g, t_burn_total, mach_tab,
-                   cd_tab, earth, drag)
-            for k in range(6):
-                ytmp[k] = y[k] + hh * (_A61 * k1[k] + _A62 * k2[k] + _A63 * k3[k] + _A64 * k4[k]
-                                       + _A65 * k5[k])
-            # evaluate the last stage just before the step end so that a thrust or staging
-            # discontinuity at t + hh belongs to the next step
-            _deriv(t + hh * (1.0 - 1e-12), ytmp, k6, st, ns, m_rv[i], beta[i], g, t_burn_total,
-                   mach_tab, cd_tab, earth, drag)
-            for k in range(6):
-                yn[k] = y[k] + hh * (_B1 * k1[k] + _B3 * k3[k] + _B4 * k4[k] + _B5 * k5[k]
-                                     + _B6 * k6[k])
-            _deriv(t + hh * (1.0 - 1e-12), yn, k7, st, ns, m_rv[i], beta[i], g, t_burn_total,
-                   mach_tab, cd_tab, earth, drag)
-            rn = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
-            vn = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
-            err = 0.0
-            for k in range(6):
-                ye[k] = hh * (_E1 * k1[k] + _E3 * k3[k] + _E4 * k4[k] + _E5 * k5[k]
-                              + _E6 * k6[k] + _E7 * k7[k])
-                scale = rtol * (rn if k < 3 else max(vn, 100.0))
-                e = abs(ye[k]) / scale
-                if e > err:
-                    err = e
+                te = _next_event_time(t, st, ns, g[_GUID_T_CUTOFF], g[_GUID_T_VERTICAL])
+                if h > _H_MAX_POWERED_S:
+                    h = _H_MAX_POWERED_S
+            hh, landed_event = _clamp_step(t, h, t_max, te, t_next_out)
+            err = _dopri5_step(t, hh, y, k1, k2, k3, k4, k5, k6, k7, ytmp, yn, st, ns, mrv, bt, g,
+                               mach_tab, cd_tab, earth, drag, rtol)
             steps += 1
             if err > 1.0:
-                h = hh * max(0.2, 0.9 * err ** -0.2)
+                h = hh * _step_ratio(err)
                 continue
             # accepted
-            h_used = hh
             t_new = t + hh
-            alt_new, q_new = _deriv(t_new, yn, sc, st, ns, m_rv[i], beta[i], g, t_burn_total,
-                                    mach_tab, cd_tab, earth, drag)
-            if not armed and alt_new > hs + 1.0:
+            alt_new, q_new = deriv(t_new, yn, fn, st, ns, mrv, bt, g, mach_tab, cd_tab, earth,
+                                   drag)
+            if not armed and alt_new > hs + _ARM_MARGIN_M:
                 armed = True
-            if not armed and t_new > 60.0:
-                # thrust below weight: the vehicle never left the ground
-                summary[i, 0] = STATUS_TIMEOUT
+            if not armed and t_new > _LIFTOFF_TIMEOUT_S:  # thrust below weight
+                summary[i, _COL_STATUS] = STATUS_TIMEOUT
                 break
-            # reentry crossing
             if not reentry_done and t_new > t_end_thrust and alt_new < alt and \
                     alt_new <= min(REENTRY_ALT_M, apo):
-                v, _ = _rel_speed_fpa(yn, om, earth)
-                summary[i, 11] = v
+                summary[i, _COL_REENTRY_SPEED] = _rel_speed_fpa(yn, om)[0]
                 reentry_done = True
             if armed and alt_new <= hs and t_new > t_end_thrust:
-                # locate the crossing on the Hermite interpolant (secant + bisection)
-                lo, hi = 0.0, 1.0
-                flo = alt - hs
-                fhi = alt_new - hs
-                s = 1.0
-                for _it in range(40):
-                    s = lo + (hi - lo) * flo / (flo - fhi) if flo != fhi else 0.5 * (lo + hi)
-                    if s <= lo or s >= hi:
-                        s = 0.5 * (lo + hi)
-                    _hermite(y, k1, yn, sc, h_used, s, yi)
-                    fs = _alt_of(yi, earth) - hs
-                    if abs(fs) < 1e-3:
-                        break
-                    if fs > 0:
-                        lo, flo = s, fs
-                    else:
-                        hi, fhi = s, fs
-                ti = t + s * h_used
-                c = math.cos(-om * ti)
-                sn = math.sin(-om * ti)
-                summary[i, 0] = STATUS_IMPACT
-                summary[i, 1] = ti
-                summary[i, 2] = c * yi[0] - sn * yi[1]
-                summary[i, 3] = sn * yi[0] + c * yi[1]
-                summary[i, 4] = yi[2]
-                v, _ = _rel_speed_fpa(yi, om, earth)
-                summary[i, 12] = v
-                if not reentry_done:
-                    summary[i, 11] = v
+                ti = _locate_impact(t, hh, y, k1, yn, fn, alt - hs, alt_new - hs, hs, earth, yi)
+                _record_impact(summary, i, ti, yi, om, reentry_done)
                 if dt_out > 0.0 and jh < nh:
                     _write_hist(hist, i, jh, ti, yi, om)
                     jh += 1
                 break
-            # apogee inside the step: radial velocity r.v changes sign (r.v is the same for
-            # inertial and Earth-relative velocity); bisect on the Hermite interpolant
-            rv0 = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
-            rv1 = yn[0] * yn[3] + yn[1] * yn[4] + yn[2] * yn[5]
-            if rv0 > 0.0 and rv1 <= 0.0:
-                lo, hi = 0.0, 1.0
-                for _it in range(40):
-                    s = 0.5 * (lo + hi)
-                    _hermite(y, k1, yn, sc, h_used, s, yi)
-                    if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
-                        lo = s
-                    else:
-                        hi = s
-                a_top = _alt_of(yi, earth)
+            if _r_dot_v(y) > 0.0 and _r_dot_v(yn) <= 0.0:
+                a_top, t_top = _locate_apogee(t, hh, y, k1, yn, fn, earth, yi)
                 if a_top > apo:
-                    apo = a_top
-                    t_apo = t + s * h_used
+                    apo, t_apo = a_top, t_top
             for k in range(6):
                 y[k] = yn[k]
-                k1[k] = sc[k]
-            t = t_new
-            alt = alt_new
+                k1[k] = fn[k]
+            t, alt = t_new, alt_new
             if q_new > maxq:
                 maxq = q_new
             if alt > apo:
-                apo = alt
-                t_apo = t
-            if dt_out > 0.0 and t >= t_next_out - 1e-9:
+                apo, t_apo = alt, t
+            if dt_out > 0.0 and t >= t_next_out - _T_EPS_S:
                 if jh < nh:
                     _write_hist(hist, i, jh, t, y, om)
                     jh += 1
                 t_next_out += dt_out
-            if not burnt and t >= t_end_thrust - 1e-9:
+            if not burnt and t >= t_end_thrust - _T_EPS_S:
                 burnt = True
-                summary[i, 7] = t
-                summary[i, 8] = alt
-                v, fpa = _rel_speed_fpa(y, om, earth)
-                summary[i, 9] = v
-                summary[i, 10] = fpa
-                vin = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
-                summary[i, 13] = vin
-                c = math.cos(-om * t)
-                sn = math.sin(-om * t)
-                summary[i, 14] = c * y[0] - sn * y[1]
-                summary[i, 15] = sn * y[0] + c * y[1]
-                summary[i, 16] = y[2]
-                # Keplerian check: escape or a perigee above the atmosphere is an orbit
-                r = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
-                en = 0.5 * vin * vin - earth[2] / r
-                hx = y[1] * y[5] - y[2] * y[4]
-                hy = y[2] * y[3] - y[0] * y[5]
-                hz = y[0] * y[4] - y[1] * y[3]
-                h2 = hx * hx + hy * hy + hz * hz
-                if en >= 0.0:
-                    summary[i, 0] = STATUS_ORBIT
+                _record_burnout(summary, i, t, alt, y, om)
+                if _classify_orbit(y, earth):
+                    summary[i, _COL_STATUS] = STATUS_ORBIT
                     break
-                sma = -earth[2] / (2.0 * en)
-                ecc = math.sqrt(max(0.0, 1.0 - h2 / (earth[2] * sma)))
-                if sma * (1.0 - ecc) > earth[0] + 100_000.0:
-                    summary[i, 0] = STATUS_ORBIT
-                    break
-                # Keplerian free-flight angle to the equatorial radius: half a turn or more is
-                # global (fractional-orbit) reach, reported as orbit
-                semi_p = h2 / earth[2]
-                if ecc > 1e-9:
-                    cb = min(1.0, max(-1.0, (semi_p / r - 1.0) / ecc))
-                    nu_b = math.acos(cb)
-                    if y[0] * y[3] + y[1] * y[4] + y[2] * y[5] < 0.0:
-                        nu_b = 2.0 * math.pi - nu_b
-                    ci = (semi_p / earth[0] - 1.0) / ecc
-                    if -1.0 <= ci <= 1.0:
-                        nu_i = 2.0 * math.pi - math.acos(ci)
-                        if nu_i - nu_b >= math.pi:
-                            summary[i, 0] = STATUS_ORBIT
-                            break
-                h = max(h, 1.0)
+                h = max(h, _H_MIN_AFTER_BURNOUT_S)
                 continue
-            # step-size update (not after a forced event landing that was much shorter)
-            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
-            hnew = h_used * fac
-            if landed_event and hh < h:
-                hnew = max(h, hnew) if err < 1.0 else hnew
-            h = hnew
-        summary[i, 5] = apo
-        summary[i, 6] = t_apo
-        summary[i, 17] = steps
-        summary[i, 18] = maxq
+            h = _next_step(h, hh, err, landed_event)
+        summary[i, _COL_APOGEE_ALT] = apo
+        summary[i, _COL_T_APOGEE] = t_apo
+        summary[i, _COL_STEPS] = steps
+        summary[i, _COL_MAX_Q] = maxq
         nhist[i] = jh
 
 

@@ -1,0 +1,274 @@
+"""Trajectory shapes: minimum energy, a given apogee, aimed at a point.
+
+Every solver works by flying small batches (grids over the guidance parameters) through the
+numba kernel (``threats.trajectory.fly``), so a solve costs a few kernel calls, not thousands of
+scalar integrations.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from thaadsim.errors import OutOfReachError, ThaadsimError
+from thaadsim.limits import MIN_FLIGHT_KM
+from thaadsim.threats.missile import Missile
+from thaadsim.threats.trajectory import GEOD, Launch, TrajectoryBatch, _fmt, _take, fly
+
+# Aiming converges from 89.9 deg latitude (test); closer to the pole the azimuth correction does
+# not, so such launches are refused with a clear message (flying by azimuth works at the pole).
+POLE_AIM_LIMIT_DEG = 89.9
+
+
+def _golden_max(f, lo: float, hi: float, n_grid: int = 25, refine: int = 2) -> float:
+    """Maximise a batched function f(x_array) -> y_array on [lo, hi] by grid refinement."""
+    for _ in range(refine + 1):
+        xs = np.linspace(lo, hi, n_grid)
+        ys = f(xs)
+        ys = np.where(np.isfinite(ys), ys, -np.inf)
+        j = int(np.argmax(ys))
+        step = xs[1] - xs[0]
+        lo, hi = xs[max(j - 1, 0)], xs[min(j + 1, n_grid - 1)]
+        if step < 1e-4:
+            break
+    # parabolic vertex on the last bracket
+    if 0 < j < n_grid - 1 and np.all(np.isfinite(ys[j - 1:j + 2])):
+        y0, y1, y2 = ys[j - 1:j + 2]
+        den = y0 - 2 * y1 + y2
+        if den < 0:
+            return float(xs[j] + 0.5 * step * (y0 - y2) / den)
+    return float(xs[j])
+
+
+def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
+                    t_cut_s: float = np.inf, history_dt_s: float | None = None,
+                    **kw) -> tuple[float, TrajectoryBatch]:
+    """Thrust elevation (deg) giving the maximum range at this azimuth, and that trajectory
+    (sampled every ``history_dt_s`` s when given)."""
+
+    def rng(th):
+        b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
+                alt_m=launch.alt_m, **kw)
+        return np.where(b.impacted, b.range_m, -1.0)
+
+    th = _golden_max(rng, 2.0, 80.0, n_grid=27, refine=2)
+    best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
+               alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
+    return th, best
+
+
+def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m: float, *,
+                 t_cut_s: float = np.inf, history_dt_s: float | None = None,
+                 **kw) -> tuple[float, TrajectoryBatch]:
+    """Thrust elevation (deg) that puts the apogee at ``apogee_m`` with the given burn, and that
+    trajectory (sampled every ``history_dt_s`` s when given)."""
+    ths = np.concatenate([np.linspace(1.0, 80.0, 40), np.linspace(80.5, 89.9, 12)])
+    b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, ths, t_cut_s,
+            alt_m=launch.alt_m, **kw)
+    apo = b.col("apogee_alt")
+    bo_alt = b.col("burnout_alt")
+    if apogee_m > np.nanmax(apo):
+        raise ThaadsimError("apogee_km", f"must not exceed the highest apogee {missile.name} can "
+                                         f"reach ({np.nanmax(apo) / 1e3:.0f} km, vertical launch)",
+                            apogee_m / 1e3)
+    lowest = float(np.nanmin(np.maximum(apo, bo_alt)))
+    if apogee_m < lowest:
+        raise ThaadsimError("apogee_km", f"must exceed the burnout altitude of {missile.name} on "
+                                         f"its flattest trajectory ({lowest / 1e3:.1f} km)",
+                            apogee_m / 1e3)
+    th = _invert_monotone(lambda x: fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, x,
+                                        t_cut_s, alt_m=launch.alt_m, **kw).col("apogee_alt"),
+                          ths, apo, apogee_m)
+    best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
+               alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
+    return th, best
+
+
+def _invert_monotone(f, xs, ys, target, iters: int = 6, tol_rel: float = 1e-6) -> float:
+    """x with f(x) = target, f increasing, from a table (xs, ys) refined by secant steps."""
+    ok = np.isfinite(ys)
+    xs, ys = xs[ok], ys[ok]
+    order = np.argsort(xs)
+    xs, ys = xs[order], ys[order]
+    j = int(np.searchsorted(np.maximum.accumulate(ys), target))
+    j = min(max(j, 1), len(xs) - 1)
+    x0, x1, y0, y1 = xs[j - 1], xs[j], ys[j - 1], ys[j]
+    x = x0 + (target - y0) * (x1 - x0) / (y1 - y0) if y1 != y0 else x0
+    for _ in range(iters):
+        y = float(f(np.array([x]))[0])
+        if abs(y - target) <= tol_rel * abs(target):
+            break
+        if y < target:
+            x0, y0 = x, y
+        else:
+            x1, y1 = x, y
+        x = x0 + (target - y0) * (x1 - x0) / (y1 - y0) if y1 != y0 else 0.5 * (x0 + x1)
+    return float(x)
+
+
+def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range_m: float,
+                     thetas_deg: np.ndarray, iters: int = 28, **kw):
+    """For each thrust elevation, the cutoff time that lands at ``range_m`` (NaN if none).
+
+    Range grows with burn time at fixed elevation, so a bisection runs on all elevations at once
+    (one kernel call per iteration). Returns (t_cut, apogee_m) arrays.
+    """
+    th = np.asarray(thetas_deg, float)
+    lo = np.full(th.shape, min(missile.t_vertical_s + 1.0, 0.5 * missile.burn_time_s))
+    hi = np.full(th.shape, missile.burn_time_s)
+    full = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, np.inf,
+               alt_m=launch.alt_m, **kw)
+    feasible = full.impacted & (full.range_m >= range_m)
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, mid, alt_m=launch.alt_m,
+                **kw)
+        r = np.where(b.impacted, b.range_m, np.inf)
+        too_far = r > range_m
+        hi = np.where(too_far, mid, hi)
+        lo = np.where(too_far, lo, mid)
+    tcut = np.where(feasible, 0.5 * (lo + hi), np.nan)
+    b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, np.nan_to_num(tcut, nan=0.0),
+            alt_m=launch.alt_m, **kw)
+    return tcut, np.where(feasible, b.col("apogee_alt"), np.nan)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class AimSolution:
+    """Guidance that lands on the target: launch azimuth and final thrust elevation (deg),
+    thrust cutoff time (s; inf for a full burn), miss distance (m) and the flown trajectory."""
+
+    azimuth_deg: float
+    theta_deg: float
+    t_cut_s: float
+    miss_m: float
+    batch: TrajectoryBatch
+
+    def __repr__(self) -> str:
+        return (f"<AimSolution azimuth {self.azimuth_deg:.2f} deg, elevation "
+                f"{self.theta_deg:.2f} deg, cutoff {self.t_cut_s:.1f} s, miss "
+                f"{self.miss_m:.0f} m>")
+
+    def to_dict(self) -> dict:
+        return {**self.batch.to_dict(0), "miss_distance_m": float(self.miss_m),
+                "guidance": {"azimuth_deg": float(self.azimuth_deg),
+                             "final_pitch_deg": float(self.theta_deg),
+                             "thrust_cutoff_s": float(self.t_cut_s)
+                             if math.isfinite(self.t_cut_s) else None}}
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Flight:
+    """One flown missile: launch point, shape ('minimum-energy' or 'apogee'), guidance (deg, s),
+    the trajectory (``batch``, one member) and, when aimed, the target and miss distance (m)."""
+
+    missile: Missile
+    launch: Launch
+    shape: str
+    azimuth_deg: float
+    theta_deg: float
+    t_cut_s: float
+    batch: TrajectoryBatch
+    target: tuple[float, float] | None = None
+    miss_m: float | None = None
+
+    def __repr__(self) -> str:
+        d = self.batch.to_dict(0)
+        aimed = "" if self.miss_m is None else f", miss {self.miss_m:.0f} m"
+        return (f"<Flight {self.missile.name} ({self.shape}): range {_fmt(d['range_km'])} km, "
+                f"apogee {_fmt(d['apogee_km'])} km, flight {_fmt(d['flight_time_s'])} s"
+                f"{aimed}>")
+
+    def to_dict(self) -> dict:
+        """Headline numbers, guidance and (when aimed) target and miss distance."""
+        out = {"missile": self.missile.name, "shape": self.shape,
+               "launch": {"lat_deg": self.launch.lat_deg, "lon_deg": self.launch.lon_deg},
+               **self.batch.to_dict(0),
+               "guidance": {"azimuth_deg": float(self.azimuth_deg),
+                            "final_pitch_deg": float(self.theta_deg),
+                            "thrust_cutoff_s": float(self.t_cut_s)
+                            if math.isfinite(self.t_cut_s) else None},
+               "assumptions": "rotating WGS84 Earth, J2 gravity, US 1976 atmosphere; preset is "
+                              "a public estimate"}
+        if self.target is not None:
+            out["aim"] = {"lat_deg": self.target[0], "lon_deg": self.target[1]}
+            out["miss_distance_m"] = self.miss_m
+        return out
+
+    def to_dataframe(self):
+        """The sampled trajectory in geodetic coordinates (``TrajectoryBatch.to_dataframe``)."""
+        return self.batch.to_dataframe()
+
+
+def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg: float, *,
+        apogee_m: float | None = None, tol_m: float = 200.0, history_dt_s: float | None = None,
+        **kw) -> AimSolution:
+    """Guidance that lands within ``tol_m`` of the target (rotation, J2 and drag included).
+
+    Shape: minimum energy (the elevation that needs the shortest burn for this range) when
+    ``apogee_m`` is None, else the lofted or depressed trajectory with that apogee. Raises
+    OutOfReachError beyond the maximum range.
+    """
+    if abs(launch.lat_deg) > POLE_AIM_LIMIT_DEG:
+        raise ThaadsimError("from", f"must lie at least {90 - POLE_AIM_LIMIT_DEG:g} deg from a "
+                                    "pole to aim at a point (the launch azimuth is ill-defined "
+                                    "there; fly by azimuth instead)", launch.lat_deg)
+    az0, _, dist = GEOD.inv(launch.lon_deg, launch.lat_deg, target_lon_deg, target_lat_deg)
+    if not dist >= MIN_FLIGHT_KM * 1e3:
+        raise ThaadsimError("to", f"must lie at least {MIN_FLIGHT_KM:g} km from the launch point "
+                                  f"(it is {dist:.0f} m away)", (target_lat_deg, target_lon_deg))
+    th_max, best = solve_max_range(missile, launch, az0, **kw)
+    rmax = float(best.range_m[0])
+    if not np.isfinite(rmax) or dist > rmax:
+        raise OutOfReachError("to", dist / 1e3, rmax / 1e3 if np.isfinite(rmax) else 0.0,
+                              missile.name)
+    lo_th = -45.0 if apogee_m is not None else max(1.0, th_max - 40.0)
+    ths = np.linspace(lo_th, min(89.0, th_max + 45.0), 28)
+    tcut, apo = iso_range_family(missile, launch, az0, dist, ths, **kw)
+    ok = np.isfinite(tcut)
+    if apogee_m is None:
+        j = int(np.nanargmin(np.where(ok, tcut, np.inf)))
+        lo, hi = ths[max(j - 1, 0)], ths[min(j + 1, len(ths) - 1)]
+        ths2 = np.linspace(lo, hi, 9)
+        tc2, _ = iso_range_family(missile, launch, az0, dist, ths2, **kw)
+        j2 = int(np.nanargmin(np.where(np.isfinite(tc2), tc2, np.inf)))
+        th = float(ths2[j2])
+        tc = float(tc2[j2])
+    else:
+        if not ok.any() or apogee_m > np.nanmax(apo) or apogee_m < np.nanmin(apo):
+            raise ThaadsimError("apogee_km", f"must lie between {np.nanmin(apo) / 1e3:.0f} and "
+                                             f"{np.nanmax(apo) / 1e3:.0f} km for a {dist / 1e3:.0f}"
+                                             f" km flight of {missile.name}",
+                                apogee_m / 1e3)
+        th = float(np.interp(apogee_m, apo[ok], ths[ok]))
+        tc = float(np.interp(th, ths[ok], tcut[ok]))
+    az = float(az0)
+    # Newton-like correction of azimuth (cross-range) and burn / elevation (down-range, apogee)
+    for _ in range(12):
+        cand = np.array([[az, th, tc], [az, th, tc + 0.01], [az, th + 0.02, tc]])
+        b = fly(missile, launch.lat_deg, launch.lon_deg, cand[:, 0], cand[:, 1], cand[:, 2],
+                alt_m=launch.alt_m, **kw)
+        lat, lon = b.impact_lat_lon_deg
+        azi, _, d = GEOD.inv(np.full(3, launch.lon_deg), np.full(3, launch.lat_deg), lon, lat)
+        _, _, miss = GEOD.inv(lon[0], lat[0], target_lon_deg, target_lat_deg)
+        if miss < tol_m:
+            sol = _take(b, 0)
+            if history_dt_s:
+                sol = fly(missile, launch.lat_deg, launch.lon_deg, az, th, tc,
+                          alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
+            return AimSolution(az, th, tc, float(miss), sol)
+        az = az + ((az0 - azi[0] + 180.0) % 360.0 - 180.0)
+        if apogee_m is None:
+            drdt = (d[1] - d[0]) / 0.01
+            tc = float(np.clip(tc + (dist - d[0]) / drdt, 1.0, missile.burn_time_s))
+        else:
+            apo = b.col("apogee_alt")
+            jac = np.array([[(d[1] - d[0]) / 0.01, (d[2] - d[0]) / 0.02],
+                            [(apo[1] - apo[0]) / 0.01, (apo[2] - apo[0]) / 0.02]])
+            step = np.linalg.solve(jac, [dist - d[0], apogee_m - apo[0]])
+            tc = float(np.clip(tc + step[0], 1.0, missile.burn_time_s))
+            th = float(np.clip(th + step[1], -45.0, 89.9))
+    raise ThaadsimError("to", f"could not be reached within {tol_m:.0f} m (solver did not "
+                              f"converge; closest {miss:.0f} m)", (target_lat_deg, target_lon_deg))
