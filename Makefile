@@ -25,12 +25,12 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/thaadsim/core
+	$(BIN)/mypy src/thaadsim
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/lint-imports
-	$(BIN)/mypy src/thaadsim/core
+	$(BIN)/mypy src/thaadsim
 	$(BIN)/python -m pytest -q
 	$(MAKE) --no-print-directory docs
 

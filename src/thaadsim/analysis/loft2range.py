@@ -24,6 +24,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from thaadsim.core import earth as E
+from thaadsim.core.constants import G0_M_S2
 from thaadsim.errors import ThaadsimError, check_finite
 from thaadsim.threats.missile import Missile, get_missile
 from thaadsim.threats.solve import solve_max_range
@@ -219,8 +220,8 @@ def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
 
     # longest burn (lowest thrust) that still lifts off with thrust/weight >= 1.1
     s0 = tmpl.stages[0]
-    tw = s0.propellant_kg / s0.burn_time_s * 9.80665 * s0.isp_sl_s / (tmpl.launch_mass_kg
-                                                                       * 9.80665)
+    tw = s0.propellant_kg / s0.burn_time_s * G0_M_S2 * s0.isp_sl_s / (tmpl.launch_mass_kg
+                                                                       * G0_M_S2)
     max_log_scale = math.log(max(tw / 1.1, 1.0 + 1e-6))
     # coarse grid for a start
     lp = np.log(np.geomspace(0.15, 4.0, 24))

@@ -19,8 +19,9 @@ import numpy as np
 
 from thaadsim.core import _us1976_upper as _up
 from thaadsim.core._jit import njit
+from thaadsim.core.constants import G0_M_S2, P_SEA_LEVEL_PA
 
-G0 = 9.80665
+G0 = G0_M_S2
 R_AIR = 287.05287  # J/(kg K), R*/M0 of the standard
 GAMMA = 1.4
 R0_GEOPOT_M = 6356766.0
@@ -29,7 +30,7 @@ _HB = np.array([0.0, 11000.0, 20000.0, 32000.0, 47000.0, 51000.0, 71000.0])
 _LB = np.array([-0.0065, 0.0, 0.001, 0.0028, 0.0, -0.0028, -0.002])
 _TB = np.empty(7)
 _PB = np.empty(7)
-_TB[0], _PB[0] = 288.15, 101325.0
+_TB[0], _PB[0] = 288.15, P_SEA_LEVEL_PA
 for _i in range(1, 7):
     _dh = _HB[_i] - _HB[_i - 1]
     _TB[_i] = _TB[_i - 1] + _LB[_i - 1] * _dh
@@ -90,12 +91,6 @@ def state(z_m: float) -> tuple[float, float, float, float]:
     p = math.exp(_UP_LNP[j] + w * (_UP_LNP[j + 1] - _UP_LNP[j]))
     rho = math.exp(_UP_LNR[j] + w * (_UP_LNR[j + 1] - _UP_LNR[j]))
     return t, p, rho, math.sqrt(GAMMA * R_AIR * t)
-
-
-@njit(cache=True)
-def density_scalar(z_m: float) -> float:
-    """Density (kg/m^3) only; the hot path of the integrator."""
-    return state(z_m)[2]
 
 
 @njit(cache=True)

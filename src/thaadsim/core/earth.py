@@ -119,18 +119,6 @@ def gravity_j2(x: float, y: float, z: float, mu: float, re: float, j2: float):
     return k * x * fxy, k * y * fxy, k * z * fz
 
 
-def rotate_z(xyz, angle_rad):
-    """Rotate vectors ``(..., 3)`` about +z by ``angle_rad`` (broadcast over ``(...)``)."""
-    xyz = np.asarray(xyz, float)
-    c = np.cos(angle_rad)
-    s = np.sin(angle_rad)
-    out = np.empty(np.broadcast_shapes(xyz.shape, np.shape(c) + (3,)))
-    out[..., 0] = c * xyz[..., 0] - s * xyz[..., 1]
-    out[..., 1] = s * xyz[..., 0] + c * xyz[..., 1]
-    out[..., 2] = xyz[..., 2]
-    return out
-
-
 # --- great circles on the mean sphere (footprints, quick geometry) -------------------------
 
 def gc_distance_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, r_m: float = R_MEAN_M):

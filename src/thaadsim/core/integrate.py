@@ -49,8 +49,27 @@ import numba as nb
 import numpy as np
 
 from thaadsim.core._jit import njit
-from thaadsim.core.atmosphere import G0, state
-from thaadsim.core.earth import geodetic_alt_lat, gravity_j2
+from thaadsim.core.dopri5 import (
+    _H_INIT_S,
+    _H_MAX_POWERED_S,
+    _H_MIN_AFTER_BURNOUT_S,
+    _clamp_step,
+    _dopri5_step,
+    _hermite,
+    _next_step,
+    _step_ratio,
+)
+from thaadsim.core.dynamics import (  # noqa: F401 (deriv, alt_of, earth_params: public API)
+    _EARTH_A,
+    _EARTH_MU,
+    _EARTH_OMEGA,
+    _GUID_T_CUTOFF,
+    _GUID_T_VERTICAL,
+    _STAGE_T_BURN,
+    alt_of,
+    deriv,
+    earth_params,
+)
 
 SUMMARY_COLUMNS = (
     "status", "t_impact", "x_imp", "y_imp", "z_imp", "apogee_alt", "t_apogee", "t_burnout",
@@ -80,41 +99,6 @@ _COL_X_BO, _COL_Y_BO, _COL_Z_BO = COL["x_bo"], COL["y_bo"], COL["z_bo"]
 _COL_STEPS = COL["steps"]
 _COL_MAX_Q = COL["max_q"]
 
-# Input columns (layouts above): one row of stages, guid, earth
-_STAGE_M_PROP, _STAGE_M_DRY, _STAGE_ISP_SL, _STAGE_ISP_VAC, _STAGE_T_BURN, _STAGE_AREA = range(6)
-_GUID_T_VERTICAL, _GUID_THETA_FINAL, _GUID_AZIMUTH, _GUID_T_CUTOFF, _GUID_T_PITCH_END = range(5)
-_EARTH_A, _EARTH_F, _EARTH_MU, _EARTH_RE_J2, _EARTH_J2, _EARTH_OMEGA = range(6)
-
-# Physics
-_P_SL_PA = 101325.0  # sea-level pressure [US76], for the isp blend
-_ATMOSPHERE_TOP_M = 1.0e6  # top of [US76] (core/atmosphere.py covers 0-1000 km): no drag above
-_SOUND_SPEED_DEFAULT_M_S = 340.0  # assumption: sea-level value, rounded; only read after the
-# atmosphere has set the actual value (drag needs q > 0, which only the atmosphere branch sets)
-
-# Dormand-Prince 5(4) tableau [DP80], [HNW93] table II.5.2; _E* = b - b_hat (error weights)
-_C2, _C3, _C4, _C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
-_A21 = 1 / 5
-_A31, _A32 = 3 / 40, 9 / 40
-_A41, _A42, _A43 = 44 / 45, -56 / 15, 32 / 9
-_A51, _A52, _A53, _A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
-_A61, _A62, _A63, _A64, _A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
-_B1, _B3, _B4, _B5, _B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
-_E1, _E3, _E4, _E5, _E6, _E7 = (71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525,
-                                -1 / 40)
-
-# Step-size control, [HNW93] sec. II.4, eq. (4.13): h_new = h * min(FAC_MAX, max(FAC_MIN,
-# SAFETY * err^(-1/(q+1)))) with q = 4, the order of the embedded error estimate
-_SAFETY = 0.9  # [HNW93] safety factor (DOPRI5 code default)
-_FAC_MIN = 0.2  # [HNW93] smallest step ratio (DOPRI5 code default)
-_FAC_MAX = 5.0  # assumption: largest step ratio (the DOPRI5 code default is 10)
-_ERR_EXP = -0.2  # -1/(q+1), q = 4
-_H_INIT_S = 0.5  # assumption: first trial step
-_H_MAX_POWERED_S = 2.0  # assumption: longest step under thrust (pitch program, mass flow)
-_H_MIN_AFTER_BURNOUT_S = 1.0  # assumption: the first coast step may grow to at least this
-_V_SCALE_MIN_M_S = 100.0  # assumption: floor of the velocity error scale (launch from rest)
-_STAGE_END_FRAC = 1.0 - 1e-12  # assumption: the last DOPRI5 stages are evaluated this fraction
-# into the step so that a discontinuity at its end belongs to the next step
-
 # Events
 _T_EPS_S = 1e-9  # assumption: times closer than this are the same event / output time
 _ROOT_ITERS = 40  # assumption: bisection to 2^-40 of a step, far below any tolerance
@@ -125,194 +109,11 @@ _ORBIT_PERIGEE_ALT_M = 100_000.0  # assumption: a perigee above the Karman line 
 _ECC_CIRCULAR = 1e-9  # assumption: below this eccentricity the free-flight angle is undefined
 
 
-@njit(cache=True)
-def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
-    """Mass (kg), thrust mass flow (kg/s), isp_sl, isp_vac, stage area at time t."""
-    if nst == 0 or t >= t_cut:
-        return m_rv, 0.0, 0.0, 0.0, 0.0
-    t0 = 0.0
-    for k in range(nst):
-        tb = stages[k, _STAGE_T_BURN]
-        if t < t0 + tb:
-            frac = (t - t0) / tb
-            m = m_rv + stages[k, _STAGE_M_DRY] + stages[k, _STAGE_M_PROP] * (1.0 - frac)
-            for j in range(k + 1, nst):
-                m += stages[j, _STAGE_M_PROP] + stages[j, _STAGE_M_DRY]
-            return (m, stages[k, _STAGE_M_PROP] / tb, stages[k, _STAGE_ISP_SL],
-                    stages[k, _STAGE_ISP_VAC], stages[k, _STAGE_AREA])
-        t0 += tb
-    return m_rv, 0.0, 0.0, 0.0, 0.0
-
-
-@njit(cache=True)
-def _cd(mach, mach_tab, cd_tab):
-    """Drag coefficient at ``mach``: linear in the table, held constant outside it."""
-    n = mach_tab.shape[0]
-    if mach <= mach_tab[0]:
-        return cd_tab[0]
-    if mach >= mach_tab[n - 1]:
-        return cd_tab[n - 1]
-    j = 0
-    while mach_tab[j + 1] < mach:
-        j += 1
-    w = (mach - mach_tab[j]) / (mach_tab[j + 1] - mach_tab[j])
-    return cd_tab[j] + w * (cd_tab[j + 1] - cd_tab[j])
-
-
-@njit(cache=True)
-def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag):
-    """Equations of motion: dy/dt for one vehicle in the inertial frame.
-
-    Parameters
-    ----------
-    t : float
-        Time since launch, s.
-    y : ndarray, shape (6,)
-        State: position x, y, z (m) and velocity vx, vy, vz (m/s) in the inertial frame that
-        coincides with ECEF at t = 0.
-    dy : ndarray, shape (6,)
-        Output, overwritten: velocity (m/s) and acceleration (m/s^2).
-    stages : ndarray, shape (3, 6)
-        Per stage: m_prop kg, m_dry kg, isp_sl s, isp_vac s, t_burn s, area m^2.
-    nst : int
-        Number of stages in ``stages`` (0: unpowered body).
-    m_rv : float
-        Reentry-vehicle mass, kg.
-    beta : float
-        Ballistic coefficient m / (Cd A) after burnout, kg/m^2; 0 disables coast drag.
-    guid : ndarray, shape (5,)
-        t_vertical s, theta_final rad, azimuth rad, t_cutoff s, t_pitch_end s.
-    mach_tab, cd_tab : ndarray, shape (m,)
-        Boost-phase drag coefficient Cd (-) against Mach number (-).
-    earth : ndarray, shape (6,)
-        a m, f (-), mu m^3/s^2, re_j2 m, j2 (-), omega rad/s (see ``earth_params``).
-    drag : int
-        Nonzero: atmospheric drag and ambient pressure (isp blend); 0: vacuum.
-
-    Returns
-    -------
-    alt : float
-        Geodetic altitude, m.
-    q : float
-        Dynamic pressure on the air-relative velocity, Pa (0 without drag or above 1000 km).
-    """
-    a, f, mu = earth[_EARTH_A], earth[_EARTH_F], earth[_EARTH_MU]
-    rej2, j2, om = earth[_EARTH_RE_J2], earth[_EARTH_J2], earth[_EARTH_OMEGA]
-    x, yy, z = y[0], y[1], y[2]
-    vx, vy, vz = y[3], y[4], y[5]
-    gx, gy, gz = gravity_j2(x, yy, z, mu, rej2, j2)
-    p = math.sqrt(x * x + yy * yy)
-    alt, lat = geodetic_alt_lat(p, z, a, f)
-    # Earth-relative (air) velocity
-    wx = vx + om * yy
-    wy = vy - om * x
-    wz = vz
-    vrel = math.sqrt(wx * wx + wy * wy + wz * wz)
-    ax, ay, az = gx, gy, gz
-    m, mdot, isp_sl, isp_vac, area = _mass_thrust_area(t, stages, nst, m_rv,
-                                                       guid[_GUID_T_CUTOFF])
-    q = 0.0
-    rho = 0.0
-    pa = 0.0
-    csnd = _SOUND_SPEED_DEFAULT_M_S
-    if drag != 0 and alt < _ATMOSPHERE_TOP_M:
-        _, pa, rho, csnd = state(alt)
-        q = 0.5 * rho * vrel * vrel
-    if mdot > 0.0:
-        isp = isp_vac - (isp_vac - isp_sl) * pa / _P_SL_PA
-        thrust = mdot * G0 * isp
-        t_v, t_pe, th_f = guid[_GUID_T_VERTICAL], guid[_GUID_T_PITCH_END], guid[_GUID_THETA_FINAL]
-        if t < t_v:
-            th = 0.5 * math.pi
-        elif t < t_pe:
-            th = 0.5 * math.pi - (0.5 * math.pi - th_f) * (t - t_v) / (t_pe - t_v)
-        else:
-            th = th_f
-        lon = math.atan2(yy, x)
-        sl, cl = math.sin(lat), math.cos(lat)
-        so, co = math.sin(lon), math.cos(lon)
-        saz, caz = math.sin(guid[_GUID_AZIMUTH]), math.cos(guid[_GUID_AZIMUTH])
-        st, ct = math.sin(th), math.cos(th)
-        # up, north, east in the inertial axes at the current position
-        ux, uy, uz = cl * co, cl * so, sl
-        nx, ny, nz = -sl * co, -sl * so, cl
-        ex, ey = -so, co
-        dx = st * ux + ct * (caz * nx + saz * ex)
-        dyy = st * uy + ct * (caz * ny + saz * ey)
-        dz = st * uz + ct * caz * nz
-        if t >= t_pe and nst > 1 and vrel > 0.0:
-            # upper stages: gravity turn, thrust along the Earth-relative velocity
-            dx = wx / vrel
-            dyy = wy / vrel
-            dz = wz / vrel
-        k = thrust / m
-        ax += k * dx
-        ay += k * dyy
-        az += k * dz
-        if q > 0.0 and vrel > 0.0:
-            kd = q * _cd(vrel / csnd, mach_tab, cd_tab) * area / (m * vrel)
-            ax -= kd * wx
-            ay -= kd * wy
-            az -= kd * wz
-    elif q > 0.0 and vrel > 0.0 and beta > 0.0:
-        kd = q / (beta * vrel)
-        ax -= kd * wx
-        ay -= kd * wy
-        az -= kd * wz
-    dy[0] = vx
-    dy[1] = vy
-    dy[2] = vz
-    dy[3] = ax
-    dy[4] = ay
-    dy[5] = az
-    return alt, q
-
-
-@njit(cache=True)
-def alt_of(y, earth):
-    """Geodetic altitude of a position.
-
-    Parameters
-    ----------
-    y : ndarray, shape (>= 3,)
-        Position x, y, z in m, ECEF or the inertial frame of ``deriv`` (the altitude depends only
-        on the distance from the polar axis and on z); further entries (velocity) are ignored.
-    earth : ndarray, shape (6,)
-        As in ``deriv``; only a (m) and f (-) are used.
-
-    Returns
-    -------
-    float
-        Altitude above the ellipsoid, m.
-    """
-    return geodetic_alt_lat(math.sqrt(y[0] * y[0] + y[1] * y[1]), y[2], earth[_EARTH_A],
-                            earth[_EARTH_F])[0]
-
-
 @njit(inline="always", cache=True)
 def _r_dot_v(y):
     """r . v (m^2/s): the sign of the radial velocity (the same for inertial and Earth-relative
     velocity, since omega x r is normal to r)."""
     return y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
-
-
-@njit(cache=True)
-def _hermite(y0, f0, y1, f1, h, s, out):
-    """Cubic Hermite position/velocity at fraction s of a step of length h (the standard Hermite
-    basis on [0, 1] and its derivative; positions from y and dy/dt at both ends)."""
-    s2 = s * s
-    s3 = s2 * s
-    h00 = 2 * s3 - 3 * s2 + 1
-    h10 = s3 - 2 * s2 + s
-    h01 = -2 * s3 + 3 * s2
-    h11 = s3 - s2
-    d00 = (6 * s2 - 6 * s) / h
-    d10 = 3 * s2 - 4 * s + 1
-    d01 = (-6 * s2 + 6 * s) / h
-    d11 = 3 * s2 - 2 * s
-    for k in range(3):
-        out[k] = h00 * y0[k] + h10 * h * f0[k] + h01 * y1[k] + h11 * h * f1[k]
-        out[3 + k] = d00 * y0[k] + d10 * f0[k] + d01 * y1[k] + d11 * f1[k]
 
 
 @njit(cache=True)
@@ -381,80 +182,6 @@ def _next_event_time(t, stages, nst, t_cut, t_vertical):
     if t_vertical > t + _T_EPS_S and t_vertical < te:
         te = t_vertical
     return te
-
-
-@njit(inline="always", cache=True)
-def _clamp_step(t, h, t_max, te, t_next_out):
-    """(step s, whether it was shortened): the proposal h cut to end no later than t_max, the
-    next event te or the next output time."""
-    hmax = t_max - t
-    if te - t < hmax:
-        hmax = te - t
-    if t_next_out - t < hmax:
-        hmax = t_next_out - t
-    hh = min(h, hmax)
-    return hh, hh == hmax
-
-
-@njit(inline="always", cache=True)
-def _step_ratio(err):
-    """New step over old step for error norm ``err`` > 0 ([HNW93] eq. II.4.13), at least
-    ``_FAC_MIN``; the caller applies ``_FAC_MAX``."""
-    return max(_FAC_MIN, _SAFETY * err ** _ERR_EXP)
-
-
-@njit(inline="always", cache=True)
-def _next_step(h, hh, err, landed_event):
-    """Trial step (s) after an accepted step hh with error norm err <= 1 that was proposed as h;
-    a step forced short to land on an event or output time does not shrink the proposal."""
-    fac = _FAC_MAX if err == 0.0 else min(_FAC_MAX, _step_ratio(err))
-    hnew = hh * fac
-    if landed_event and hh < h:
-        hnew = max(h, hnew) if err < 1.0 else hnew
-    return hnew
-
-
-@njit(inline="always", cache=True)
-def _dopri5_step(t, hh, y, k1, k2, k3, k4, k5, k6, k7, ytmp, yn, stages, nst, m_rv, beta, guid,
-                 mach_tab, cd_tab, earth, drag, rtol):
-    """One Dormand-Prince 5(4) trial step of length hh (s) from (t, y), with k1 = f(t, y).
-
-    Writes the fifth-order solution to ``yn`` and the stages to k2..k7, k7 = f(t + hh, yn) just
-    before the step end (``ytmp`` is scratch); the arguments after ``yn`` are those of ``deriv``;
-    returns the error norm: the largest component of the embedded error estimate over its scale,
-    rtol * |r| for positions and rtol * max(|v|, _V_SCALE_MIN_M_S) for velocities (accept <= 1).
-    """
-    for k in range(6):
-        ytmp[k] = y[k] + hh * (_A21 * k1[k])
-    deriv(t + _C2 * hh, ytmp, k2, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
-    for k in range(6):
-        ytmp[k] = y[k] + hh * (_A31 * k1[k] + _A32 * k2[k])
-    deriv(t + _C3 * hh, ytmp, k3, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
-    for k in range(6):
-        ytmp[k] = y[k] + hh * (_A41 * k1[k] + _A42 * k2[k] + _A43 * k3[k])
-    deriv(t + _C4 * hh, ytmp, k4, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
-    for k in range(6):
-        ytmp[k] = y[k] + hh * (_A51 * k1[k] + _A52 * k2[k] + _A53 * k3[k] + _A54 * k4[k])
-    deriv(t + _C5 * hh, ytmp, k5, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
-    for k in range(6):
-        ytmp[k] = y[k] + hh * (_A61 * k1[k] + _A62 * k2[k] + _A63 * k3[k] + _A64 * k4[k]
-                               + _A65 * k5[k])
-    t_end = t + hh * _STAGE_END_FRAC
-    deriv(t_end, ytmp, k6, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
-    for k in range(6):
-        yn[k] = y[k] + hh * (_B1 * k1[k] + _B3 * k3[k] + _B4 * k4[k] + _B5 * k5[k] + _B6 * k6[k])
-    deriv(t_end, yn, k7, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag)
-    rn = math.sqrt(y[0] ** 2 + y[1] ** 2 + y[2] ** 2)
-    vn = math.sqrt(y[3] ** 2 + y[4] ** 2 + y[5] ** 2)
-    err = 0.0
-    for k in range(6):
-        ek = hh * (_E1 * k1[k] + _E3 * k3[k] + _E4 * k4[k] + _E5 * k5[k] + _E6 * k6[k]
-                   + _E7 * k7[k])
-        scale = rtol * (rn if k < 3 else max(vn, _V_SCALE_MIN_M_S))
-        e = abs(ek) / scale
-        if e > err:
-            err = e
-    return err
 
 
 @njit(cache=True)
@@ -678,12 +405,3 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
         nhist[i] = jh
 
 
-def earth_params(rotating: bool = True, j2: bool = True, ellipsoid: bool = True) -> np.ndarray:
-    """The ``earth`` vector for ``fly_kernel``: WGS84 by default; each effect can be switched off.
-
-    With ``ellipsoid=False`` the Earth is a sphere of the WGS84 equatorial radius.
-    """
-    from thaadsim.core import earth as e
-
-    return np.array([e.A_M, e.F if ellipsoid else 0.0, e.MU_M3_S2, e.A_M,
-                     e.J2 if j2 else 0.0, e.OMEGA_RAD_S if rotating else 0.0])

@@ -15,12 +15,13 @@ import math
 
 import numpy as np
 
+from thaadsim.core.constants import Z_95
 from thaadsim.engagement.fire_control import Doctrine
 
 
 def wilson_ci95(k, n):
     """95 % Wilson score interval for k successes in n trials (arrays)."""
-    z = 1.959963984540054
+    z = Z_95
     k = np.asarray(k, float)
     p = k / n
     den = 1 + z * z / n
@@ -157,5 +158,5 @@ def run_monte_carlo(plan: Plan, n_threats: int, opportunities, inventory: list[i
     el = nleak.mean()
     se = nleak.std(ddof=1) / math.sqrt(trials) if trials > 1 else float("nan")
     return MCResult(p, np.stack([lo, hi], axis=1), analytic, hist, float(el),
-                    (float(el - 1.96 * se), float(el + 1.96 * se)), float(used.sum(axis=1).mean()),
+                    (float(el - Z_95 * se), float(el + Z_95 * se)), float(used.sum(axis=1).mean()),
                     used.mean(axis=0), float(np.mean(nleak == 0)), p0, trials, seed)

@@ -23,9 +23,10 @@ import numpy as np
 from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
 from thaadsim.core.aero import CD_TABLE, MACH_TABLE
+from thaadsim.core.constants import G0_M_S2, P_SEA_LEVEL_PA
 from thaadsim.presets import load, lookup
 
-G0 = 9.80665
+G0 = G0_M_S2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,7 +93,7 @@ def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
         burning = t < ic.burn_time_s
         m = ic.launch_mass_kg - mdot * min(t, ic.burn_time_s)
         thrust = np.where(burning, mdot * G0 * (ic.isp_vac_s - (ic.isp_vac_s - ic.isp_sl_s)
-                                                * p / 101325.0), 0.0)
+                                                * p / P_SEA_LEVEL_PA), 0.0)
         cd = np.interp(v / c, MACH_TABLE, CD_TABLE)
         drag = 0.5 * rho * v * v * cd * area
         # thrust elevation above the local horizontal, turned into the plane's axes

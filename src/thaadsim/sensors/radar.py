@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from thaadsim.core import earth as E
+from thaadsim.core.constants import K_EFFECTIVE_EARTH
 from thaadsim.errors import ThaadsimError
 from thaadsim.limits import check, parse_latlon
 from thaadsim.presets import load, lookup
@@ -81,7 +82,7 @@ class Radar:
     calibration_rcs_m2: float | None = None
     losses_db: float | None = None
     boresight_az_deg: float = 0.0
-    refraction_k: float = 4.0 / 3.0
+    refraction_k: float = K_EFFECTIVE_EARTH
     description: str = ""
     sources: tuple[str, ...] = ()
     notes: str = ""
@@ -157,11 +158,11 @@ def elevation_floor_deg(radar: Radar, site: Site, override: float | None) -> flo
 
 # -- geometry ----------------------------------------------------------------------------------
 
-def effective_radius_m(k: float = 4.0 / 3.0) -> float:
+def effective_radius_m(k: float = K_EFFECTIVE_EARTH) -> float:
     return k * R_EARTH_M
 
 
-def slant_range_elevation(ground_m, target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+def slant_range_elevation(ground_m, target_alt_m, radar_alt_m, k: float = K_EFFECTIVE_EARTH):
     """Slant range (m) and elevation (rad) of a target at ground range / altitude; broadcasts."""
     a = effective_radius_m(k)
     th = np.asarray(ground_m, float) / a
@@ -173,14 +174,14 @@ def slant_range_elevation(ground_m, target_alt_m, radar_alt_m, k: float = 4.0 / 
     return rng, np.arcsin(np.clip(sin_e, -1, 1))
 
 
-def horizon_angle(target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+def horizon_angle(target_alt_m, radar_alt_m, k: float = K_EFFECTIVE_EARTH):
     """Largest central angle (rad, effective Earth) with line of sight."""
     a = effective_radius_m(k)
     return (np.arccos(a / (a + radar_alt_m)) + np.arccos(a / (a + np.asarray(target_alt_m,
                                                                                 float))))
 
 
-def ground_range_at_elevation(elev_rad, target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+def ground_range_at_elevation(elev_rad, target_alt_m, radar_alt_m, k: float = K_EFFECTIVE_EARTH):
     """Ground range (m) at which a target at this altitude is seen at elevation ``elev_rad``."""
     a = effective_radius_m(k)
     rr = a + radar_alt_m
@@ -190,7 +191,7 @@ def ground_range_at_elevation(elev_rad, target_alt_m, radar_alt_m, k: float = 4.
     return np.where((c <= 1) & (th >= 0), th * a, np.where(c > 1, np.nan, 0.0))
 
 
-def ground_range_at_slant(slant_m, target_alt_m, radar_alt_m, k: float = 4.0 / 3.0):
+def ground_range_at_slant(slant_m, target_alt_m, radar_alt_m, k: float = K_EFFECTIVE_EARTH):
     """Ground range (m) at which the slant range equals ``slant_m`` (NaN if never)."""
     a = effective_radius_m(k)
     rr = a + radar_alt_m

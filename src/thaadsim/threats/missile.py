@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from thaadsim.core.aero import CD_TABLE, MACH_TABLE  # noqa: F401 (re-exported)
+from thaadsim.core.constants import G0_M_S2
 from thaadsim.errors import ThaadsimError
 from thaadsim.presets import table
 
@@ -29,7 +30,7 @@ class Stage:
 
     @property
     def thrust_vac_n(self) -> float:
-        return self.propellant_kg / self.burn_time_s * 9.80665 * self.isp_vac_s
+        return self.propellant_kg / self.burn_time_s * G0_M_S2 * self.isp_vac_s
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Missile:
         m = self.launch_mass_kg
         dv = 0.0
         for s in self.stages:
-            dv += 9.80665 * s.isp_vac_s * np.log(m / (m - s.propellant_kg))
+            dv += G0_M_S2 * s.isp_vac_s * np.log(m / (m - s.propellant_kg))
             m -= s.propellant_kg + s.dry_kg
         return float(dv)
 
