@@ -10,7 +10,9 @@ User data, without editing the package:
 
 - every ``*.toml`` file in the directory named by ``$THAADSIM_DATA`` whose name is one of the
   shipped files' names is read at start;
-- ``add_user_file(path, filename)`` (the CLI's ``--missile-file`` etc.) adds one more file.
+- ``add_user_file(path, filename)`` (the CLI's ``--missile-file`` etc.) adds one more file;
+- ``add_user_entries(...)`` adds entries defined elsewhere (missiles defined inline in a
+  scenario file).
 
 A user entry becomes usable by name everywhere and is listed with its file as its source. It may
 not shadow a preset or another user entry: the same name is an error naming both files.
@@ -31,6 +33,7 @@ FILES = {"missiles.toml": ("missile",), "radars.toml": ("radar", "site"),
 OPTION_OF = {"missiles.toml": "--missile-file", "radars.toml": "--radar-file",
              "interceptors.toml": "--interceptor-file", "threat_sets.toml": "--threat-set-file"}
 _user_files: dict[str, list[Path]] = {f: [] for f in FILES}
+_inline: dict[str, list[tuple[str, str, dict]]] = {f: [] for f in FILES}
 
 
 @lru_cache(maxsize=8)
@@ -99,9 +102,24 @@ def add_user_file(path: str | os.PathLike, filename: str) -> None:
     table.cache_clear()
 
 
+def add_user_entries(filename: str, doc: dict, origin: str, option: str) -> None:
+    """Register entries given as a parsed TOML document (``doc`` in the format of the shipped
+    ``filename``, e.g. the ``[missile.NAME]`` tables of a scenario file); ``origin`` names them in
+    sources and errors, ``option`` is the parameter errors name."""
+    if filename not in FILES:
+        raise ValueError(filename)
+    # loading the same scenario again replaces its entries instead of clashing with them
+    _inline[filename][:] = [e for e in _inline[filename] if e[0] != origin]
+    _inline[filename].append((origin, option, doc))
+    table.cache_clear()
+
+
 def clear_user_files() -> None:
+    """Forget every user file and inline entry (each CLI invocation starts from the presets)."""
     for v in _user_files.values():
         v.clear()
+    for w in _inline.values():
+        w.clear()
     table.cache_clear()
 
 
@@ -114,21 +132,25 @@ def table(filename: str, section: str) -> dict[str, dict]:
     for name, entry in _shipped(filename).get(section, {}).items():
         out[name] = dict(entry, _file="thaadsim")
         origin[name] = f"thaadsim's {filename}"
+    sources: list[tuple[str, str, dict]] = []
     for p in _env_files(filename) + _user_files[filename]:
         option = "THAADSIM_DATA" if p in _env_files(filename) else OPTION_OF[filename]
-        doc = _read_user(p, option)
+        sources.append((str(p), option, _read_user(p, option)))
+    sources += _inline[filename]
+    for where, option, doc in sources:
         entries = doc.get(section, {})
         if not isinstance(entries, dict):
-            raise ThaadsimError(option, f"must hold [{section}.NAME] tables", str(p))
+            raise ThaadsimError(option, f"must hold [{section}.NAME] tables", where)
         for raw_name, entry in entries.items():
             name = str(raw_name).strip().lower()
-            if not isinstance(entry, dict):
-                raise ThaadsimError(option, f"[{section}.{raw_name}] must be a table", str(p))
+            if not name or not isinstance(entry, dict):
+                raise ThaadsimError(option, f"[{section}.{raw_name}] must be a named table",
+                                    where)
             if name in out:
                 raise ThaadsimError(option, f"must not redefine {section} '{name}' (defined in "
-                                            f"{origin[name]} and in {p})", str(p))
-            out[name] = dict(entry, _file=str(p))
-            origin[name] = str(p)
+                                            f"{origin[name]} and in {where})", where)
+            out[name] = dict(entry, _file=where, _option=option)
+            origin[name] = where
     return out
 
 
@@ -147,9 +169,10 @@ def lookup(table_: dict, parameter: str, name: str, also: str = "") -> tuple[str
             known = known[:297] + "..."
         raise ThaadsimError(parameter, f"must be one of {known}{also}", name)
     d = dict(table_[key])
+    d.pop("_option", None)
     f = d.pop("_file", "thaadsim")
     sources = tuple(d.get("sources", ()))
     if f != "thaadsim":
-        sources = sources + (f"user file {f}",)
+        sources = sources + (f"user data {f}",)
     d["sources"] = sources
     return key, d

@@ -126,3 +126,28 @@ def test_bad_user_entries_one_line(capsys, tmp_path, text, needle):
     code, _, err = run(capsys, "missiles", "--missile-file", p)
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and needle in lines[0], err
+
+
+def test_scenario_defines_a_missile_inline(capsys, tmp_path):
+    """Scenario files may define missiles with the keys of missiles.toml."""
+    sc = tmp_path / "inline.toml"
+    sc.write_text('[[battery]]\nname = "a"\n[[threat]]\nid = "t"\nmissile = "my-srbm"\n'
+                  'launch = {lat_deg = 38.9, lon_deg = 125.7}\n'
+                  'aim = {lat_deg = 37.2, lon_deg = 127.5}\n' + MISSILE)
+    code, out, err = run(capsys, "engage", sc, "--trials", "100", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["threats"][0]["missile"] == "my-srbm"
+    import thaadsim as t
+
+    for _ in range(2):  # loading the same scenario twice is not a redefinition
+        assert t.load_scenario(sc).threat[0].missile == "my-srbm"
+    clash = tmp_path / "clash.toml"
+    clash.write_text(sc.read_text().replace("my-srbm", "scud-b"))
+    code, _, err = run(capsys, "engage", clash, "--trials", "100")
+    assert code == 2 and "scud-b" in err and "redefine" in err, err
+    bad = tmp_path / "bad.toml"
+    bad.write_text(sc.read_text().replace("rv_mass_kg = 2300\n", ""))
+    code, _, err = run(capsys, "engage", bad, "--trials", "100")
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and "scenario" in lines[0] \
+        and "rv_mass_kg" in lines[0], err

@@ -157,9 +157,35 @@ def problem_lines(e: ValidationError, root: str = "scenario") -> list[str]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (see examples/seongju-raid.toml); every problem is
-    reported with its field, one line each."""
+    """Read and validate a scenario file (see examples/seongju-raid.toml).
+
+    Missiles may be defined inline, as ``[missile.NAME]`` tables in the format of the shipped
+    missiles.toml; they are then usable by name in the scenario's threats (and may not redefine a
+    preset).
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario TOML file.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ThaadsimError
+        A file that cannot be read; ``ProblemsError`` (one line per problem, each naming its
+        field) for a scenario that does not validate."""
     raw = read_toml(path, "scenario")
+    inline = raw.pop("missile", None) if isinstance(raw, dict) else None
+    if inline is not None:  # missiles defined in the scenario, in the missiles.toml format
+        from thaadsim.presets import add_user_entries
+        from thaadsim.threats.missile import list_missiles
+
+        add_user_entries("missiles.toml", {"missile": inline}, str(path), "scenario")
+        list_missiles()  # validate them now: one clean error naming the missile and field
     try:
         sc = Scenario.model_validate(raw)
     except ValidationError as e:

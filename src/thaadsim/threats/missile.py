@@ -102,6 +102,7 @@ def _missile_from(key: str, m: dict) -> Missile:
     """A frozen Missile from a [missile.NAME] table; a bad entry is one clean error naming its
     file and field."""
     f = m.get("_file", "thaadsim")
+    opt = m.get("_option", "--missile-file")
     try:
         stages = tuple(Stage(**{k: float(v) for k, v in s.items()}) for s in m["stages"])
         if not 1 <= len(stages) <= 3:
@@ -112,13 +113,12 @@ def _missile_from(key: str, m: dict) -> Missile:
             klass=str(m["class"]), nominal_range_km=float(m.get("nominal_range_km", "nan")),
             description=str(m.get("description", "")),
             sources=tuple(map(str, m.get("sources", ()))) + (() if f == "thaadsim"
-                                                              else (f"user file {f}",)),
+                                                              else (f"user data {f}",)),
             notes=str(m.get("notes", "")), estimate=bool(m.get("estimate", True)))
     except KeyError as e:
-        raise ThaadsimError("--missile-file", f"[missile.{key}] must define {e.args[0]}",
-                            f) from None
+        raise ThaadsimError(opt, f"[missile.{key}] must define {e.args[0]}", f) from None
     except (TypeError, ValueError) as e:
-        raise ThaadsimError("--missile-file", f"[missile.{key}] is invalid ({e})", f) from None
+        raise ThaadsimError(opt, f"[missile.{key}] is invalid ({e})", f) from None
     for st in out.stages:
         for k in ("propellant_kg", "dry_kg", "isp_sl_s", "isp_vac_s", "burn_time_s",
                   "diameter_m"):
@@ -126,8 +126,7 @@ def _missile_from(key: str, m: dict) -> Missile:
             ok = math.isfinite(v) and (v >= 0 if k == "dry_kg" else v > 0)
             if not ok:
                 rule = ">= 0" if k == "dry_kg" else "> 0"
-                raise ThaadsimError("--missile-file", f"[missile.{key}] stages.{k} must be "
-                                                      f"{rule}", f)
+                raise ThaadsimError(opt, f"[missile.{key}] stages.{k} must be {rule}", f)
     return out
 
 
