@@ -15,10 +15,6 @@ from thaadsim.sensors.radar import get_site, parse_site
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "seongju-raid.toml"
-# South Korea: 100,210 km2 in all (CIA World Factbook, "Korea, South": 99,720 km2 total of
-# which 96,920 km2 land; ROK statistics ~100,400 km2). The shipped Natural Earth polygon is
-# simplified; 3 % covers both the source spread and the simplification.
-SOUTH_KOREA_KM2 = 100_000.0
 
 
 def run(capsys, *args):
@@ -267,3 +263,38 @@ def test_same_seed_same_bytes_whatever_the_numba_threads(tmp_path):
     assert outs[0] == outs[1], "NUMBA_NUM_THREADS=1 and 2 gave different outputs"
     first = json.loads(outs[0].decode().split("\n}\n")[0] + "\n}")
     assert math.isfinite(first["expected_leakers"])
+
+
+def _run_with_terminal_stderr(args):
+    """Run thaadsim with stderr on a pseudo-terminal (as a person at a terminal) and stdout on a
+    pipe (as `> out.json`); returns (exit code, stdout, what the terminal showed)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "thaadsim", *args], stdout=subprocess.PIPE,
+                         stderr=slave, env={**os.environ, "COLUMNS": "100"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _ = p.communicate(timeout=300)
+    os.close(master)
+    return p.returncode, out, shown.decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_stderr_and_clean_json_on_stdout():
+    code, out, shown = _run_with_terminal_stderr(["footprint", "--grid-km", "25", "--compare",
+                                                  "withdrawn", "--format", "json"])
+    assert code == 0, shown[-500:]
+    json.loads(out)  # stdout stays clean JSON
+    assert "footprint" in shown and "withdrawn" in shown, f"no progress shown: {shown[-300:]!r}"
+    code, out, shown = _run_with_terminal_stderr(["--quiet", "footprint", "--grid-km", "25",
+                                                  "--format", "json"])
+    assert code == 0 and "footprint" not in shown, f"--quiet still showed: {shown[-300:]!r}"
