@@ -125,13 +125,21 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                      f"{100 * r['defended_fraction_sls']:>8.1f}"
                      f"{r['defended_population'] / 1e6:>15.1f}")
     n19 = summary["footprint_nk2019"]
+    kc = fpd["key_cities"]
+
+    def yes(city):
+        return "yes" if kc[city] else "no"
+
+    analytic = eng["expected_leakers_analytic"]
     lines += ["",
-              f"Seoul defended: {fpd['key_cities']['Seoul']}; Daegu: {fpd['key_cities']['Daegu']}"
-              f"; Busan: {fpd['key_cities']['Busan']}; against nk-2019 the area is "
-              f"{100 * n19['defended_fraction_of_south_korea']:.1f}% of South Korea",
-              f"raid of {len(eng['threats'])}: expected leakers {eng['expected_leakers']} "
-              f"(closed form {eng['expected_leakers_analytic']}), interceptors used "
-              f"{eng['interceptors_used_mean']}"]
+              f"Defended: Seoul {yes('Seoul')}, Daegu {yes('Daegu')}, Busan {yes('Busan')}; "
+              f"against nk-2019 the defended area is "
+              f"{100 * n19['defended_fraction_of_south_korea']:.1f} % of South Korea",
+              f"Raid of {len(eng['threats'])} missiles: expected leakers "
+              f"{eng['expected_leakers']:.2f} (95 % CI {eng['expected_leakers_ci95'][0]:.2f}-"
+              f"{eng['expected_leakers_ci95'][1]:.2f}; closed form "
+              f"{'n/a' if analytic is None else f'{analytic:.2f}'}), interceptors used "
+              f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))
     return summary
 
