@@ -136,6 +136,19 @@ def vertical_coverage(rh, path):
 KOREA_EXTENT = (124.3, 131.2, 33.0, 39.9)
 
 
+def _battery_note(bat) -> str:
+    """The battery assumptions of a footprint map, from the battery itself (no typed numbers)."""
+    if bat is None:
+        return ""
+    r, env = bat.radar, bat.reach.to_dict()
+    floor = bat.site.min_elevation_deg if bat.site.min_elevation_deg is not None \
+        else r.min_elevation_deg
+    return (f"; {r.name} ({r.calibration_range_km:g} km at {r.calibration_rcs_m2:g} m², "
+            f"{floor:g}° floor), {bat.interceptor.name} reach {env['max_ground_range_km']:.0f} km"
+            f" / {env['min_altitude_km']:.0f}-{env['max_altitude_km']:.0f} km, "
+            f"{bat.reaction_time_s:g} s reaction")
+
+
 def footprint_map(results, path, *, title=None, launch_areas=()):
     """Defended footprint(s) over the peninsula: the first result filled, the others outlined."""
     first = results[0]
@@ -177,7 +190,7 @@ def footprint_map(results, path, *, title=None, launch_areas=()):
     handles.append(plt.Line2D([], [], marker="^", color="red", mec="k", ls="",
                               label="THAAD battery"))
     note = (f"Defended = at least one intercept opportunity against every {ts.name} threat "
-            f"({', '.join(ts.missiles)}) aimed at the point; {first.grid_km:g} km grid; TPY-2 "
-            "terminal mode (600 km at 0.01 m², 5° floor), THAAD reach 200 km / 40-150 km, 15 s "
-            "reaction. Public estimates; populations: GeoNames cities >= 100,000.")
+            f"({', '.join(ts.missiles)}) aimed at the point; {first.grid_km:g} km grid"
+            + _battery_note(next((r.batteries[0] for r in results if r.batteries), None))
+            + ". Public estimates; populations: GeoNames cities >= 100,000.")
     finish(fig, ax, path, handles, note)
