@@ -77,7 +77,27 @@ def _threat_set(ts: str | ThreatSet) -> ThreatSet:
 
 
 def launch(point, parameter: str = "from") -> Launch:
-    """A launch point from ``"LAT,LON"``, ``(lat, lon)`` or a ``Launch`` (degrees)."""
+    """Launch point from text, a tuple or a ``Launch``.
+
+    Parameters
+    ----------
+    point : str, tuple of float or Launch
+        ``"LAT,LON"`` or ``(lat, lon)``: geodetic latitude and east longitude (deg); or a
+        ``Launch``, whose latitude and longitude are validated and which is returned as is.
+    parameter : str, optional
+        Name of the argument in error messages (default ``"from"``).
+
+    Returns
+    -------
+    Launch
+        The launch point (deg); altitude 0 m unless ``point`` is a ``Launch`` that sets one.
+
+    Raises
+    ------
+    ThaadsimError
+        A malformed point, a latitude outside [-90, 90] deg or a longitude outside
+        [-180, 360] deg (``limits.BOUNDS``).
+    """
     if isinstance(point, Launch):
         parse_latlon(parameter, point)
         return point
@@ -86,17 +106,73 @@ def launch(point, parameter: str = "from") -> Launch:
 
 
 def use_data_file(path: str | Path, kind: str) -> None:
-    """Make the entries of a user data file usable by name: ``kind`` is ``missiles``,
-    ``radars``, ``interceptors`` or ``threat_sets`` (the file has the format of the shipped
-    ``<kind>.toml``). A user entry may not redefine a preset."""
+    """Make the entries of a user data file usable by name.
+
+    Once registered, the file's entries are listed and looked up beside the presets (for the rest
+    of the process). A user entry may not redefine a preset or another user entry.
+
+    Parameters
+    ----------
+    path : str or Path
+        A TOML file in the format of the shipped ``<kind>.toml`` (e.g. ``[missile.NAME]`` tables).
+    kind : str
+        ``"missiles"``, ``"radars"`` (radars and sites), ``"interceptors"`` or ``"threat_sets"``.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ThaadsimError
+        The file is missing, unreadable, too large or not valid UTF-8 TOML. A name that redefines
+        a preset is refused when the entries are first used.
+    ValueError
+        ``kind`` is not one of the four kinds.
+    """
     add_user_file(path, f"{kind}.toml")
 
 
 def fly(missile: str | Missile, from_, *, azimuth_deg: float, apogee_km: float | None = None,
         history_dt_s: float | None = HISTORY_DT_S) -> Flight:
-    """Fly ``missile`` from ``from_`` toward ``azimuth_deg`` (deg from north) on a minimum-energy
-    trajectory, or with the apogee ``apogee_km`` (km) when given; rotating WGS84 Earth, J2, US
-    1976 atmosphere. Sampled every ``history_dt_s`` s (None: headline numbers only)."""
+    """Fly a missile along a launch azimuth.
+
+    The shape is minimum energy (the final thrust elevation that gives the maximum range with a
+    full burn) or, when ``apogee_km`` is given, the full-burn trajectory with that apogee
+    (lofted or depressed).
+
+    Parameters
+    ----------
+    missile : str or Missile
+        Preset or user-entry name (``thaadsim missiles`` lists them), or a ``Missile``.
+    from_ : str, tuple of float or Launch
+        Launch point: ``"LAT,LON"`` or ``(lat, lon)`` in deg, or a ``Launch``.
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg), in [-360, 360].
+    apogee_km : float, optional
+        Apogee (km), in (0, 5000]; None (default) for the minimum-energy trajectory.
+    history_dt_s : float or None, optional
+        Sampling interval of the trajectory history (s), default 1.0; None keeps the headline
+        numbers only.
+
+    Returns
+    -------
+    Flight
+        Guidance (azimuth and final thrust elevation in deg, no cutoff) and the flown trajectory
+        (``Flight.batch``, one member).
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown missile, a malformed launch point, or an azimuth or apogee outside its bounds;
+        an apogee above the highest this missile reaches (near-vertical launch) or below its
+        burnout altitude on the flattest trajectory.
+
+    Notes
+    -----
+    Rotating WGS84 Earth with J2 gravity, U.S. Standard Atmosphere 1976 (NOAA-S/T 76-1562),
+    integrated with Dormand-Prince 5(4) (Dormand and Prince 1980); see ``core.integrate``.
+    """
     m = _missile(missile)
     site = launch(from_)
     az = check("azimuth_deg", azimuth_deg, "azimuth_deg")
@@ -111,9 +187,44 @@ def fly(missile: str | Missile, from_, *, azimuth_deg: float, apogee_km: float |
 
 def aim(missile: str | Missile, from_, to, *, apogee_km: float | None = None,
         history_dt_s: float | None = HISTORY_DT_S) -> Flight:
-    """Guidance that lands ``missile`` from ``from_`` on ``to`` within 200 m (rotation, J2 and
-    drag included): minimum energy, or the apogee ``apogee_km`` (km). A target out of reach
-    raises an error that states the maximum range."""
+    """Aim a missile at a target point.
+
+    Finds the guidance that lands within 200 m of ``to`` with Earth rotation, J2 and drag
+    included: minimum energy (the shortest burn that reaches the target), or the lofted or
+    depressed trajectory with the apogee ``apogee_km``. The range is set by a thrust cutoff.
+
+    Parameters
+    ----------
+    missile : str or Missile
+        Preset or user-entry name, or a ``Missile``.
+    from_ : str, tuple of float or Launch
+        Launch point: ``"LAT,LON"`` or ``(lat, lon)`` in deg, or a ``Launch``; at most 89.9 deg
+        from the equator.
+    to : str or tuple of float
+        Target point: ``"LAT,LON"`` or ``(lat, lon)`` in deg, at least 1 km from the launch point.
+    apogee_km : float, optional
+        Apogee (km), in (0, 5000]; None (default) for minimum energy.
+    history_dt_s : float or None, optional
+        Sampling interval of the trajectory history (s), default 1.0; None for headline numbers
+        only.
+
+    Returns
+    -------
+    Flight
+        Guidance (azimuth and final thrust elevation in deg, thrust cutoff time in s), the flown
+        trajectory, the target (deg) and the miss distance (m).
+
+    Raises
+    ------
+    ThaadsimError
+        A malformed input or one outside its bounds; a target beyond the maximum range
+        (``OutOfReachError``, which states the maximum range in km); an apogee the missile cannot
+        fly at this range; a solver that does not converge to 200 m.
+
+    Notes
+    -----
+    Same physics as ``fly`` (WGS84, J2, U.S. Standard Atmosphere 1976, Dormand-Prince 5(4)).
+    """
     m = _missile(missile)
     site = launch(from_)
     tlat, tlon = parse_latlon("to", to)
@@ -126,8 +237,49 @@ def aim(missile: str | Missile, from_, to, *, apogee_km: float | None = None,
 def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = None, *,
                template: str | None = None, missile_class: str | None = None,
                from_="39.20,125.67") -> LoftResult:
-    """Maximum range on a standard trajectory of the missile that flew a lofted test (apogee and
-    ground range in km, flight time in s when reported); see ``analysis.loft2range``."""
+    """Range on a standard trajectory of the missile that flew a lofted test.
+
+    The class template (or ``template``) is fitted to the reported apogee and ground range (and
+    flight time, when given), then flown on its minimum-energy trajectory on a non-rotating
+    Earth, and from ``from_`` on the rotating Earth for eight launch azimuths; see
+    ``analysis.loft2range``.
+
+    Parameters
+    ----------
+    apogee_km : float
+        Reported apogee of the test (km), in (0, 5000].
+    range_km : float
+        Reported ground range of the test (km), > 0 and at most 15,000.
+    flight_time_s : float, optional
+        Reported flight time (s), in (0, 10800]; when given, a common scale of the burn times is
+        fitted too. None (default): the flight time is predicted.
+    template : str, optional
+        Missile preset to fit (default: the template of the class).
+    missile_class : str, optional
+        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``; default: classified from the Kepler
+        burnout speed the test requires.
+    from_ : str, tuple of float or Launch, optional
+        Launch site of the rotating-Earth table (deg), default Sunan ``"39.20,125.67"``.
+
+    Returns
+    -------
+    LoftResult
+        The fitted missile, the fit, and the maximum range (km) on a non-rotating Earth and by
+        azimuth on the rotating Earth.
+
+    Raises
+    ------
+    ThaadsimError
+        An input outside its bounds; an unknown template or class; an apogee out of reach of any
+        ballistic flight of this range; a flight time shorter than twice the free fall from the
+        apogee; a test the template cannot be fitted to.
+
+    References
+    ----------
+    Kepler burnout speed of the test: R. R. Bate, D. D. Mueller, J. E. White, Fundamentals of
+    Astrodynamics, Dover 1971, ch. 6. Method after D. Wright's analyses for the Union of
+    Concerned Scientists (UCS, 2017).
+    """
     check("apogee_km", apogee_km, "apogee_km")
     check("range_km", range_km, "range_km")
     if flight_time_s is not None:
@@ -142,8 +294,41 @@ def coverage(radar: str | Radar = "tpy2-terminal", site: str | Site = "seongju",
              altitudes_km=(10.0, 100.0, 300.0), rcs_m2: float = 0.01, *,
              min_elevation_deg: float | None = None,
              boresight_az_deg: float | None = None) -> CoverageResult:
-    """Where a target of ``rcs_m2`` (m^2) at each altitude (km) is detectable by ``radar`` at
-    ``site`` (a preset, or LAT,LON with the user-site defaults), per country."""
+    """Radar coverage: where a target is detectable, per altitude and country.
+
+    Parameters
+    ----------
+    radar : str or Radar, optional
+        Radar preset name (``thaadsim radars``) or a ``Radar``; default ``"tpy2-terminal"``.
+    site : str, tuple of float or Site, optional
+        Site preset name, ``"LAT,LON[,HEIGHT_M]"`` (deg, m; the user-site defaults apply) or a
+        ``Site``; default ``"seongju"``.
+    altitudes_km : sequence of float, optional
+        Target altitudes (km), each in [0, 5000]; default (10, 100, 300).
+    rcs_m2 : float, optional
+        Radar cross-section of the target (m^2), in [1e-5, 1000]; default 0.01.
+    min_elevation_deg : float, optional
+        Beam floor (deg), in [-5, 90]; default: the site's, else the radar's.
+    boresight_az_deg : float, optional
+        Azimuth the radar face points to, clockwise from north (deg), in [-360, 360];
+        default: the site's.
+
+    Returns
+    -------
+    CoverageResult
+        Per altitude: the detectable annular sector (lon/lat polygon), ground and slant ranges
+        (km), area (km^2), the limiting constraint and per-country area (km^2) and depth (km).
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown preset, a malformed site, an empty altitude list or a value outside its bounds.
+
+    References
+    ----------
+    M. I. Skolnik, Introduction to Radar Systems, 3rd ed., McGraw-Hill 2001: search radar
+    equation (eq. 2.63) and the 4/3 effective-Earth geometry (sec. 8.2).
+    """
     return _coverage(_radar(radar), _parse_site(site), list(altitudes_km), rcs_m2,
                      min_elevation_deg=min_elevation_deg, boresight_az_deg=boresight_az_deg)
 
@@ -151,8 +336,42 @@ def coverage(radar: str | Radar = "tpy2-terminal", site: str | Site = "seongju",
 def track(missile: str | Missile, from_, to, *, radar: str | Radar = "tpy2-terminal",
           site: str | Site = "seongju", rcs_m2: float = 0.01, apogee_km: float | None = None,
           n_of_m: tuple[int, int] = (3, 5)) -> TrackResult:
-    """Detection and firm-track timeline of ``missile`` aimed from ``from_`` at ``to`` as seen by
-    ``radar`` at ``site`` against an RCS of ``rcs_m2`` (m^2)."""
+    """Detection and firm-track timeline of an aimed missile seen by one radar.
+
+    Parameters
+    ----------
+    missile : str or Missile
+        Preset or user-entry name, or a ``Missile``.
+    from_ : str, tuple of float or Launch
+        Launch point (deg).
+    to : str or tuple of float
+        Aim point (deg); the missile is aimed as in ``aim`` and sampled every 1 s.
+    radar : str or Radar, optional
+        Radar preset name or a ``Radar``; default ``"tpy2-terminal"``.
+    site : str, tuple of float or Site, optional
+        Radar site: preset name, ``"LAT,LON[,HEIGHT_M]"`` or a ``Site``; default ``"seongju"``.
+    rcs_m2 : float, optional
+        Radar cross-section of the target (m^2), in [1e-5, 1000]; default 0.01.
+    apogee_km : float, optional
+        Apogee of the aimed trajectory (km); None (default) for minimum energy.
+    n_of_m : tuple of int, optional
+        Firm track after N detections in M consecutive looks, 1 <= N <= M <= 100; default (3, 5).
+
+    Returns
+    -------
+    TrackResult
+        The aimed flight and the timeline: first detection, firm track and last detection (s since
+        launch) and, when never seen, the limit that excluded most samples.
+
+    Raises
+    ------
+    ThaadsimError
+        A bad ``n_of_m``, RCS, preset or point, or any error of ``aim``.
+
+    References
+    ----------
+    M. I. Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    """
     n, m_ = (int(x) for x in n_of_m)
     if not 1 <= n <= m_ <= 100:
         raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
@@ -162,9 +381,32 @@ def track(missile: str | Missile, from_, to, *, radar: str | Radar = "tpy2-termi
 
 
 def battery(site: str | Site = "seongju", name: str | None = None, **kw) -> Battery:
-    """A THAAD battery (AN/TPY-2 in terminal mode, 6 launchers x 8 interceptors) at a site
-    preset or LAT,LON; keyword arguments override ``Battery`` fields (launchers, reaction_time_s,
-    rcs_m2, ...)."""
+    """A THAAD battery at a site.
+
+    AN/TPY-2 in terminal mode (``tpy2-terminal``) and the ``thaad`` interceptor; by default 6
+    launchers x 8 interceptors (public figures).
+
+    Parameters
+    ----------
+    site : str, tuple of float or Site, optional
+        Site preset name, ``"LAT,LON[,HEIGHT_M]"`` (deg, m) or a ``Site``; default ``"seongju"``.
+    name : str, optional
+        Battery name; default: the site's name.
+    **kw
+        Overrides of ``Battery`` fields: ``launchers``, ``interceptors_per_launcher``,
+        ``reloads``, ``fire_channels``, ``reaction_time_s`` (s), ``rcs_m2`` (m^2). They are not
+        range-checked here.
+
+    Returns
+    -------
+    Battery
+        The battery.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown site preset or a malformed LAT,LON.
+    """
     if isinstance(site, Site):
         return Battery(name or site.name, site, get_radar("tpy2-terminal"),
                        get_interceptor("thaad"), **kw)
@@ -172,8 +414,24 @@ def battery(site: str | Site = "seongju", name: str | None = None, **kw) -> Batt
 
 
 def batteries(text: str) -> list[Battery]:
-    """Batteries from the command line's form: a site, LAT,LON, sites joined by '+', or
-    'withdrawn' (none)."""
+    """Batteries from the command line's configuration text.
+
+    Parameters
+    ----------
+    text : str
+        A site preset, ``"LAT,LON"`` (deg), up to 8 of these joined by ``"+"``, or
+        ``"withdrawn"`` (no battery).
+
+    Returns
+    -------
+    list of Battery
+        One THAAD battery per site (see ``battery``); empty for ``"withdrawn"``.
+
+    Raises
+    ------
+    ThaadsimError
+        An empty part, an unknown site, a bad coordinate or more than 8 sites.
+    """
     return parse_configuration(text)[1]
 
 
@@ -181,8 +439,40 @@ def footprint(batteries_: Battery | list[Battery] | str = "seongju",
               threat_set: str | ThreatSet = "nk-default", grid_km: float = 5.0, *,
               label: str | None = None, doctrine: Doctrine | None = None,
               progress=None) -> FootprintResult:
-    """The ground of South Korea that the batteries defend against every threat of the set (at
-    least one intercept opportunity; two for shoot-look-shoot), on a ``grid_km`` grid."""
+    """Defended footprint of batteries against a threat set over South Korea.
+
+    A grid cell is defended when every threat of the set that can reach it (each missile from
+    each launch area, aimed at the cell) has at least one intercept opportunity; two for
+    shoot-look-shoot (``FootprintResult.defended_sls``).
+
+    Parameters
+    ----------
+    batteries_ : Battery, list of Battery or str, optional
+        The batteries, or configuration text as in ``batteries``; default ``"seongju"``.
+    threat_set : str or ThreatSet, optional
+        Threat-set name (``thaadsim threat-sets``) or a ``ThreatSet``; default ``"nk-default"``.
+    grid_km : float, optional
+        Grid spacing (km), in [1, 50]; default 5.
+    label : str, optional
+        Name of the configuration in results; default: the configuration text, or the battery
+        names joined by ``"+"``.
+    doctrine : Doctrine, optional
+        Engagement doctrine; only ``kill_assessment_s`` (s) enters the opportunities. Default
+        ``Doctrine()``.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per missile and launch area.
+
+    Returns
+    -------
+    FootprintResult
+        Defended cells, area (km^2), population of the defended cities and the threats that limit
+        the footprint.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown configuration or threat set, or a grid spacing outside its bounds.
+    """
     if isinstance(batteries_, str):
         label = label or parse_configuration(batteries_)[0]
         bats = batteries(batteries_)
@@ -196,8 +486,19 @@ def footprint(batteries_: Battery | list[Battery] | str = "seongju",
 
 
 def compare(*results: FootprintResult) -> Comparison:
-    """Footprints against the first one: area and population changes, cities gained and lost.
-    Takes results or one list of them."""
+    """Compare footprints with the first one (the baseline).
+
+    Parameters
+    ----------
+    *results : FootprintResult
+        The footprints, or one list or tuple of them; the first is the baseline.
+
+    Returns
+    -------
+    Comparison
+        Per configuration: area (km^2) and population and their changes from the baseline, and
+        the cities gained and lost.
+    """
     if len(results) == 1 and isinstance(results[0], (list, tuple)):
         results = tuple(results[0])
     return _compare(list(results))
@@ -205,8 +506,41 @@ def compare(*results: FootprintResult) -> Comparison:
 
 def engage(scenario: str | Path | Scenario, trials: int = 10_000, seed: int = 1,
            progress=None) -> EngageResult:
-    """Fight the raid of a scenario (a file or a loaded ``Scenario``): ``trials`` Monte Carlo
-    trials with ``seed`` beside the closed form (same seed, same result)."""
+    """Fight the raid of a scenario: fire plan, Monte Carlo and closed form.
+
+    Every threat is aimed and flown, detected and windowed per battery and assigned; the fire plan
+    is then played ``trials`` times with random kill outcomes (same seed, same result), beside
+    the closed-form leakage.
+
+    Parameters
+    ----------
+    scenario : str, Path or Scenario
+        A scenario TOML file (see ``examples/seongju-raid.toml``) or a loaded ``Scenario``.
+    trials : int, optional
+        Monte Carlo trials, in [1, 10,000,000]; default 10,000.
+    seed : int, optional
+        Seed of the random generator (numpy ``SeedSequence`` entropy), in [0, 2^63 - 1];
+        default 1.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per threat aimed.
+
+    Returns
+    -------
+    EngageResult
+        Per-threat leak probabilities with 95 % intervals, expected leakers, interceptors used.
+
+    Raises
+    ------
+    ThaadsimError
+        A file that cannot be read, ``trials`` or ``seed`` outside its bounds;
+        ``ProblemsError`` (one line per problem) for a scenario that does not validate or threats
+        that cannot be aimed.
+
+    References
+    ----------
+    D. Wilkening, "A Simple Model for Calculating Ballistic Missile Defense Effectiveness",
+    Science & Global Security 8:2 (1999): the closed-form leakage.
+    """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     t = int(check("trials", trials, "trials"))
     s = int(check("seed", seed, "seed"))

@@ -10,7 +10,21 @@ import math
 
 
 class ThaadsimError(ValueError):
-    """Bad input: ``parameter`` broke ``rule``; ``value`` is what was given."""
+    """Bad input: ``parameter`` broke ``rule``; ``value`` is what was given.
+
+    The message reads ``"<parameter>: <rule>. Got <value>. <hint>"``.
+
+    Parameters
+    ----------
+    parameter : str
+        The parameter, option or field that was bad.
+    rule : str
+        The rule it broke, e.g. ``"must be > 0"``.
+    value : object
+        The value as given (shown cut to ``MAX_ECHO_CHARS``).
+    hint : str, optional
+        What to do instead.
+    """
 
     def __init__(self, parameter: str, rule: str, value: object, hint: str = ""):
         self.parameter = parameter
@@ -24,8 +38,15 @@ class ThaadsimError(ValueError):
 
 
 class ProblemsError(ThaadsimError):
-    """Several problems at once (a scenario or data file): ``lines`` holds one message per
-    problem, each naming its field."""
+    """Several problems at once (a scenario or data file), one message per problem.
+
+    Parameters
+    ----------
+    lines : list of str
+        One message per problem, each naming its field.
+    parameter : str, optional
+        The parameter the error names; default ``"scenario"``.
+    """
 
     def __init__(self, lines: list[str], parameter: str = "scenario"):
         self.lines = lines
@@ -40,8 +61,22 @@ MAX_ECHO_CHARS = 100
 
 
 def show_value(value: object, limit: int = MAX_ECHO_CHARS) -> str:
-    """``repr`` of a value for an error line, cut to ``limit`` characters (a 10,000-entry list
-    must not become a 1.5 MB error line)."""
+    """``repr`` of a value for an error line, cut to ``limit`` characters.
+
+    A 10,000-entry list must not become a 1.5 MB error line.
+
+    Parameters
+    ----------
+    value : object
+        The value.
+    limit : int, optional
+        Longest result (characters); default ``MAX_ECHO_CHARS``.
+
+    Returns
+    -------
+    str
+        The repr on one line, cut with a note of its full length.
+    """
     try:
         text = repr(value)
     except Exception:  # pragma: no cover - a repr that fails
@@ -53,7 +88,19 @@ def show_value(value: object, limit: int = MAX_ECHO_CHARS) -> str:
 
 
 class OutOfReachError(ThaadsimError):
-    """The target lies beyond the missile's maximum range."""
+    """The target lies beyond the missile's maximum range.
+
+    Parameters
+    ----------
+    parameter : str
+        The parameter naming the target.
+    range_km : float
+        Distance to the target (km).
+    max_range_km : float
+        Maximum range on a minimum-energy trajectory (km).
+    missile : str
+        Missile name.
+    """
 
     def __init__(self, parameter: str, range_km: float, max_range_km: float, missile: str):
         self.range_km = range_km
@@ -66,7 +113,29 @@ class OutOfReachError(ThaadsimError):
 def check_finite(parameter: str, value: float, *, positive: bool = False,
                  nonnegative: bool = False, lo: float | None = None,
                  hi: float | None = None) -> float:
-    """Validate one scalar; returns it as float or raises ThaadsimError."""
+    """Validate one scalar.
+
+    Parameters
+    ----------
+    parameter : str
+        Name in the error message.
+    value : object
+        The value.
+    positive, nonnegative : bool, optional
+        Require > 0, or >= 0.
+    lo, hi : float, optional
+        Require lo <= value <= hi.
+
+    Returns
+    -------
+    float
+        The value as float.
+
+    Raises
+    ------
+    ThaadsimError
+        A value that is not a finite number or breaks a requirement.
+    """
     try:
         v = float(value)
     except (TypeError, ValueError):

@@ -16,6 +16,19 @@ from thaadsim.errors import ThaadsimError
 
 @dataclasses.dataclass(frozen=True)
 class Bound:
+    """Accepted range of one input quantity.
+
+    Attributes
+    ----------
+    lo, hi : float
+        Bounds, in the quantity's unit (the unit is in its ``BOUNDS`` key).
+    lo_open : bool
+        True if ``lo`` itself is refused.
+    integer : bool
+        True if only integers are accepted.
+    why : str
+        Why the bound lies where it does.
+    """
     lo: float
     hi: float
     lo_open: bool = False
@@ -24,6 +37,7 @@ class Bound:
 
     @property
     def rule(self) -> str:
+        """The rule as the error messages word it, e.g. ``must be a number in [-90, 90]``."""
         lo = f"{self.lo:g}" if not self.integer else f"{int(self.lo):,}".replace(",", "")
         hi = f"{self.hi:g}" if not self.integer else f"{int(self.hi):,}".replace(",", "")
         kind = "an integer" if self.integer else "a number"
@@ -31,7 +45,13 @@ class Bound:
         return f"must be {kind} in {left}{lo}, {hi}]"
 
     def pydantic(self) -> dict:
-        """Keyword arguments for ``pydantic.Field`` expressing the same rule."""
+        """Keyword arguments for ``pydantic.Field`` expressing the same rule.
+
+        Returns
+        -------
+        dict
+            ``ge`` or ``gt``, ``le`` and, for non-integer bounds, ``allow_inf_nan=False``.
+        """
         kw: dict = {"le": self.hi}
         kw["gt" if self.lo_open else "ge"] = self.lo
         if not self.integer:
@@ -71,8 +91,28 @@ MIN_FLIGHT_KM = 1.0  # launch and aim points closer than this are not a ballisti
 
 
 def check(quantity: str, value, option: str | None = None) -> float:
-    """Validate ``value`` against ``BOUNDS[quantity]``; returns it as float (int for integer
-    bounds). The error names ``option`` (default ``quantity``) and shows the value as given."""
+    """Validate a value against ``BOUNDS[quantity]``.
+
+    Parameters
+    ----------
+    quantity : str
+        Key of ``BOUNDS`` (its name carries the unit, e.g. ``"apogee_km"``).
+    value : object
+        The value as given (number or numeric text; booleans are refused).
+    option : str, optional
+        Name of the parameter in the error message; default ``quantity``.
+
+    Returns
+    -------
+    float or int
+        The value (int for integer bounds).
+
+    Raises
+    ------
+    ThaadsimError
+        A value that is not a finite number, not an integer where one is needed, or outside the
+        bound; the error shows the value as given.
+    """
     b = BOUNDS[quantity]
     name = option or quantity
     if isinstance(value, bool):
@@ -96,9 +136,31 @@ def check(quantity: str, value, option: str | None = None) -> float:
 
 
 def parse_latlon(parameter: str, text, allow_height: bool = False):
-    """'LAT,LON' (or 'LAT,LON,HEIGHT_M' when ``allow_height``), a (lat, lon[, h]) tuple, or an
-    object with ``lat_deg``/``lon_deg``: validated floats (lat, lon) or (lat, lon, height_m or
-    None). One parser for every command, scenario and API call."""
+    """Validated coordinates from ``"LAT,LON"`` text, a tuple or an object with coordinates.
+
+    One parser for every command, scenario and API call.
+
+    Parameters
+    ----------
+    parameter : str
+        Name of the parameter in error messages (latitude and longitude errors add
+        ``latitude`` / ``longitude``).
+    text : str, tuple or object
+        ``"LAT,LON"`` (``"LAT,LON,HEIGHT_M"`` when ``allow_height``), a (lat, lon[, h]) tuple or
+        list, or an object with ``lat_deg`` and ``lon_deg`` (and ``alt_m``).
+    allow_height : bool, optional
+        Accept a third value, a height (m); default False.
+
+    Returns
+    -------
+    tuple
+        (lat_deg, lon_deg), or (lat_deg, lon_deg, height_m or None) when ``allow_height``.
+
+    Raises
+    ------
+    ThaadsimError
+        A malformed text or a value outside its bound.
+    """
     form = "LAT,LON[,HEIGHT_M]" if allow_height else "LAT,LON"
     if hasattr(text, "lat_deg") and hasattr(text, "lon_deg"):
         vals = [text.lat_deg, text.lon_deg] + ([getattr(text, "alt_m", 0.0)] if allow_height
@@ -122,8 +184,15 @@ def parse_latlon(parameter: str, text, allow_height: bool = False):
 
 
 def memory_budget_bytes() -> int:
-    """Working-memory budget of one request: half the physical memory, at most 8 GB
-    (assumption: leaves room for the rest of the machine)."""
+    """Working-memory budget of one request: half the physical memory, at most 8 GB.
+
+    An assumption that leaves room for the rest of the machine.
+
+    Returns
+    -------
+    int
+        The budget (bytes).
+    """
     try:
         phys = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
@@ -132,7 +201,24 @@ def memory_budget_bytes() -> int:
 
 
 def check_budget(option: str, value, need_bytes: float, hint: str) -> None:
-    """Refuse a request whose estimated working memory exceeds the budget."""
+    """Refuse a request whose estimated working memory exceeds the budget.
+
+    Parameters
+    ----------
+    option : str
+        Parameter the error names.
+    value : object
+        The value shown in the error.
+    need_bytes : float
+        Estimated working memory (bytes).
+    hint : str
+        How to ask for less.
+
+    Raises
+    ------
+    ThaadsimError
+        ``need_bytes`` exceeds ``memory_budget_bytes()``.
+    """
     budget = memory_budget_bytes()
     if need_bytes > budget:
         raise ThaadsimError(option, f"asks for too much work: this needs ~{need_bytes / 1e9:.1f} "

@@ -39,6 +39,24 @@ MAX_ALT_KM = BOUNDS["altitude_km"].hi
 
 @dataclasses.dataclass(frozen=True)
 class Limits:
+    """The ground-range band of one altitude in which a target is detectable, and what ends it.
+
+    Attributes
+    ----------
+    altitude_m : float
+        Target altitude (m).
+    g_min_m : float
+        Nearest detectable ground range (m): the beam ceiling; 0 for a ceiling of 90 deg.
+    g_max_m : float
+        Farthest detectable ground range (m); -1 when no range is detectable.
+    limited_by : str
+        The constraint that sets ``g_max_m``: ``horizon``, ``elevation``,
+        ``instrumented_range`` or ``power``.
+    candidates_m : dict
+        Ground range (m) each constraint allows; NaN where it can never be met.
+    max_slant_m : float
+        Slant range at ``g_max_m`` (m); NaN when nothing is detectable.
+    """
     altitude_m: float
     g_min_m: float
     g_max_m: float
@@ -49,7 +67,30 @@ class Limits:
 
 def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,
            min_elevation_deg: float) -> Limits:
-    """Ground-range band in which the target is detectable, and what ends it."""
+    """Ground-range band in which a target is detectable, and what ends it.
+
+    Parameters
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site (antenna height).
+    altitude_m : float
+        Target altitude (m).
+    rcs_m2 : float
+        Radar cross-section (m^2).
+    min_elevation_deg : float
+        Beam floor (deg).
+
+    Returns
+    -------
+    Limits
+        The band and its limiting constraint.
+
+    References
+    ----------
+    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    """
     hr = site.antenna_height_m
     k = radar.refraction_k
     a = effective_radius_m(k)
@@ -77,7 +118,28 @@ def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,
 
 def sector_polygon(site: Site, boresight_az_deg: float, half_width_deg: float, g_min_m: float,
                    g_max_m: float, step_deg: float = 0.5) -> Polygon | None:
-    """Lon/lat polygon of the annular sector (None if empty)."""
+    """Lon/lat polygon of the annular sector a radar face covers.
+
+    Built along WGS84 geodesics from the site.
+
+    Parameters
+    ----------
+    site : Site
+        The radar's site.
+    boresight_az_deg : float
+        Face azimuth, clockwise from north (deg).
+    half_width_deg : float
+        Half-width of the sector (deg); 180 or more for a full circle.
+    g_min_m, g_max_m : float
+        Inner and outer ground range (m).
+    step_deg : float, optional
+        Azimuth step of the outline (deg); default 0.5.
+
+    Returns
+    -------
+    shapely.Polygon or None
+        The sector (lon/lat deg); None if empty.
+    """
     if g_max_m <= g_min_m or g_max_m <= 0:
         return None
     full = half_width_deg >= 180.0
@@ -147,8 +209,27 @@ def _max_depth_m(region, tree: cKDTree, spacing_m: float = 5000.0) -> float:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class CoverageResult:
-    """Coverage of one radar at one site against one RCS: a layer (dict, km, km2, deg) and a
-    lon/lat polygon per altitude; per-country area and depth in each layer."""
+    """Coverage of one radar at one site against one RCS, per altitude.
+
+    Attributes
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site.
+    rcs_m2 : float
+        Radar cross-section (m^2).
+    min_elevation_deg : float
+        Beam floor used (deg).
+    boresight_az_deg : float
+        Face azimuth used (deg).
+    layers : list of dict
+        Per altitude: ``altitude_km``, ground ranges and maximum slant range (km), ``area_km2``,
+        ``limited_by``, ``range_limits_km`` and, per country (ISO alpha-3), ``area_km2``,
+        ``max_depth_km`` and, when not covered, ``limited_by``.
+    polygons : list
+        Per altitude, the detectable region (lon/lat shapely polygon) or None.
+    """
 
     radar: Radar
     site: Site
@@ -159,6 +240,14 @@ class CoverageResult:
     polygons: list
 
     def to_dict(self) -> dict:
+        """Radar, site and layers, units in the keys (JSON-ready, no rounding).
+
+        Returns
+        -------
+        dict
+            ``radar`` (detection range km, losses dB, sector deg), ``site`` (deg, m), ``rcs_m2``,
+            ``site_defaults_applied``, ``layers`` and ``assumptions``.
+        """
         r = self.radar
         return {
             "radar": {"name": r.name, "description": r.description,
@@ -187,8 +276,13 @@ class CoverageResult:
                 f" altitudes [{alts}] km; China up to {chn:,.0f} km2>")
 
     def countries_seen(self) -> list[str]:
-        """ISO alpha-3 codes of the countries with covered area at some altitude, largest
-        first."""
+        """Countries with covered area at some altitude, largest first.
+
+        Returns
+        -------
+        list of str
+            ISO alpha-3 codes, by largest covered area (km^2) over the altitudes.
+        """
         best: dict[str, float] = {}
         for la in self.layers:
             for iso, c in la["countries"].items():
@@ -196,8 +290,14 @@ class CoverageResult:
         return [k for k, v in sorted(best.items(), key=lambda kv: -kv[1]) if v > 0]
 
     def to_dataframe(self):
-        """One row per (altitude, country): ``altitude_km``, ``country`` (ISO alpha-3),
-        ``area_km2``, ``max_depth_km``, ``limited_by``."""
+        """The per-country statistics as a table, one row per (altitude, country).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``altitude_km``, ``country`` (ISO alpha-3), ``area_km2``, ``max_depth_km``,
+            ``limited_by``.
+        """
         import pandas as pd
 
         rows = []
@@ -210,6 +310,14 @@ class CoverageResult:
                                            "limited_by"])
 
     def to_geojson(self) -> dict:
+        """The layers as a GeoJSON FeatureCollection.
+
+        Returns
+        -------
+        dict
+            One feature per altitude (lon/lat polygon, null when empty) with the layer's numbers as
+            properties; the collection's properties are those of ``to_dict`` but the layers.
+        """
         feats = []
         for layer, poly in zip(self.layers, self.polygons, strict=True):
             props = {k: v for k, v in layer.items() if k != "countries"}
@@ -224,8 +332,29 @@ class CoverageResult:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class RangeHeight:
-    """Detectability on a (altitude, ground range) grid along the boresight: ``detectable`` and
-    ``elevation_deg`` have shape (altitude_km.size, ground_km.size)."""
+    """Detectability on an (altitude, ground range) grid in the vertical plane of the boresight.
+
+    Attributes
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site.
+    rcs_m2 : float
+        Radar cross-section (m^2).
+    min_elevation_deg : float
+        Beam floor used (deg).
+    ground_km : ndarray
+        Ground ranges of the grid (km).
+    altitude_km : ndarray
+        Altitudes of the grid (km).
+    detectable : ndarray of bool, shape (altitude_km.size, ground_km.size)
+        Whether a target there is detectable.
+    elevation_deg : ndarray, shape (altitude_km.size, ground_km.size)
+        Elevation at the radar (deg).
+    detection_range_km : float
+        Power-limited detection range (km).
+    """
 
     radar: Radar
     site: Site
@@ -245,10 +374,40 @@ class RangeHeight:
 def range_height(radar: Radar, site: Site, rcs_m2: float, *, max_range_km: float | None = None,
                  max_alt_km: float = 1000.0, min_elevation_deg: float | None = None
                  ) -> RangeHeight:
-    """Where a target of ``rcs_m2`` (m^2) is detectable in the vertical plane of the boresight:
-    line of sight over the effective Earth, beam floor and ceiling, instrumented and
-    power-limited range. Ground range to ``max_range_km`` (default 1.2 x the instrumented range),
-    altitude to ``max_alt_km``."""
+    """Where a target is detectable in the vertical plane of the boresight.
+
+    Line of sight over the effective Earth, beam floor and ceiling, instrumented and
+    power-limited range, on a 600 x 400 grid.
+
+    Parameters
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site.
+    rcs_m2 : float
+        Radar cross-section (m^2), in [1e-5, 1000].
+    max_range_km : float, optional
+        Largest ground range (km); default 1.2 times the instrumented range.
+    max_alt_km : float, optional
+        Largest altitude (km); default 1000.
+    min_elevation_deg : float, optional
+        Beam floor (deg); default: the site's, else the radar's.
+
+    Returns
+    -------
+    RangeHeight
+        The grid.
+
+    Raises
+    ------
+    ThaadsimError
+        An RCS or beam floor outside its bounds.
+
+    References
+    ----------
+    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    """
     rcs = check("rcs_m2", rcs_m2, "rcs_m2")
     emin = elevation_floor_deg(radar, site, min_elevation_deg)
     rmax = max_range_km or 1.2 * radar.instrumented_range_km
@@ -269,9 +428,44 @@ def range_height(radar: Radar, site: Site, rcs_m2: float, *, max_range_km: float
 def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
              min_elevation_deg: float | None = None, boresight_az_deg: float | None = None,
              countries: bool = True, progress=None) -> CoverageResult:
-    """Where a target of ``rcs_m2`` (m^2) at each of ``altitudes_km`` is detectable by ``radar``
-    at ``site``: annular-sector polygons per altitude, with the limiting constraint and
-    per-country area and depth. ``progress(text, done, total)`` is called per altitude."""
+    """Radar coverage: where a target is detectable at each altitude, and per country.
+
+    Per altitude: the annular-sector polygon, its limiting constraint, and per-country area and
+    depth (in a Lambert azimuthal equal-area projection centred on the radar).
+
+    Parameters
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site.
+    altitudes_km : sequence of float
+        Target altitudes (km), each in [0, 5000]; at least one.
+    rcs_m2 : float
+        Radar cross-section (m^2), in [1e-5, 1000].
+    min_elevation_deg : float, optional
+        Beam floor (deg); default: the site's, else the radar's.
+    boresight_az_deg : float, optional
+        Face azimuth, clockwise from north (deg), in [-360, 360]; default: the site's.
+    countries : bool, optional
+        Compute the per-country statistics (default True).
+    progress : callable, optional
+        ``progress(text, done, total)``, called per altitude.
+
+    Returns
+    -------
+    CoverageResult
+        Layers and polygons.
+
+    Raises
+    ------
+    ThaadsimError
+        An empty altitude list or a value outside its bounds.
+
+    References
+    ----------
+    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    """
     rcs = check("rcs_m2", rcs_m2, "rcs_m2")
     alts = [check("altitude_km", a, "altitude_km") for a in altitudes_km]
     if not alts:
@@ -325,7 +519,31 @@ def _country_limit(site, iso, lim: Limits, az0, half_width) -> str:
 def coverage_grid(radar: Radar, site: Site, altitudes_km, rcs_m2: float, lat_deg, lon_deg, *,
                   min_elevation_deg: float | None = None,
                   boresight_az_deg: float | None = None) -> np.ndarray:
-    """Boolean detectability on a lat/lon grid: shape (n_alt,) + lat_deg.shape (broadcast)."""
+    """Detectability on a lat/lon grid, one layer per altitude.
+
+    Parameters
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site.
+    altitudes_km : sequence of float
+        Target altitudes (km).
+    rcs_m2 : float
+        Radar cross-section (m^2).
+    lat_deg, lon_deg : array_like
+        Grid points (deg); broadcast together.
+    min_elevation_deg : float, optional
+        Beam floor (deg); default: the site's, else the radar's.
+    boresight_az_deg : float, optional
+        Face azimuth (deg); default: the site's.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_alt,) + broadcast shape
+        Whether a target at each altitude above each point is detectable (great-circle
+        distance on the mean sphere).
+    """
     lat, lon = np.broadcast_arrays(np.asarray(lat_deg, float), np.asarray(lon_deg, float))
     emin = elevation_floor_deg(radar, site, min_elevation_deg)
     az0 = site.boresight_az_deg if boresight_az_deg is None else boresight_az_deg

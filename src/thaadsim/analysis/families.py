@@ -25,7 +25,27 @@ HISTORY_DT_S = 2.0
 
 @dataclasses.dataclass
 class Family:
-    """Trajectories by range for one missile and shape; arrays (K, steps)."""
+    """Trajectories by range for one missile and shape, flown on a non-rotating sphere.
+
+    Arrays are (K, steps) unless noted, K members in order of range.
+
+    Attributes
+    ----------
+    missile : str
+        Missile preset name.
+    ranges_m : ndarray, shape (K,)
+        Ground range of each member (m).
+    t : ndarray
+        Sample times (s since launch).
+    s : ndarray
+        Ground distance from launch (m).
+    h : ndarray
+        Altitude (m).
+    n : ndarray of int, shape (K,)
+        Valid samples per member.
+    apogee_m : ndarray, shape (K,)
+        Apogee of each member (m).
+    """
 
     missile: str
     ranges_m: np.ndarray  # (K,)
@@ -37,6 +57,7 @@ class Family:
 
     @property
     def max_range_m(self) -> float:
+        """Longest range of the family (m)."""
         return float(self.ranges_m.max())
 
 
@@ -53,6 +74,31 @@ def _sphere_s_h(b: TrajectoryBatch):
 @lru_cache(maxsize=32)
 def trajectory_family(missile_name: str, apogee_km: float | None = None,
                       step_km: float = 10.0) -> Family:
+    """Trajectories by range of one missile and shape (cached per arguments).
+
+    Flown once due east along the equator of a non-rotating sphere without J2: for each range on
+    a ``step_km`` grid (from 50 km, or one step if larger, to the maximum range), the
+    minimum-energy member (shortest burn), or the member with the apogee ``apogee_km``.
+
+    Parameters
+    ----------
+    missile_name : str
+        Missile preset name.
+    apogee_km : float, optional
+        Apogee of every member (km); None (default) for minimum energy.
+    step_km : float, optional
+        Range spacing of the members (km); default 10.
+
+    Returns
+    -------
+    Family
+        The members, sampled every 2 s.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown missile, or a shape the missile cannot fly at any range.
+    """
     m: Missile = get_missile(missile_name)
     kw = dict(rotating=False, j2=False, ellipsoid=False)
     lo_th = -45.0 if apogee_km is not None else 5.0
@@ -108,8 +154,30 @@ def _true_range(b: TrajectoryBatch) -> np.ndarray:
 
 
 def lay_family(fam: Family, lat0_deg: float, lon0_deg: float, lat_deg, lon_deg):
-    """Histories (n, steps, 7) from one launch point to aim points, scaled from the family member
-    with the nearest range; rows whose distance exceeds the family's reach are flagged."""
+    """Histories from one launch point to aim points, laid out from a family.
+
+    The member with the nearest range is scaled to the exact distance and laid along the great
+    circle (on a sphere of the WGS84 equatorial radius) to each aim point.
+
+    Parameters
+    ----------
+    fam : Family
+        The family.
+    lat0_deg, lon0_deg : float
+        Launch point (deg).
+    lat_deg, lon_deg : array_like, shape (n,)
+        Aim points (deg).
+
+    Returns
+    -------
+    hist : ndarray, shape (n, steps, 7)
+        Histories as from ``TrajectoryBatch``: t (s), ECEF x, y, z (m); velocity columns zero.
+    nhist : ndarray of int, shape (n,)
+        Valid samples per aim point.
+    reach : ndarray of bool, shape (n,)
+        True where the distance lies within the family's ranges (from half the shortest to the
+        longest).
+    """
     la0, lo0 = math.radians(lat0_deg), math.radians(lon0_deg)
     la, lo = np.radians(lat_deg), np.radians(lon_deg)
     d = E.gc_distance_m(la0, lo0, la, lo, r_m=E.A_M)

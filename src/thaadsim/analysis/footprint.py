@@ -26,8 +26,33 @@ from thaadsim.threats.trajectory import TrajectoryBatch
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class FootprintResult:
-    """The defended cells of South Korea for one configuration of batteries against one threat
-    set; arrays are per grid cell (see ``analysis.grid``)."""
+    """The defended cells of South Korea for one configuration against one threat set.
+
+    Arrays are per grid cell (see ``analysis.grid``).
+
+    Attributes
+    ----------
+    label : str
+        Name of the configuration.
+    batteries : list of Battery
+        The batteries.
+    threat_set : ThreatSet
+        The threat set.
+    grid_km : float
+        Grid spacing (km).
+    lat, lon : ndarray
+        Evaluation point of each cell (deg).
+    x, y : ndarray
+        The same in the equal-area projection of ``analysis.grid`` (m).
+    defended : ndarray of bool
+        At least one intercept opportunity against every threat that reaches the cell.
+    defended_sls : ndarray of bool
+        At least two (shoot-look-shoot).
+    cell_area_km2 : ndarray
+        Land area of each cell (km^2).
+    limiting : dict
+        Per threat (missile from launch area): cells it leaves undefended.
+    """
 
     label: str
     batteries: list[Battery]
@@ -43,7 +68,18 @@ class FootprintResult:
     limiting: dict
 
     def polygon(self, sls: bool = False):
-        """Defended region as a lon/lat (Multi)Polygon (union of grid cells)."""
+        """The defended region as a lon/lat (Multi)Polygon: the union of its grid cells.
+
+        Parameters
+        ----------
+        sls : bool, optional
+            The shoot-look-shoot region instead (default False).
+
+        Returns
+        -------
+        shapely geometry or None
+            Lon/lat (deg), clipped to South Korea and simplified; None when nothing is defended.
+        """
         m = self.defended_sls if sls else self.defended
         if not m.any():
             return None
@@ -57,6 +93,15 @@ class FootprintResult:
         return geo.project(u, inv)
 
     def cities(self) -> list[dict]:
+        """South Korean cities (GeoNames, population >= 100,000) and whether each is defended.
+
+        A city is defended when the nearest cell, within one grid spacing, is.
+
+        Returns
+        -------
+        list of dict
+            ``name``, ``population``, ``defended``, ``defended_sls``.
+        """
         kor_cities = [c for c in geo.cities() if c["country"] == "KR"]
         out = []
         fwd, _ = geo.laea(*GRID_CENTER)
@@ -79,15 +124,28 @@ class FootprintResult:
                 f"cities; {key}>")
 
     def to_dataframe(self):
-        """One row per South Korean city (GeoNames, population >= 100,000): ``name``,
-        ``population``, ``defended``, ``defended_sls``."""
+        """The South Korean cities as a table (GeoNames, population >= 100,000).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per city: ``name``, ``population``, ``defended``, ``defended_sls``.
+        """
         import pandas as pd
 
         return pd.DataFrame(self.cities(), columns=["name", "population", "defended",
                                                     "defended_sls"])
 
     def to_dict(self) -> dict:
-        """Headline numbers (units in the keys, no rounding)."""
+        """Headline numbers, units in the keys (JSON-ready, no rounding).
+
+        Returns
+        -------
+        dict
+            Configuration and batteries, area (km^2) and fraction of South Korea defended (with one
+            and with two opportunities), population of the defended cities, the cities defended,
+            key cities (bool) and the limiting threats (cells each leaves undefended).
+        """
         area = float(self.cell_area_km2[self.defended].sum())
         area2 = float(self.cell_area_km2[self.defended_sls].sum())
         total = float(self.cell_area_km2.sum())
@@ -119,6 +177,15 @@ class FootprintResult:
         }
 
     def to_geojson(self) -> dict:
+        """The defended regions as a GeoJSON FeatureCollection.
+
+        Returns
+        -------
+        dict
+            Two features (lon/lat polygons, null when empty): defended (>= 1 opportunity) and
+            shoot-look-shoot (>= 2), with area (km^2), fraction and population; the collection's
+            properties are ``to_dict``.
+        """
         s = self.to_dict()
         props = {k: s[k] for k in ("configuration", "threat_set", "area_km2",
                                    "defended_fraction_of_south_korea", "defended_population",
@@ -148,8 +215,23 @@ MAX_SECONDS = 600.0  # a sane wait for one command (assumption); longer sweeps b
 
 
 def footprint_work(grid_km: float, n_pairs: int, n_configs: int = 1) -> dict:
-    """Estimated size of a footprint request before any work: cells, working memory (bytes),
-    seconds."""
+    """Estimated size of a footprint request, before any work.
+
+    Parameters
+    ----------
+    grid_km : float
+        Grid spacing (km).
+    n_pairs : int
+        (missile, launch area) pairs.
+    n_configs : int, optional
+        Battery configurations; default 1.
+
+    Returns
+    -------
+    dict
+        ``cells``, ``pairs``, ``configurations``, ``memory_bytes`` (B),
+        ``cell_threat_evaluations`` and ``seconds`` (s, from a measured cost per evaluation).
+    """
     cells = south_korea_grid(grid_km).size
     steps = 1200  # history samples of the longest family member (Nodong, 2 s), upper bound
     chunk = min(cells, CHUNK_CELLS)
@@ -163,9 +245,39 @@ def footprint_work(grid_km: float, n_pairs: int, n_configs: int = 1) -> dict:
 def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 5.0,
               label: str | None = None, doctrine: Doctrine | None = None,
               progress=None) -> FootprintResult:
-    """Defended footprint of ``batteries`` against ``threat_set`` on a ``grid_km`` grid over
-    South Korea (see the module docstring); ``progress(text, done, total)`` is called per
-    threat and launch area."""
+    """Defended footprint of batteries against a threat set over South Korea.
+
+    For each missile and launch area, trajectories from the family of that missile and shape are
+    laid to every land cell; each battery's detection and intercept windows give the
+    opportunities, which add up over batteries. A cell is defended when every threat that
+    reaches it has at least one opportunity (two for shoot-look-shoot).
+
+    Parameters
+    ----------
+    batteries : list of Battery
+        The batteries; empty for none.
+    threat_set : ThreatSet
+        The threat set.
+    grid_km : float, optional
+        Grid spacing (km), in [1, 50]; default 5.
+    label : str, optional
+        Name of the configuration; default the battery names joined by ``"+"``, or
+        ``"withdrawn"``.
+    doctrine : Doctrine, optional
+        Only ``kill_assessment_s`` (s) is used; default ``Doctrine()``.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per missile and launch area.
+
+    Returns
+    -------
+    FootprintResult
+        The defended cells.
+
+    Raises
+    ------
+    ThaadsimError
+        A grid spacing outside its bounds, or a shape a missile cannot fly.
+    """
     g = south_korea_grid(grid_km)
     d = doctrine or Doctrine()
     n = g.size
@@ -206,11 +318,26 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Comparison:
-    """Footprints of several configurations against the first (the baseline)."""
+    """Footprints of several configurations against the first (the baseline).
+
+    Attributes
+    ----------
+    results : tuple of FootprintResult
+        The footprints; the first is the baseline.
+    """
 
     results: tuple[FootprintResult, ...]
 
     def rows(self) -> list[dict]:
+        """One row per configuration, with changes from the baseline.
+
+        Returns
+        -------
+        list of dict
+            ``configuration``, ``area_km2``, ``defended_fraction_of_south_korea``,
+            ``defended_population``, ``area_change_km2``, ``population_change``, ``cities_gained``
+            and ``cities_lost``.
+        """
         base = self.results[0].to_dict()
         out = []
         for r in self.results:
@@ -228,9 +355,23 @@ class Comparison:
         return out
 
     def to_dict(self) -> dict:
+        """The comparison as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``baseline`` (its label) and ``configurations`` (the ``rows``).
+        """
         return {"baseline": self.results[0].label, "configurations": self.rows()}
 
     def to_dataframe(self):
+        """The comparison as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per configuration (the ``rows``).
+        """
         import pandas as pd
 
         return pd.DataFrame(self.rows())
@@ -242,7 +383,18 @@ class Comparison:
 
 
 def compare(results) -> Comparison:
-    """Compare footprints (the first is the baseline): area, population, cities gained/lost."""
+    """Compare footprints with the first one (the baseline).
+
+    Parameters
+    ----------
+    results : iterable of FootprintResult
+        The footprints; the first is the baseline.
+
+    Returns
+    -------
+    Comparison
+        Area (km^2), population and cities gained and lost per configuration.
+    """
     return Comparison(tuple(results))
 
 

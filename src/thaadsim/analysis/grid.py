@@ -21,7 +21,22 @@ class Grid:
 
     Each cell is evaluated at one point (its centre, or a point of its land where the centre is
     at sea) and weighs its land area, so the cell areas add up to the area of South Korea's
-    polygon at every grid spacing."""
+    polygon at every grid spacing.
+
+    Attributes
+    ----------
+    lat, lon : ndarray, shape (n,)
+        Evaluation point of each cell (deg).
+    x, y : ndarray, shape (n,)
+        The same point in the Lambert azimuthal equal-area projection centred on
+        ``GRID_CENTER`` (m).
+    cell_area_km2 : ndarray, shape (n,)
+        Land area of each cell (km^2).
+    step_km : float
+        Grid spacing (km).
+    kor : shapely geometry
+        South Korea in the projection (m).
+    """
 
     lat: np.ndarray
     lon: np.ndarray
@@ -33,13 +48,29 @@ class Grid:
 
     @property
     def size(self) -> int:
+        """Number of land cells."""
         return int(self.lat.size)
 
 
 @lru_cache(maxsize=8)
 def south_korea_grid(step_km: float) -> Grid:
-    """The land cells of South Korea on a ``step_km`` grid (see ``Grid``); ``step_km`` within
-    ``limits.BOUNDS['grid_km']``."""
+    """The land cells of South Korea on a square grid (cached per spacing; see ``Grid``).
+
+    Parameters
+    ----------
+    step_km : float
+        Grid spacing (km), in [1, 50] (``limits.BOUNDS['grid_km']``).
+
+    Returns
+    -------
+    Grid
+        The cells.
+
+    Raises
+    ------
+    ThaadsimError
+        A spacing outside its bounds.
+    """
     step_km = check("grid_km", step_km, "grid_km")
     kor = geo.countries_projected(*GRID_CENTER)["KOR"]
     shapely.prepare(kor)

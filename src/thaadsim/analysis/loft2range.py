@@ -39,8 +39,36 @@ AZIMUTHS_DEG = (0, 45, 90, 135, 180, 225, 270, 315)
 
 
 def kepler_burnout(apogee_m: float, range_m: float, r_m: float = E.R_MEAN_M):
-    """Vacuum burnout speed (m/s) and flight-path angle (rad) from the surface of a sphere for a
-    symmetric ellipse with the given apogee altitude and ground range."""
+    """Vacuum burnout speed and flight-path angle for a lofted test on a sphere.
+
+    The symmetric Kepler ellipse from the surface with the given apogee altitude and ground range
+    (the free-flight range equation solved for the flight-path angle).
+
+    Parameters
+    ----------
+    apogee_m : float
+        Apogee altitude (m).
+    range_m : float
+        Ground range (m).
+    r_m : float, optional
+        Radius of the sphere (m); default the mean Earth radius.
+
+    Returns
+    -------
+    v_m_s : float
+        Burnout speed (m/s).
+    gamma_rad : float
+        Flight-path angle at burnout (rad).
+
+    Raises
+    ------
+    ThaadsimError
+        An apogee no ballistic flight of this range reaches (named ``apogee_km``).
+
+    References
+    ----------
+    R. R. Bate, D. D. Mueller, J. E. White, Fundamentals of Astrodynamics, Dover 1971, ch. 6.
+    """
     psi = range_m / r_m
     ra = r_m + apogee_m
 
@@ -75,8 +103,27 @@ def kepler_burnout(apogee_m: float, range_m: float, r_m: float = E.R_MEAN_M):
 
 
 def kepler_flight_time_bound_s(apogee_m: float, r_m: float = E.R_MEAN_M) -> float:
-    """Twice the radial free-fall time from rest at the apogee to the surface: no ballistic
-    flight to that apogee is shorter (a powered ascent is slower than the coast mirror)."""
+    """Shortest ballistic flight time to an apogee: twice the radial free fall from it.
+
+    No ballistic flight to that apogee is shorter (a powered ascent is slower than the coast
+    mirror).
+
+    Parameters
+    ----------
+    apogee_m : float
+        Apogee altitude (m).
+    r_m : float, optional
+        Radius of the sphere (m); default the mean Earth radius.
+
+    Returns
+    -------
+    float
+        Flight time (s).
+
+    References
+    ----------
+    Radial Kepler orbit, e.g. Bate, Mueller & White, Fundamentals of Astrodynamics, 1971.
+    """
     ra = r_m + apogee_m
     a = ra / 2.0
     # radial Kepler orbit (e -> 1): t(r) = sqrt(a^3/mu) * (eta - sin eta), r = a (1 - cos eta)
@@ -88,6 +135,38 @@ def kepler_flight_time_bound_s(apogee_m: float, r_m: float = E.R_MEAN_M) -> floa
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class LoftResult:
+    """A lofted test fitted by a missile, and that missile's range on a standard trajectory.
+
+    Attributes
+    ----------
+    apogee_km, range_km : float
+        Reported apogee and ground range of the test (km).
+    flight_time_s_reported : float or None
+        Reported flight time (s).
+    missile_class : str
+        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``.
+    template : str
+        Missile preset that was fitted.
+    fitted : Missile
+        The fitted missile (payload and burn times).
+    burn_time_scale : float
+        Fitted factor on the burn times (-); 1 without a flight time.
+    fitted_record : dict
+        Headline numbers of the fitted test flight (``TrajectoryBatch.to_dict``).
+    theta_deg : float
+        Fitted final thrust elevation of the test (deg).
+    max_range_record : dict
+        Headline numbers of the minimum-energy flight on the non-rotating Earth.
+    max_range_theta_deg : float
+        Its final thrust elevation (deg).
+    rotating : list of dict
+        Per launch azimuth (deg): maximum range on the rotating Earth (km; None when it reaches
+        orbit or global range) and ``reaches_orbit``.
+    kepler_burnout_speed_km_s : float
+        Vacuum Kepler burnout speed the test requires (km/s).
+    site : Launch
+        Launch site of the rotating-Earth table.
+    """
     apogee_km: float
     range_km: float
     flight_time_s_reported: float | None
@@ -112,7 +191,16 @@ class LoftResult:
                 f"{d['fitted_payload_kg']:,.0f} kg, {reach}>")
 
     def to_dict(self) -> dict:
-        """Fit and standard-trajectory range, units in the keys (no rounding)."""
+        """Fit and standard-trajectory range, units in the keys (no rounding).
+
+        Returns
+        -------
+        dict
+            The input, class and template, fitted payload (kg) and burn-time scale, the fitted
+            flight (km, s, km/s), the Kepler burnout speed (km/s), the maximum range (km; None when
+            the missile reaches orbit or global range) with its flight, the rotating-Earth table
+            and the assumptions.
+        """
         fr = self.fitted_record
         mr = self.max_range_record
         orbit = _global(mr)
@@ -146,6 +234,19 @@ class LoftResult:
 
 
 def classify(v_kepler_m_s: float) -> str:
+    """Missile class from the Kepler burnout speed a test requires.
+
+    Parameters
+    ----------
+    v_kepler_m_s : float
+        Burnout speed (m/s).
+
+    Returns
+    -------
+    str
+        ``"srbm"`` below 2.3 km/s, ``"mrbm"`` below 3.6, ``"irbm"`` below 5.8, else ``"icbm"``
+        (``CLASS_BOUNDS_KM_S``).
+    """
     for bound, k in CLASS_BOUNDS_KM_S:
         if v_kepler_m_s / 1e3 < bound:
             return k
@@ -155,10 +256,48 @@ def classify(v_kepler_m_s: float) -> str:
 def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = None, *,
                missile_class: str | None = None, site: Launch = DEFAULT_SITE,
                azimuths_deg=AZIMUTHS_DEG, template: str | None = None) -> LoftResult:
-    """Maximum range on a standard (minimum-energy) trajectory of the missile that flew a lofted
-    test of apogee ``apogee_km`` and ground range ``range_km`` (and ``flight_time_s`` when
-    reported): the template missile (``template``, else the class template) is fitted to the
-    test, then flown on a non-rotating and a rotating Earth (by launch azimuth from ``site``)."""
+    """Maximum range on a standard trajectory of the missile that flew a lofted test.
+
+    The template (``template``, else that of the class) is fitted to the test: its payload and
+    loft, and with a flight time a common scale of its burn times, are adjusted until the
+    simulated flight (non-rotating WGS84 Earth, J2, atmosphere) reproduces the reported apogee
+    and range (and time). The fitted missile is then flown on its minimum-energy trajectory on
+    the non-rotating Earth, and from ``site`` on the rotating Earth for each azimuth.
+
+    Parameters
+    ----------
+    apogee_km : float
+        Reported apogee (km), > 0 and at most 20,000.
+    range_km : float
+        Reported ground range (km), > 0 and at most 15,000.
+    flight_time_s : float, optional
+        Reported flight time (s); None: predicted by the template's boost.
+    missile_class : str, optional
+        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``; default: from the Kepler burnout speed.
+    site : Launch, optional
+        Launch site of the rotating-Earth table; default Sunan (39.20, 125.67 deg).
+    azimuths_deg : sequence of float, optional
+        Launch azimuths of that table (deg); default every 45 deg.
+    template : str, optional
+        Missile preset to fit; default the class template (``CLASS_TEMPLATES``).
+
+    Returns
+    -------
+    LoftResult
+        Fit and ranges.
+
+    Raises
+    ------
+    ThaadsimError
+        A non-finite or non-positive input, a range or apogee too large, a flight time shorter
+        than twice the free fall from the apogee, an unknown class or template, or a test the
+        template cannot be fitted to.
+
+    References
+    ----------
+    Bate, Mueller & White, Fundamentals of Astrodynamics, 1971, ch. 6 (Kepler burnout speed);
+    method after D. Wright's analyses for the Union of Concerned Scientists (2017).
+    """
     A = check_finite("apogee_km", apogee_km, positive=True) * 1e3
     R = check_finite("range_km", range_km, positive=True) * 1e3
     if R > 15_000e3:

@@ -23,6 +23,26 @@ def _nodong_batch(n: int, seed: int = 0):
 
 
 def bench_trajectories(n: int = 20_000, baseline_n: int = 20, seed: int = 0) -> dict:
+    """Trajectories per second of the batched kernel against scipy's ``solve_ivp``.
+
+    ``n`` random Nodong trajectories in one batch, against ``baseline_n`` of them integrated
+    one at a time with the same physics (``bench.baselines``); both after compilation.
+
+    Parameters
+    ----------
+    n : int, optional
+        Batch size; default 20,000.
+    baseline_n : int, optional
+        Trajectories integrated by the baseline; default 20.
+    seed : int, optional
+        Seed of the random launch points and guidance.
+
+    Returns
+    -------
+    dict
+        Timings (s), rates (1/s), the speedup, the largest flight-time difference from the
+        baseline (s) and the peak resident memory (MB).
+    """
     m = get_missile("nodong")
     fly(m, 39.0, 125.7, 180.0, 30.0)  # compile / load the cache outside the timing
     lat, lon, az, th = _nodong_batch(n, seed)
@@ -55,7 +75,20 @@ def bench_trajectories(n: int = 20_000, baseline_n: int = 20, seed: int = 0) -> 
 
 
 def bench_memory(n: int = 100_000, seed: int = 1) -> dict:
-    """Peak resident memory of a summary-mode batch of n trajectories (run in a fresh process)."""
+    """Peak resident memory of a summary-mode batch of n trajectories (run in a fresh process).
+
+    Parameters
+    ----------
+    n : int, optional
+        Batch size; default 100,000.
+    seed : int, optional
+        Seed of the random launch points and guidance.
+
+    Returns
+    -------
+    dict
+        Time (s) and resident memory before and at peak (MB).
+    """
     m = get_missile("nodong")
     lat, lon, az, th = _nodong_batch(n, seed)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -68,8 +101,20 @@ def bench_memory(n: int = 100_000, seed: int = 1) -> dict:
 
 
 def bench_radar(n_traj: int = 10_000, grid: int = 500) -> dict:
-    """Coverage map (4 altitudes on a grid x grid lat/lon raster) and detection timelines for
-    n_traj trajectories; the baseline for the map is the polygon analysis with country areas."""
+    """Coverage raster and detection timelines, against the polygon coverage analysis.
+
+    Parameters
+    ----------
+    n_traj : int, optional
+        Trajectories for the detection timelines; default 10,000.
+    grid : int, optional
+        Side of the lat/lon raster (cells); default 500.
+
+    Returns
+    -------
+    dict
+        Timings (s), covered cells and the detected fraction.
+    """
     from thaadsim.analysis.coverage import coverage, coverage_grid
     from thaadsim.sensors import get_radar, get_site
     from thaadsim.sensors.detect import detection_timeline
@@ -99,8 +144,23 @@ def bench_radar(n_traj: int = 10_000, grid: int = 500) -> dict:
 
 
 def bench_engage(trials: int = 100_000, seed: int = 1) -> dict:
-    """A 20-missile raid (the example scenario plus four repeats): kinematics once, then the
-    vectorized Monte Carlo over `trials`; baseline: the same outcomes drawn trial by trial."""
+    """A 20-missile raid: kinematics once, then the vectorized Monte Carlo.
+
+    The example scenario plus four repeats; the baseline draws the same outcomes trial by trial
+    (timed on a sample, extrapolated).
+
+    Parameters
+    ----------
+    trials : int, optional
+        Monte Carlo trials; default 100,000.
+    seed : int, optional
+        Seed of the random generator.
+
+    Returns
+    -------
+    dict
+        Timings (s), expected leakers and the speedup.
+    """
     from thaadsim.engagement.montecarlo import run_monte_carlo
     from thaadsim.engagement.raid import fight, prepare
     from thaadsim.io.scenario import example_path, load_scenario
@@ -132,9 +192,23 @@ def bench_engage(trials: int = 100_000, seed: int = 1) -> dict:
 
 
 def bench_footprint(grid_km: float = 5.0, baseline_pairs: int = 6) -> dict:
-    """The default footprint (nk-default, Seongju, 5 km grid) vs the baseline of aiming and
-    integrating every (threat, aim point) pair with the rotating-Earth engine (timed on a sample,
-    extrapolated)."""
+    """The default footprint against aiming and integrating every (threat, aim point) pair.
+
+    nk-default, Seongju, ``grid_km`` grid; the baseline is timed on a sample of pairs with the
+    rotating-Earth engine and extrapolated.
+
+    Parameters
+    ----------
+    grid_km : float, optional
+        Grid spacing (km); default 5.
+    baseline_pairs : int, optional
+        Pairs timed for the baseline; default 6.
+
+    Returns
+    -------
+    dict
+        Timings (s), sizes, the defended fraction and the speedup.
+    """
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.families import trajectory_family
     from thaadsim.engagement.fire_control import battery_at

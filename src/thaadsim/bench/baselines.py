@@ -15,8 +15,26 @@ from thaadsim.threats.trajectory import _stage_arrays
 
 
 def solve_ivp_baseline(lat, lon, az, th, rtol: float = 1e-8):
-    """The same physics (the kernel's own derivative) integrated by scipy's RK45, one trajectory
-    at a time, split at burnout, impact found by an event function."""
+    """The kernel's own physics integrated by scipy's RK45, one trajectory at a time.
+
+    Nodong launches, split at burnout, impact found by an event function.
+
+    Parameters
+    ----------
+    lat, lon : sequence of float
+        Launch points (deg).
+    az : sequence of float
+        Launch azimuths (deg).
+    th : sequence of float
+        Final thrust elevations (deg).
+    rtol : float, optional
+        Relative tolerance (-); default 1e-8.
+
+    Returns
+    -------
+    ndarray
+        Flight time of each trajectory (s); NaN where no impact before 5,000 s.
+    """
     from scipy.integrate import solve_ivp
 
     from thaadsim.core.integrate import alt_of, deriv

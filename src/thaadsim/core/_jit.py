@@ -118,7 +118,14 @@ CACHE_DIR, _REASON, VERSION, SOURCE_HASH = _decide()
 
 
 def cache_info() -> dict[str, Any]:
-    """Diagnostics: whether kernels are cached, where, and why not."""
+    """Diagnostics of the kernel cache: whether kernels are cached, where, and why not.
+
+    Returns
+    -------
+    dict
+        ``enabled`` (bool), ``cache_dir`` (str or None), ``reason`` (str, empty when enabled),
+        ``version``, ``source_hash`` and ``numba_version`` (str).
+    """
     return {
         "enabled": CACHE_DIR is not None,
         "cache_dir": None if CACHE_DIR is None else str(CACHE_DIR),
@@ -130,8 +137,19 @@ def cache_info() -> dict[str, Any]:
 
 
 def njit(**kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
-    """Decorator factory like ``numba.njit(**kwargs)``; ``cache=True`` caches in ``CACHE_DIR``
-    (or not at all when that is None)."""
+    """Decorator factory like ``numba.njit(**kwargs)`` with thaadsim's on-disk cache.
+
+    Parameters
+    ----------
+    **kwargs
+        Options of ``numba.njit``; ``cache=True`` caches the machine code in ``CACHE_DIR`` (or
+        not at all when that is None).
+
+    Returns
+    -------
+    callable
+        A decorator that compiles a function with numba.
+    """
     cache = bool(kwargs.pop("cache", False))
 
     def deco(func: Callable[..., Any]) -> Any:

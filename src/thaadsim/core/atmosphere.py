@@ -49,8 +49,25 @@ _UP_N = _up.N
 
 @njit(cache=True)
 def upper_temperature(z_m: float) -> float:
-    """Kinetic temperature above 86 km in the closed form of the standard (NOAA-S/T 76-1562,
-    eqs. 25-31): isothermal, elliptical, linear, then exponential approach to 1000 K."""
+    """Kinetic temperature above 86 km in the closed form of the standard.
+
+    Isothermal to 91 km, elliptical to 110 km, linear to 120 km, then an exponential approach to
+    1000 K. numba-compiled.
+
+    Parameters
+    ----------
+    z_m : float
+        Geometric altitude (m), 86 km or more.
+
+    Returns
+    -------
+    float
+        Kinetic temperature (K).
+
+    References
+    ----------
+    U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562, eqs. 25-31.
+    """
     zk = z_m / 1000.0
     if zk < 91.0:
         return 186.8673
@@ -65,7 +82,34 @@ def upper_temperature(z_m: float) -> float:
 
 @njit(cache=True)
 def state(z_m: float) -> tuple[float, float, float, float]:
-    """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s) at geometric altitude."""
+    """Atmospheric state at one geometric altitude.
+
+    Below 86 km: the seven layers of the standard in geopotential altitude, in closed form (the
+    lowest layer is extended below 0 km). Above: the closed-form temperature and log-linear
+    interpolation of pressure and density in the 1-km table of the standard. numba-compiled;
+    callable from kernels.
+
+    Parameters
+    ----------
+    z_m : float
+        Geometric altitude (m).
+
+    Returns
+    -------
+    t : float
+        Temperature (K).
+    p : float
+        Pressure (Pa).
+    rho : float
+        Mass density (kg/m^3).
+    c : float
+        Speed of sound (m/s): sqrt(1.4 R T) with the sea-level molar mass (also above 86 km,
+        where the standard leaves it undefined).
+
+    References
+    ----------
+    U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562, Table 4 (layers).
+    """
     if z_m < 86000.0:
         h = R0_GEOPOT_M * z_m / (R0_GEOPOT_M + z_m)
         i = 0
@@ -119,8 +163,28 @@ def _vec(z_m, col):
 
 
 def state_arrays(altitude_m):
-    """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s), each of the input's
-    shape, in one pass."""
+    """Atmospheric state at many altitudes in one pass.
+
+    Parameters
+    ----------
+    altitude_m : array_like
+        Geometric altitudes (m), any shape; finite.
+
+    Returns
+    -------
+    t, p, rho, c : ndarray
+        Temperature (K), pressure (Pa), mass density (kg/m^3) and speed of sound (m/s), each of
+        the input's shape.
+
+    Raises
+    ------
+    ValueError
+        A non-finite altitude.
+
+    References
+    ----------
+    U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562 (see ``state``).
+    """
     z = _check(altitude_m)
     flat = np.ascontiguousarray(z.reshape(-1))
     out = np.empty((flat.size, 4))
@@ -129,20 +193,85 @@ def state_arrays(altitude_m):
 
 
 def temperature(altitude_m):
-    """Kinetic temperature (K) at geometric altitude; any shape."""
+    """Kinetic temperature of the U.S. Standard Atmosphere 1976.
+
+    Parameters
+    ----------
+    altitude_m : array_like
+        Geometric altitudes (m), any shape; finite.
+
+    Returns
+    -------
+    ndarray
+        Temperature (K), of the input's shape.
+
+    Raises
+    ------
+    ValueError
+        A non-finite altitude.
+    """
     return _vec(altitude_m, 0)
 
 
 def pressure(altitude_m):
-    """Pressure (Pa) at geometric altitude; any shape."""
+    """Pressure of the U.S. Standard Atmosphere 1976.
+
+    Parameters
+    ----------
+    altitude_m : array_like
+        Geometric altitudes (m), any shape; finite.
+
+    Returns
+    -------
+    ndarray
+        Pressure (Pa), of the input's shape.
+
+    Raises
+    ------
+    ValueError
+        A non-finite altitude.
+    """
     return _vec(altitude_m, 1)
 
 
 def density(altitude_m):
-    """Mass density (kg/m^3) at geometric altitude; any shape."""
+    """Mass density of the U.S. Standard Atmosphere 1976.
+
+    Parameters
+    ----------
+    altitude_m : array_like
+        Geometric altitudes (m), any shape; finite.
+
+    Returns
+    -------
+    ndarray
+        Mass density (kg/m^3), of the input's shape.
+
+    Raises
+    ------
+    ValueError
+        A non-finite altitude.
+    """
     return _vec(altitude_m, 2)
 
 
 def speed_of_sound(altitude_m):
-    """Speed of sound (m/s) at geometric altitude; any shape."""
+    """Speed of sound in the U.S. Standard Atmosphere 1976.
+
+    Parameters
+    ----------
+    altitude_m : array_like
+        Geometric altitudes (m), any shape; finite.
+
+    Returns
+    -------
+    ndarray
+        Speed of sound (m/s), of the input's shape; sqrt(1.4 R T) with the sea-level molar mass
+        above 86 km too (an assumption: the standard leaves it undefined there).
+
+    Raises
+    ------
+    ValueError
+        A non-finite altitude.
+    """
     return _vec(altitude_m, 3)

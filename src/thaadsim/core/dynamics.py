@@ -195,9 +195,28 @@ def alt_of(y, earth):
 
 
 def earth_params(rotating: bool = True, j2: bool = True, ellipsoid: bool = True) -> np.ndarray:
-    """The ``earth`` vector for ``fly_kernel``: WGS84 by default; each effect can be switched off.
+    """The ``earth`` vector of ``deriv`` and ``fly_kernel``: WGS84 by default.
 
-    With ``ellipsoid=False`` the Earth is a sphere of the WGS84 equatorial radius.
+    Each effect can be switched off; with ``ellipsoid=False`` the Earth is a sphere of the WGS84
+    equatorial radius.
+
+    Parameters
+    ----------
+    rotating : bool, optional
+        Earth rotation at ``OMEGA_RAD_S`` (rad/s); False: a non-rotating Earth.
+    j2 : bool, optional
+        The J2 term of gravity; False: point-mass gravity.
+    ellipsoid : bool, optional
+        WGS84 flattening for altitudes; False: a sphere.
+
+    Returns
+    -------
+    ndarray, shape (6,)
+        a (m), f (-), mu (m^3/s^2), re_j2 (m), j2 (-), omega (rad/s).
+
+    References
+    ----------
+    NIMA TR8350.2 (WGS84); EGM96 J2 (constants in ``core.earth``).
     """
     from thaadsim.core import earth as e
 

@@ -32,10 +32,34 @@ R_MEAN_M = 6371008.8  # IUGG mean radius, for spherical-Earth conventions
 
 @njit(cache=True, fastmath=False)
 def geodetic_alt_lat(p: float, z: float, a: float, f: float) -> tuple[float, float]:
-    """Geodetic altitude (m) and latitude (rad) from distance to the axis ``p`` and ``z``.
+    """Geodetic altitude and latitude from the distance to the polar axis and z.
 
     Bowring's (1976) closed form with one refinement; error below 1 mm for altitudes from -10 km
-    to 10,000 km on WGS84. For a sphere (f = 0) it is exact.
+    to 10,000 km on WGS84. For a sphere (f = 0) it is exact. numba-compiled; callable from
+    kernels.
+
+    Parameters
+    ----------
+    p : float
+        Distance from the polar axis, sqrt(x^2 + y^2) (m).
+    z : float
+        Coordinate along the polar axis (m).
+    a : float
+        Equatorial radius of the ellipsoid (m).
+    f : float
+        Flattening of the ellipsoid (-); 0 for a sphere.
+
+    Returns
+    -------
+    h : float
+        Altitude above the ellipsoid (m).
+    lat : float
+        Geodetic latitude (rad).
+
+    References
+    ----------
+    B. R. Bowring, "Transformation from spatial to geographical coordinates", Survey Review
+    23:181 (1976).
     """
     if f == 0.0:
         r = math.sqrt(p * p + z * z)
@@ -72,7 +96,27 @@ def _ecef_to_geodetic_arr(xyz, a, f, out):
 
 
 def ecef_to_geodetic(xyz_m, a_m: float = A_M, f: float = F):
-    """ECEF ``(..., 3)`` in m -> (lat_rad, lon_rad, alt_m), each of shape ``(...)``."""
+    """Geodetic coordinates of ECEF positions.
+
+    Parameters
+    ----------
+    xyz_m : array_like, shape (..., 3)
+        ECEF positions (m).
+    a_m : float, optional
+        Equatorial radius (m); default WGS84 ``A_M``.
+    f : float, optional
+        Flattening (-); default WGS84 ``F``.
+
+    Returns
+    -------
+    lat_rad, lon_rad, alt_m : ndarray, shape (...)
+        Geodetic latitude (rad), longitude (rad, in (-pi, pi]) and altitude above the
+        ellipsoid (m).
+
+    Notes
+    -----
+    Bowring (1976) with one refinement, see ``geodetic_alt_lat``.
+    """
     xyz = np.ascontiguousarray(np.asarray(xyz_m, dtype=float))
     flat = xyz.reshape(-1, 3)
     out = np.empty_like(flat)
@@ -82,7 +126,28 @@ def ecef_to_geodetic(xyz_m, a_m: float = A_M, f: float = F):
 
 
 def geodetic_to_ecef(lat_rad, lon_rad, alt_m, a_m: float = A_M, f: float = F):
-    """(lat_rad, lon_rad, alt_m) broadcast to shape ``(...)`` -> ECEF ``(..., 3)`` in m."""
+    """ECEF positions of geodetic coordinates.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Geodetic latitude and longitude (rad); broadcast together with ``alt_m``.
+    alt_m : array_like
+        Altitude above the ellipsoid (m).
+    a_m : float, optional
+        Equatorial radius (m); default WGS84 ``A_M``.
+    f : float, optional
+        Flattening (-); default WGS84 ``F``.
+
+    Returns
+    -------
+    ndarray, shape (..., 3)
+        ECEF positions (m), the leading shape that of the broadcast inputs.
+
+    References
+    ----------
+    NIMA TR8350.2, Department of Defense World Geodetic System 1984, 3rd ed.
+    """
     lat, lon, h = np.broadcast_arrays(np.asarray(lat_rad, float), np.asarray(lon_rad, float),
                                       np.asarray(alt_m, float))
     e2 = f * (2.0 - f)
@@ -94,7 +159,18 @@ def geodetic_to_ecef(lat_rad, lon_rad, alt_m, a_m: float = A_M, f: float = F):
 
 
 def enu_basis(lat_rad, lon_rad):
-    """Unit vectors east, north, up in ECEF at geodetic (lat, lon); each ``(..., 3)``."""
+    """Local east, north and up unit vectors in ECEF axes.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Geodetic latitude and longitude (rad), same shape ``(...)``.
+
+    Returns
+    -------
+    east, north, up : ndarray, shape (..., 3)
+        Unit vectors (-) in ECEF axes.
+    """
     lat = np.asarray(lat_rad, float)
     lon = np.asarray(lon_rad, float)
     sl, cl, so, co = np.sin(lat), np.cos(lat), np.sin(lon), np.cos(lon)
@@ -106,7 +182,31 @@ def enu_basis(lat_rad, lon_rad):
 
 @njit(cache=True)
 def gravity_j2(x: float, y: float, z: float, mu: float, re: float, j2: float):
-    """Gravitational acceleration (m/s^2) with the J2 zonal term; z along the spin axis."""
+    """Gravitational acceleration with the J2 zonal term.
+
+    numba-compiled; callable from kernels. Valid in ECEF and in the launch-fixed inertial frame
+    alike (z along the spin axis in both).
+
+    Parameters
+    ----------
+    x, y, z : float
+        Position (m), z along the spin axis.
+    mu : float
+        Gravitational parameter (m^3/s^2).
+    re : float
+        Reference radius of the J2 coefficient (m).
+    j2 : float
+        Second zonal harmonic (-); 0 gives point-mass gravity.
+
+    Returns
+    -------
+    gx, gy, gz : float
+        Acceleration (m/s^2).
+
+    Notes
+    -----
+    Point mass plus the J2 term of the geopotential; constants WGS84 / EGM96 (module constants).
+    """
     r2 = x * x + y * y + z * z
     r = math.sqrt(r2)
     k = -mu / (r2 * r)
@@ -122,7 +222,22 @@ def gravity_j2(x: float, y: float, z: float, mu: float, re: float, j2: float):
 # --- great circles on the mean sphere (footprints, quick geometry) -------------------------
 
 def gc_distance_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, r_m: float = R_MEAN_M):
-    """Great-circle distance (haversine) on a sphere of radius ``r_m``; broadcasts."""
+    """Great-circle distance on a sphere (haversine formula).
+
+    Parameters
+    ----------
+    lat1_rad, lon1_rad : array_like
+        First point (rad).
+    lat2_rad, lon2_rad : array_like
+        Second point (rad); all four broadcast.
+    r_m : float, optional
+        Radius of the sphere (m); default the IUGG mean radius ``R_MEAN_M``.
+
+    Returns
+    -------
+    ndarray or float
+        Distance along the surface (m).
+    """
     dlat = lat2_rad - lat1_rad
     dlon = lon2_rad - lon1_rad
     h = np.sin(dlat / 2) ** 2 + np.cos(lat1_rad) * np.cos(lat2_rad) * np.sin(dlon / 2) ** 2
@@ -130,7 +245,20 @@ def gc_distance_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, r_m: float = R_MEAN_M)
 
 
 def gc_azimuth(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
-    """Initial great-circle azimuth (rad, clockwise from north) from point 1 to point 2."""
+    """Initial great-circle azimuth from point 1 to point 2.
+
+    Parameters
+    ----------
+    lat1_rad, lon1_rad : array_like
+        Start point (rad).
+    lat2_rad, lon2_rad : array_like
+        End point (rad); all four broadcast.
+
+    Returns
+    -------
+    ndarray or float
+        Azimuth at the start point (rad, clockwise from north, in [-pi, pi]).
+    """
     dlon = lon2_rad - lon1_rad
     y = np.sin(dlon) * np.cos(lat2_rad)
     x = np.cos(lat1_rad) * np.sin(lat2_rad) - np.sin(lat1_rad) * np.cos(lat2_rad) * np.cos(dlon)
@@ -138,7 +266,24 @@ def gc_azimuth(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
 
 
 def gc_destination(lat_rad, lon_rad, az_rad, dist_m, r_m: float = R_MEAN_M):
-    """Point reached from (lat, lon) along azimuth ``az_rad`` after ``dist_m``; broadcasts."""
+    """Point reached along a great circle from a start point, azimuth and distance.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Start point (rad).
+    az_rad : array_like
+        Initial azimuth (rad, clockwise from north).
+    dist_m : array_like
+        Distance along the surface (m); all inputs broadcast.
+    r_m : float, optional
+        Radius of the sphere (m); default the IUGG mean radius ``R_MEAN_M``.
+
+    Returns
+    -------
+    lat2, lon2 : ndarray or float
+        End point (rad); longitude wrapped to [-pi, pi).
+    """
     d = np.asarray(dist_m, float) / r_m
     sl, cl = np.sin(lat_rad), np.cos(lat_rad)
     lat2 = np.arcsin(sl * np.cos(d) + cl * np.sin(d) * np.cos(az_rad))

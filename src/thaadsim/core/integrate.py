@@ -295,9 +295,63 @@ def _record_impact(summary, i, ti, yi, om, reentry_done):
 @njit(cache=True, parallel=True)
 def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_tab, cd_tab,
                earth, drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist):
-    """Fly n trajectories in parallel (layouts in the module docstring): DOPRI5 with relative
-    tolerance ``rtol`` until impact, orbit, ``t_max`` (s) or ``max_steps`` trial steps; history
-    rows every ``dt_out`` s (0: none). Fills summary (n, NSUM), hist and nhist (rows written)."""
+    """Fly n trajectories in parallel (numba ``prange``; layouts in the module docstring).
+
+    Dormand-Prince 5(4) with relative tolerance ``rtol``, steps clamped to staging, cutoff and
+    output times, until impact on the surface ``h_impact``, orbit, ``t_max`` or ``max_steps``
+    trial steps. Impact and apogee are located on the cubic Hermite interpolant of the step.
+
+    Parameters
+    ----------
+    r0_ecef : ndarray, shape (n, 3)
+        Launch positions, ECEF (m).
+    v0_rel : ndarray, shape (n, 3)
+        Earth-relative initial velocities in ECEF axes (m/s); zero for a launch.
+    stages : ndarray, shape (n, 3, 6)
+        Per stage: m_prop (kg), m_dry (kg), isp_sl (s), isp_vac (s), t_burn (s), area (m^2).
+    nst : ndarray of int, shape (n,)
+        Number of stages used (0: unpowered body).
+    m_rv : ndarray, shape (n,)
+        Reentry-vehicle mass (kg).
+    beta : ndarray, shape (n,)
+        Ballistic coefficient after burnout (kg/m^2); 0 disables coast drag.
+    guid : ndarray, shape (n, 5)
+        t_vertical (s), theta_final (rad), azimuth (rad), t_cutoff (s; inf for a full burn),
+        t_pitch_end (s).
+    h_impact : ndarray, shape (n,)
+        Altitude of the impact surface (m).
+    mach_tab, cd_tab : ndarray, shape (m,)
+        Boost-phase drag coefficient (-) against Mach number (-).
+    earth : ndarray, shape (6,)
+        See ``earth_params``.
+    drag : int
+        Nonzero: atmosphere on (drag and the isp blend); 0: vacuum.
+    rtol : float
+        Relative error tolerance of a step (-).
+    t_max : float
+        Longest flight time (s).
+    dt_out : float
+        History sampling interval (s); 0 for none.
+    max_steps : int
+        Most trial steps per trajectory.
+    summary : ndarray, shape (n, NSUM)
+        Output, overwritten: the columns of ``SUMMARY_COLUMNS`` (SI units: s, m, m/s, rad, Pa;
+        ``status`` one of ``STATUS_*``).
+    hist : ndarray, shape (n, nh, 7)
+        Output: t (s), ECEF x, y, z (m), Earth-relative velocity in ECEF axes (m/s).
+    nhist : ndarray of int, shape (n,)
+        Output: history rows written per trajectory.
+
+    Returns
+    -------
+    None
+        Results are written to ``summary``, ``hist`` and ``nhist``.
+
+    References
+    ----------
+    J. R. Dormand, P. J. Prince, J. Comput. Appl. Math. 6 (1980) 19-26; E. Hairer, S. P. Norsett,
+    G. Wanner, Solving Ordinary Differential Equations I, 2nd ed., Springer 1993, sec. II.4-II.6.
+    """
     om = earth[_EARTH_OMEGA]
     nh = hist.shape[1]
     for i in nb.prange(r0_ecef.shape[0]):

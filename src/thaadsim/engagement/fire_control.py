@@ -24,7 +24,31 @@ MAX_SHOTS = 3
 
 @dataclasses.dataclass(frozen=True)
 class Battery:
-    """A THAAD battery: radar and launchers at one site (public figures: 6 launchers x 8)."""
+    """A THAAD battery: radar and launchers at one site (public figures: 6 launchers x 8).
+
+    Attributes
+    ----------
+    name : str
+        Battery name.
+    site : Site
+        Where the radar and launchers stand.
+    radar : Radar
+        The fire-control radar.
+    interceptor : Interceptor
+        The interceptor.
+    launchers : int
+        Launchers; default 6.
+    interceptors_per_launcher : int
+        Interceptors per launcher; default 8.
+    reloads : int
+        Full reloads; default 0.
+    fire_channels : int
+        Engagements that can be in flight at once; default 12.
+    reaction_time_s : float
+        Delay from firm track to the earliest launch (s); default 15.
+    rcs_m2 : float
+        Radar cross-section of the threats this battery's radar sees (m^2); default 0.01.
+    """
 
     name: str
     site: Site
@@ -39,16 +63,34 @@ class Battery:
 
     @property
     def inventory(self) -> int:
+        """Interceptors available: launchers x interceptors per launcher x (1 + reloads)."""
         return self.launchers * self.interceptors_per_launcher * (1 + self.reloads)
 
     @property
     def reach(self) -> ReachTable:
+        """The interceptor's reach table (``interceptors.reach.reach_table``, cached)."""
         return reach_table(self.interceptor)
 
 
 @dataclasses.dataclass(frozen=True)
 class Doctrine:
-    """Engagement doctrine. ``mode``: 'salvo' (one salvo) or 'sls' (shoot-look-shoot)."""
+    """Engagement doctrine.
+
+    Attributes
+    ----------
+    mode : str
+        ``"salvo"`` (one salvo per threat) or ``"sls"`` (shoot-look-shoot).
+    salvo : int
+        Interceptors per shot.
+    sspk : float
+        Single-shot kill probability of one interceptor (-).
+    p_track : float
+        Probability that a threat is tracked and discriminated (-), drawn once per threat.
+    kill_assessment_s : float
+        Time from an intercept to the earliest launch of the next shot (s).
+    max_shots : int
+        Most shots per threat in shoot-look-shoot.
+    """
 
     mode: str = "sls"
     salvo: int = 2
@@ -60,7 +102,27 @@ class Doctrine:
 
 @dataclasses.dataclass
 class Windows:
-    """Per threat (n,): intercept window and opportunities (times in s; NaN = none)."""
+    """Intercept windows and opportunities per threat, shape (n,) unless noted.
+
+    Times are seconds since the threat's own launch; NaN where none.
+
+    Attributes
+    ----------
+    t_track : ndarray
+        Firm-track time (s).
+    earliest_intercept_s, latest_intercept_s : ndarray
+        First and last feasible intercept (s).
+    earliest_point, latest_point : ndarray, shape (n, 3)
+        Threat position at those intercepts: lat_deg, lon_deg, alt_km.
+    opportunities : ndarray of int
+        Sequential shoot-look-shoot opportunities (at most ``MAX_SHOTS``).
+    shot_intercept_s, shot_launch_s : ndarray, shape (n, MAX_SHOTS)
+        Intercept and launch time of each opportunity (s).
+    feasible : ndarray of bool, shape (n, steps)
+        Whether an intercept at each history sample is feasible.
+    launch_s : ndarray, shape (n, steps)
+        Launch time each such intercept needs (s).
+    """
 
     t_track: np.ndarray
     earliest_intercept_s: np.ndarray
@@ -75,7 +137,26 @@ class Windows:
 
 
 def sample_geometry(hist, nhist, site: Site):
-    """Altitude (m) and ground range (m) from the site of every history sample; NaN past end."""
+    """Altitude and ground range from the site of every history sample.
+
+    Parameters
+    ----------
+    hist : ndarray, shape (n, steps, 7)
+        Histories (``TrajectoryBatch.hist``).
+    nhist : array_like of int, shape (n,)
+        Valid samples per trajectory.
+    site : Site
+        The site.
+
+    Returns
+    -------
+    alt_m : ndarray, shape (n, steps)
+        Altitude above the ellipsoid (m, approximated to ~20 m); NaN past the end.
+    ground_m : ndarray, shape (n, steps)
+        Great-circle ground range from the site on the mean sphere (m); NaN past the end.
+    valid : ndarray of bool, shape (n, steps)
+        Whether each sample is within the history.
+    """
     xyz = hist[..., 1:4]
     rn = np.linalg.norm(xyz, axis=-1)
     sz = xyz[..., 2] / np.where(rn > 0, rn, 1)
@@ -89,7 +170,29 @@ def sample_geometry(hist, nhist, site: Site):
 
 
 def intercept_windows(battery: Battery, batch, t_track_s, doctrine: Doctrine) -> Windows:
-    """Windows and opportunities of each trajectory of ``batch`` (flown with histories)."""
+    """Intercept window and sequential opportunities of each trajectory against one battery.
+
+    An intercept at a sample is feasible when the reach table gives a time of flight and the
+    launch it needs comes no earlier than firm track plus the battery's reaction time. Each next
+    opportunity is the earliest feasible intercept whose launch comes at least
+    ``kill_assessment_s`` after the previous intercept.
+
+    Parameters
+    ----------
+    battery : Battery
+        The battery.
+    batch : TrajectoryBatch
+        Trajectories flown with histories.
+    t_track_s : array_like, shape (n,)
+        Firm-track time of each trajectory (s since its launch; NaN: never).
+    doctrine : Doctrine
+        Only ``kill_assessment_s`` (s) is used.
+
+    Returns
+    -------
+    Windows
+        Windows and opportunities per trajectory.
+    """
     hist, nhist = batch.hist, batch.nhist
     alt, g, valid = sample_geometry(hist, nhist, battery.site)
     t = hist[..., 0]
@@ -128,14 +231,40 @@ def intercept_windows(battery: Battery, batch, t_track_s, doctrine: Doctrine) ->
 
 
 def battery_at(site_name: str, name: str | None = None, **kw) -> Battery:
-    """A THAAD battery (TPY-2 terminal mode, 6 x 8 THAAD) at a site preset or LAT,LON."""
+    """A THAAD battery (TPY-2 terminal mode, 6 x 8 THAAD interceptors) at a site.
+
+    Parameters
+    ----------
+    site_name : str
+        Site preset name or ``"LAT,LON[,HEIGHT_M]"`` (deg, m; the user-site defaults apply).
+    name : str, optional
+        Battery name; default: the site's.
+    **kw
+        Overrides of ``Battery`` fields (not range-checked).
+
+    Returns
+    -------
+    Battery
+        The battery.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown site or malformed coordinates (named ``battery``).
+    """
     site = parse_site(site_name, parameter="battery")
     return Battery(name or site.name, site, get_radar("tpy2-terminal"), get_interceptor("thaad"),
                    **kw)
 
 
 def list_batteries() -> list[str]:
-    """Names of the site presets a battery can stand at."""
+    """Names of the site presets a battery can stand at.
+
+    Returns
+    -------
+    list of str
+        Site names.
+    """
     return [s.name for s in list_sites()]
 
 
@@ -143,7 +272,29 @@ MAX_BATTERIES = 8  # per configuration: bounds the work of one request (assumpti
 
 
 def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, list[Battery]]:
-    """'withdrawn', a site preset, LAT,LON, or several joined by '+' (several batteries)."""
+    """Batteries from configuration text.
+
+    Parameters
+    ----------
+    text : str
+        ``"withdrawn"`` (or ``"none"``), a site preset, ``"LAT,LON"``, or up to
+        ``MAX_BATTERIES`` of these joined by ``"+"``.
+    parameter : str, optional
+        Name of the argument in error messages; default ``"battery"``.
+
+    Returns
+    -------
+    label : str
+        The configuration, lower-cased.
+    batteries : list of Battery
+        One battery per site; empty when withdrawn.
+
+    Raises
+    ------
+    ThaadsimError
+        An empty part, an unknown site, a bad coordinate (named, e.g. ``battery latitude``) or
+        too many sites.
+    """
     t = str(text).strip().lower()
     if t in ("withdrawn", "none"):
         return "withdrawn", []

@@ -20,7 +20,25 @@ from thaadsim.engagement.fire_control import Doctrine
 
 
 def wilson_ci95(k, n):
-    """95 % Wilson score interval for k successes in n trials (arrays)."""
+    """95 % Wilson score interval of a binomial proportion.
+
+    Parameters
+    ----------
+    k : array_like
+        Successes.
+    n : int
+        Trials.
+
+    Returns
+    -------
+    lo, hi : ndarray
+        Interval bounds (-), clipped to [0, 1].
+
+    References
+    ----------
+    E. B. Wilson, "Probable inference, the law of succession, and statistical inference",
+    J. Am. Stat. Assoc. 22 (1927) 209-212.
+    """
     z = Z_95
     k = np.asarray(k, float)
     p = k / n
@@ -31,7 +49,25 @@ def wilson_ci95(k, n):
 
 
 def analytic_leak(opportunities: int, d: Doctrine) -> float:
-    """Closed-form leakage of one threat with this many opportunities (inventory ample)."""
+    """Closed-form leak probability of one threat with this many opportunities (inventory ample).
+
+    Parameters
+    ----------
+    opportunities : int
+        Sequential intercept opportunities.
+    d : Doctrine
+        Salvo size, SSPK, tracking probability, mode and most shots.
+
+    Returns
+    -------
+    float
+        1 - p_track (1 - (1 - sspk)^(salvo x shots)), shots = 1 for a salvo and
+        min(opportunities, max_shots) for shoot-look-shoot; 1 without opportunities.
+
+    References
+    ----------
+    D. Wilkening, Science & Global Security 8:2 (1999) (see the module docstring).
+    """
     if opportunities <= 0:
         return 1.0
     shots = 1 if d.mode == "salvo" else min(opportunities, d.max_shots)
@@ -40,7 +76,21 @@ def analytic_leak(opportunities: int, d: Doctrine) -> float:
 
 @dataclasses.dataclass
 class Plan:
-    """The deterministic fire plan: shots (threat, battery, launch time, intercept time)."""
+    """The deterministic fire plan: one row per planned shot, sorted by launch time.
+
+    Attributes
+    ----------
+    threat : ndarray of int
+        Threat index.
+    battery : ndarray of int
+        Battery index.
+    shot_index : ndarray of int
+        0 for the first shot at a threat, 1 for the look shot, ...
+    launch_s : ndarray
+        Launch time (s, absolute: since the first launch of the raid).
+    intercept_s : ndarray
+        Intercept time (s, absolute).
+    """
 
     threat: np.ndarray
     battery: np.ndarray
@@ -50,8 +100,23 @@ class Plan:
 
 
 def peak_channels(busy: list[tuple[float, float]], lo: float, hi: float) -> int:
-    """Most engagements of ``busy`` (launch, intercept) held at one instant within (lo, hi); an
-    engagement that ends when another starts frees its channel for it."""
+    """Most engagements held at one instant within an interval.
+
+    An engagement holds a fire channel from launch to intercept; one that ends when another
+    starts frees its channel for it.
+
+    Parameters
+    ----------
+    busy : list of (float, float)
+        Engagements as (launch, intercept) times (s).
+    lo, hi : float
+        The interval (s).
+
+    Returns
+    -------
+    int
+        Peak number of engagements in (lo, hi).
+    """
     events = []
     for a, e in busy:
         if a < hi and lo < e:
@@ -67,13 +132,35 @@ def peak_channels(busy: list[tuple[float, float]], lo: float, hi: float) -> int:
 
 def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
                fire_channels: list[int]) -> Plan:
-    """Fire plan in priority order. Per threat j: sample times ``t_abs[j]`` (absolute s),
-    ``feasible[j]`` and the launch time each intercept needs ``launch_abs[j]``.
+    """Fire plan in priority order.
 
     Each shot takes the earliest feasible intercept whose launch is free of the battery's fire
     channels (an engagement holds a channel from launch to intercept); a look shot must launch at
     least ``kill_assessment_s`` after the previous intercept. Look shots are planned for every
-    threat, reserving their channel in case they are needed (the conservative reading)."""
+    threat, reserving their channel in case they are needed (the conservative reading).
+
+    Parameters
+    ----------
+    t_abs : ndarray, shape (n, steps)
+        Sample times of each threat (s, absolute).
+    feasible : ndarray of bool, shape (n, steps)
+        Whether an intercept at each sample is feasible.
+    launch_abs : ndarray, shape (n, steps)
+        Launch time each intercept needs (s, absolute).
+    battery_of : array_like of int, shape (n,)
+        Battery assigned to each threat; -1: none.
+    priority : array_like, shape (n,)
+        Lower is served first (stable order).
+    d : Doctrine
+        Mode, ``max_shots`` and ``kill_assessment_s`` (s).
+    fire_channels : list of int
+        Fire channels per battery.
+
+    Returns
+    -------
+    Plan
+        The planned shots, sorted by launch time.
+    """
     nshots = 1 if d.mode == "salvo" else d.max_shots
     busy: dict[int, list[tuple[float, float]]] = {b: [] for b in range(len(fire_channels))}
     rows = []
@@ -108,6 +195,36 @@ def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
 
 @dataclasses.dataclass
 class MCResult:
+    """Outcome of the Monte Carlo over kill outcomes, beside the closed form.
+
+    Attributes
+    ----------
+    p_leak : ndarray, shape (n,)
+        Leak probability of each threat (-).
+    p_leak_ci95 : ndarray, shape (n, 2)
+        Its 95 % Wilson interval (-).
+    p_leak_analytic : list of float or None
+        Closed-form leak probability (Wilkening 1999), rounded to 6 decimals; None where the
+        inventory could bind or not every opportunity was planned.
+    leakers_hist : ndarray of int, shape (n + 1,)
+        Trials with 0, 1, ... n leakers.
+    expected_leakers : float
+        Mean leakers per trial.
+    expected_leakers_ci95 : tuple of float
+        Its 95 % normal interval.
+    interceptors_used_mean : float
+        Mean interceptors fired per trial.
+    interceptors_used_by_battery_mean : ndarray
+        The same per battery.
+    p_no_leaker : float
+        Fraction of trials without a leaker (-).
+    p_no_leaker_analytic : float or None
+        Closed form (threats independent); None where any per-threat closed form is None.
+    trials : int
+        Trials run.
+    seed : int
+        Seed of the random generator.
+    """
     p_leak: np.ndarray
     p_leak_ci95: np.ndarray
     p_leak_analytic: list
@@ -124,6 +241,39 @@ class MCResult:
 
 def run_monte_carlo(plan: Plan, n_threats: int, opportunities, inventory: list[int],
                     d: Doctrine, trials: int, seed: int) -> MCResult:
+    """Play the fire plan ``trials`` times with random kill outcomes (vectorized over trials).
+
+    Tracking is drawn once per threat and trial; every shot fires ``salvo`` interceptors (fewer
+    when the battery runs out), and a look shot flies only at a surviving threat.
+
+    Parameters
+    ----------
+    plan : Plan
+        The fire plan (sorted by launch time).
+    n_threats : int
+        Threats in the raid.
+    opportunities : array_like of int, shape (n_threats,)
+        Intercept opportunities per threat (for the closed form).
+    inventory : list of int
+        Interceptors per battery.
+    d : Doctrine
+        Salvo size, SSPK, tracking probability, mode and most shots.
+    trials : int
+        Monte Carlo trials.
+    seed : int
+        Seed of ``numpy.random.default_rng`` (same seed, same result).
+
+    Returns
+    -------
+    MCResult
+        Leak probabilities with 95 % intervals, leaker distribution, interceptors used and the
+        closed form where it applies.
+
+    References
+    ----------
+    D. Wilkening, Science & Global Security 8:2 (1999): closed form; E. B. Wilson, J. Am. Stat.
+    Assoc. 22 (1927): intervals.
+    """
     rng = np.random.default_rng(seed)
     tracked = rng.random((trials, n_threats)) < d.p_track
     alive = np.ones((trials, n_threats), dtype=bool)

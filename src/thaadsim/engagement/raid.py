@@ -21,7 +21,30 @@ HISTORY_DT_S = 1.0
 
 @dataclasses.dataclass
 class RaidKinematics:
-    """Everything that does not depend on the dice: computed once per scenario."""
+    """Everything about a raid that does not depend on the dice: computed once per scenario.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The validated scenario.
+    batteries : list of Battery
+        Its batteries.
+    doctrine : Doctrine
+        Its doctrine.
+    batch : TrajectoryBatch
+        The aimed threats with 1 s histories (time since each threat's own launch).
+    launch_time_s : ndarray, shape (n,)
+        Launch time of each threat (s, since the raid's start).
+    windows : list of Windows
+        Intercept windows per battery.
+    assigned : ndarray of int, shape (n,)
+        Battery engaging each threat; -1 where none can.
+    priority : ndarray, shape (n,)
+        Engagement order (lower first): threats whose predicted impact lies within a defended
+        asset first, then by the earliest intercept.
+    records : list of dict
+        Headline numbers of each trajectory (``TrajectoryBatch.to_dict``).
+    """
 
     scenario: Any  # a validated scenario (thaadsim.io.scenario.Scenario)
     batteries: list[Battery]
@@ -35,19 +58,65 @@ class RaidKinematics:
 
 
 def build_batteries(sc) -> list[Battery]:
+    """The batteries of a scenario.
+
+    Parameters
+    ----------
+    sc : Scenario
+        A validated scenario.
+
+    Returns
+    -------
+    list of Battery
+        One per ``[[battery]]`` table, with its site, radar and interceptor presets.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown site, radar or interceptor.
+    """
     return [Battery(b.name, parse_site(b.site), get_radar(b.radar), get_interceptor(b.interceptor),
                     b.launchers, b.interceptors_per_launcher, b.reloads, b.fire_channels,
                     b.reaction_time_s, b.rcs_m2) for b in sc.battery]
 
 
 def doctrine_of(sc) -> Doctrine:
+    """The doctrine of a scenario (``max_shots`` keeps its default of 2).
+
+    Parameters
+    ----------
+    sc : Scenario
+        A validated scenario; ``"shoot-look-shoot"`` reads as ``"sls"``.
+
+    Returns
+    -------
+    Doctrine
+        The doctrine.
+    """
     d = sc.doctrine
     return Doctrine("salvo" if d.mode == "salvo" else "sls", d.salvo, d.sspk, d.p_track,
                     d.kill_assessment_s)
 
 
 def fly_threats(sc, progress=None) -> tuple[TrajectoryBatch, list[str]]:
-    """Aim every threat (solutions cached per distinct missile/launch/aim/shape)."""
+    """Aim and fly every threat of a scenario.
+
+    Solutions are cached per distinct missile, launch point, aim point and apogee.
+
+    Parameters
+    ----------
+    sc : Scenario
+        A validated scenario.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per threat.
+
+    Returns
+    -------
+    batch : TrajectoryBatch or None
+        All threats with 1 s histories; None when any threat cannot be aimed.
+    problems : list of str
+        One line per threat that cannot be aimed, naming its field (empty on success).
+    """
     sols: dict = {}
     params = []
     problems = []
@@ -80,9 +149,31 @@ def fly_threats(sc, progress=None) -> tuple[TrajectoryBatch, list[str]]:
 
 
 def prepare(sc, progress=None) -> RaidKinematics:
-    """Everything about a raid that does not depend on the dice: aimed trajectories, detection,
-    intercept windows, battery assignment and priorities. ``progress(text, done, total)`` is
-    called per threat aimed."""
+    """The raid's kinematics: everything that does not depend on the dice.
+
+    Aimed trajectories, detection and intercept windows per battery, battery assignment (most
+    opportunities, then earliest intercept) and priorities (threats whose predicted impact is
+    within a defended asset first, then by urgency).
+
+    Parameters
+    ----------
+    sc : Scenario
+        A validated scenario.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per threat aimed.
+
+    Returns
+    -------
+    RaidKinematics
+        The kinematics.
+
+    Raises
+    ------
+    ProblemsError
+        Threats that cannot be aimed (one line each).
+    ThaadsimError
+        An unknown site, radar or interceptor.
+    """
     batteries = build_batteries(sc)
     d = doctrine_of(sc)
     batch, problems = fly_threats(sc, progress)
@@ -116,6 +207,24 @@ def prepare(sc, progress=None) -> RaidKinematics:
 
 
 def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
+    """Plan the shots and play the Monte Carlo on prepared kinematics.
+
+    Parameters
+    ----------
+    k : RaidKinematics
+        From ``prepare``.
+    trials : int
+        Monte Carlo trials.
+    seed : int
+        Seed of the random generator.
+
+    Returns
+    -------
+    result : MCResult
+        The Monte Carlo outcome and the closed form.
+    extra : dict
+        ``plan`` (``Plan``, absolute times in s) and ``opportunities`` (per threat).
+    """
     n = len(k.scenario.threat)
     hist, _ = k.batch.history
     steps = hist.shape[1]
@@ -140,8 +249,21 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class EngageResult:
-    """A fought raid: kinematics (done once), the fire plan and the Monte Carlo outcome beside
-    the closed form. ``to_dict`` is what ``thaadsim engage --format json`` prints."""
+    """A fought raid: kinematics (done once), the fire plan and the Monte Carlo outcome.
+
+    ``to_dict`` is what ``thaadsim engage --format json`` prints.
+
+    Attributes
+    ----------
+    kinematics : RaidKinematics
+        Trajectories, windows, assignment and priorities.
+    mc : MCResult
+        Monte Carlo outcome beside the closed form.
+    plan : Plan
+        The fire plan (absolute times, s).
+    opportunities : ndarray of int
+        Intercept opportunities per threat against its assigned battery.
+    """
 
     kinematics: RaidKinematics
     mc: MCResult
@@ -158,8 +280,14 @@ class EngageResult:
                 f"{r.interceptors_used_mean:.1f} of {inv}; {r.trials:,} trials, seed {r.seed}>")
 
     def to_dataframe(self):
-        """One row per threat: ``id``, ``missile``, ``battery``, ``intercept_opportunities``,
-        ``shots_planned``, ``p_leak``, ``p_leak_analytic`` and the kinematics (s, km)."""
+        """The per-threat outcomes as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per threat: ``id``, ``missile``, ``battery``, ``intercept_opportunities``,
+            ``shots_planned``, ``p_leak``, ``p_leak_analytic`` and the kinematics (s, km).
+        """
         import pandas as pd
 
         rows = [{k: v for k, v in t.items() if k not in ("impact", "p_leak_ci95")}
@@ -167,15 +295,52 @@ class EngageResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
-        """Per-threat outcomes and raid totals, units in the keys, no rounding."""
+        """Per-threat outcomes and raid totals, units in the keys, no rounding.
+
+        Returns
+        -------
+        dict
+            Scenario, trials, seed, doctrine, batteries (inventory, interceptors used, envelope),
+            per-threat windows (s since the raid's start, km) and leak probabilities with 95 %
+            intervals, expected leakers beside the closed form, and the leaker distribution.
+        """
         return _engage_dict(self.kinematics, self.mc, {"plan": self.plan,
                                                         "opportunities": self.opportunities})
 
 
 def engage(scenario, trials: int = 10_000, seed: int = 1, progress=None) -> EngageResult:
-    """Fight a raid (a validated scenario, see ``thaadsim.io.scenario.load_scenario``): aim and
-    fly every threat, detection and windows per battery, the fire plan, then ``trials`` Monte
-    Carlo trials of the kill outcomes with ``seed`` (same seed, same result)."""
+    """Fight a raid.
+
+    Aim and fly every threat, detection and windows per battery, the fire plan, then ``trials``
+    Monte Carlo trials of the kill outcomes with ``seed`` (same seed, same result).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (``thaadsim.io.scenario.load_scenario``).
+    trials : int, optional
+        Monte Carlo trials; default 10,000 (not range-checked here).
+    seed : int, optional
+        Seed of the random generator; default 1.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per threat aimed.
+
+    Returns
+    -------
+    EngageResult
+        The fought raid.
+
+    Raises
+    ------
+    ProblemsError
+        Threats that cannot be aimed (one line each).
+    ThaadsimError
+        An unknown site, radar or interceptor.
+
+    References
+    ----------
+    D. Wilkening, Science & Global Security 8:2 (1999): closed-form leakage.
+    """
     k = prepare(scenario, progress=progress)
     res, extra = fight(k, trials, seed)
     return EngageResult(k, res, extra["plan"], extra["opportunities"])

@@ -31,6 +31,43 @@ G0 = G0_M_S2
 
 @dataclasses.dataclass(frozen=True)
 class Interceptor:
+    """Interceptor parameters: booster, kill vehicle and the engagement constraints.
+
+    Attributes
+    ----------
+    name : str
+        Preset name.
+    launch_mass_kg : float
+        Launch mass (kg).
+    propellant_kg : float
+        Propellant mass (kg), burnt at a constant rate.
+    isp_sl_s, isp_vac_s : float
+        Specific impulse at sea level and in vacuum (s).
+    burn_time_s : float
+        Burn time (s).
+    diameter_m : float
+        Body diameter (m); sets the drag reference area.
+    length_m : float
+        Length (m); descriptive only.
+    kill_vehicle_kg : float
+        Kill-vehicle mass (kg); descriptive only (the flyout keeps the burnt-out booster).
+    max_flyout_time_s : float
+        Longest time of flight to an intercept (s): kill-vehicle endurance.
+    max_dynamic_pressure_pa : float
+        Highest dynamic pressure at intercept (Pa): sets the lowest intercept altitude.
+    min_intercept_speed_m_s : float
+        Lowest speed at intercept (m/s), for the hit-to-kill end game.
+    kv_max_altitude_km : float
+        Design ceiling of the kill vehicle (km); default 1000 (no limit).
+    launcher_elevation_deg : float
+        Elevation of the launcher rail (deg); default 60.
+    min_launch_elevation_deg, max_launch_elevation_deg : float
+        Range of the final thrust elevations of the flyout fan (deg); defaults 0 and 89.
+    description, notes : str
+        Free text.
+    sources : tuple of str
+        Where the numbers come from.
+    """
     name: str
     launch_mass_kg: float
     propellant_kg: float
@@ -52,24 +89,83 @@ class Interceptor:
     notes: str = ""
 
     def replace(self, **kw) -> Interceptor:
+        """A copy with fields changed.
+
+        Parameters
+        ----------
+        **kw
+            Field names and new values (units as the fields).
+
+        Returns
+        -------
+        Interceptor
+            The modified copy.
+        """
         return dataclasses.replace(self, **kw)
 
 
 def list_interceptors() -> list[Interceptor]:
-    """Every interceptor preset (and user entry)."""
+    """Every interceptor preset and user entry.
+
+    Returns
+    -------
+    list of Interceptor
+        In file order, presets first.
+    """
     return [get_interceptor(k) for k in load("interceptors.toml")["interceptor"]]
 
 
 def get_interceptor(name: str = "thaad") -> Interceptor:
+    """An interceptor preset (or user entry) by name.
+
+    Parameters
+    ----------
+    name : str, optional
+        Name, case and surrounding blanks ignored; default ``"thaad"``.
+
+    Returns
+    -------
+    Interceptor
+        The interceptor.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown name (the error lists the known ones).
+    """
     key, d = lookup(load("interceptors.toml")["interceptor"], "interceptor", name)
     return Interceptor(name=key, **d)
 
 
 def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
-    """Integrate a fan of flyouts with these final thrust elevations (RK4, vectorized).
+    """Integrate a fan of flyouts, one per final thrust elevation (RK4, vectorized).
 
-    Returns t (nt,), ground range g (n, nt) m, altitude h (n, nt) m, speed v (n, nt) m/s,
-    dynamic pressure q (n, nt) Pa.
+    Planar flight over a spherical Earth (mean radius) with point-mass gravity and U.S. Standard
+    Atmosphere 1976 drag with the boost-phase Cd(Mach) table. During the burn the thrust
+    elevation turns linearly from the launcher's to the final elevation; then the interceptor
+    coasts.
+
+    Parameters
+    ----------
+    ic : Interceptor
+        The interceptor.
+    elevations_deg : array_like, shape (n,)
+        Final thrust elevations above the local horizontal (deg).
+    dt : float, optional
+        Integration step (s); default 0.1.
+
+    Returns
+    -------
+    t : ndarray, shape (nt,)
+        Time since launch (s), up to ``max_flyout_time_s``.
+    g : ndarray, shape (n, nt)
+        Ground range from the launcher (m).
+    h : ndarray, shape (n, nt)
+        Altitude (m).
+    v : ndarray, shape (n, nt)
+        Speed (m/s).
+    q : ndarray, shape (n, nt)
+        Dynamic pressure (Pa).
     """
     el = np.radians(np.asarray(elevations_deg, float))
     el0 = math.radians(ic.launcher_elevation_deg)
@@ -128,8 +224,22 @@ def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ReachTable:
-    """Minimum interceptor time of flight (s) on a (ground range, altitude) grid; inf where the
-    point is out of reach. ``tof_s`` has shape (n_g, n_h)."""
+    """Minimum interceptor time of flight on a (ground range, altitude) grid.
+
+    Attributes
+    ----------
+    interceptor : Interceptor
+        The interceptor.
+    g_step_m, h_step_m : float
+        Cell size in ground range and altitude (m).
+    tof_s : ndarray, shape (n_g, n_h)
+        Minimum time of flight to each cell (s); inf where out of reach.
+    speed_m_s : ndarray, shape (n_g, n_h)
+        Interceptor speed recorded in each reachable cell (m/s); 0 elsewhere.
+    kinematic_ceiling_km : float
+        Highest altitude the kinematics alone reach within the table (km), before the
+        kill vehicle's design ceiling.
+    """
 
     interceptor: Interceptor
     g_step_m: float
@@ -144,8 +254,15 @@ class ReachTable:
                 f"{e['min_altitude_km']:.0f}-{e['max_altitude_km']:.0f} km altitude>")
 
     def to_dict(self) -> dict:
-        """The engagement envelope (km, s): maximum ground range, altitude floor and ceiling,
-        the ceiling the kinematics alone would give, and the longest flyout."""
+        """The engagement envelope.
+
+        Returns
+        -------
+        dict
+            ``max_ground_range_km``, ``max_altitude_km`` and ``min_altitude_km`` (km),
+            ``kinematic_ceiling_km`` (the ceiling the kinematics alone would give, km) and
+            ``max_flyout_time_s`` (s).
+        """
         ok = np.isfinite(self.tof_s)
         gi, hi = np.nonzero(ok)
         return {"max_ground_range_km": float(gi.max() * self.g_step_m / 1e3),
@@ -155,7 +272,20 @@ class ReachTable:
                 "max_flyout_time_s": self.interceptor.max_flyout_time_s}
 
     def tof(self, ground_m, alt_m) -> np.ndarray:
-        """Time of flight to points (any shape; nearest cell); inf outside the envelope."""
+        """Time of flight to points (nearest cell).
+
+        Parameters
+        ----------
+        ground_m : array_like
+            Ground range from the launchers (m).
+        alt_m : array_like
+            Altitude (m); broadcast with ``ground_m``.
+
+        Returns
+        -------
+        ndarray
+            Time of flight (s); inf outside the envelope or the table.
+        """
         gi = np.rint(np.asarray(ground_m, float) / self.g_step_m).astype(np.int64)
         hi = np.rint(np.asarray(alt_m, float) / self.h_step_m).astype(np.int64)
         ok = (gi >= 0) & (gi < self.tof_s.shape[0]) & (hi >= 0) & (hi < self.tof_s.shape[1])
@@ -167,6 +297,31 @@ class ReachTable:
 @lru_cache(maxsize=8)
 def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.0,
                 step_km: float = 1.0, n_fan: int = 721) -> ReachTable:
+    """The reach table of an interceptor (cached per arguments).
+
+    A point is reachable at time t if some member of the flyout fan passes there at
+    t <= ``max_flyout_time_s`` with speed >= ``min_intercept_speed_m_s``, dynamic pressure
+    <= ``max_dynamic_pressure_pa`` and altitude <= ``kv_max_altitude_km``; single-cell gaps
+    between fan members are filled from their neighbours.
+
+    Parameters
+    ----------
+    ic : Interceptor
+        The interceptor.
+    g_max_km : float, optional
+        Largest ground range of the table (km); default 300.
+    h_max_km : float, optional
+        Largest altitude of the table (km); default 250.
+    step_km : float, optional
+        Cell size (km); default 1.
+    n_fan : int, optional
+        Flyouts in the fan of final thrust elevations; default 721.
+
+    Returns
+    -------
+    ReachTable
+        The table.
+    """
     els = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
     t, g, h, v, q = flyout_fan(ic, els)
     step = step_km * 1e3

@@ -45,12 +45,30 @@ def _opt(option: str) -> str:
 
 def check_output_file(option: str, path: str | os.PathLike | None,
                       suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> Path:
-    """Validate an output file path before any computation; returns the path that will be written.
+    """Validate an output file path before any computation.
 
-    Refused (ThaadsimError naming ``option``): an empty path, an existing directory, a suffix
-    outside ``suffixes``, a parent that does not exist, a place where a file cannot be created
-    (probed by creating and removing it, so ``/proc/x.png`` or a read-only directory is refused
-    whatever the permission bits say).
+    Refused: an empty path, an existing directory, a suffix outside ``suffixes``, a parent that
+    does not exist, a place where a file cannot be created (probed by creating and removing it,
+    so ``/proc/x.png`` or a read-only directory is refused whatever the permission bits say).
+
+    Parameters
+    ----------
+    option : str
+        The option the error names (``--`` is added if missing).
+    path : str, PathLike or None
+        The path.
+    suffixes : tuple of str, optional
+        Accepted suffixes; default ``IMAGE_SUFFIXES``.
+
+    Returns
+    -------
+    Path
+        The path that will be written.
+
+    Raises
+    ------
+    ThaadsimError
+        The path is refused.
     """
     opt = _opt(option)
     text = "" if path is None else os.fspath(path)
@@ -211,8 +229,19 @@ class ReportDir:
 
     # -- commit ---------------------------------------------------------------------------------
     def commit(self) -> list[str]:
-        """Move the staged files into place; returns their names. A staged name that exists in
-        DIR but was not written by an earlier thaadsim report is refused (nothing is moved)."""
+        """Move the staged files into place and write the marker.
+
+        Returns
+        -------
+        list of str
+            Names of the files written.
+
+        Raises
+        ------
+        ThaadsimError
+            A staged name exists in DIR but was not written by an earlier thaadsim report, or is a
+            directory (nothing is moved).
+        """
         names = sorted(os.listdir(self.staging))
         for n in names:
             target = self.path / n
@@ -265,5 +294,26 @@ class ReportDir:
 @contextlib.contextmanager
 def report_dir(out: str | os.PathLike, *, option: str = "--out",
                force: bool = False) -> Iterator[ReportDir]:
+    """Context manager form of ``ReportDir``: claim a report directory for writing.
+
+    Parameters
+    ----------
+    out : str or PathLike
+        The report directory.
+    option : str, optional
+        The option errors name; default ``"--out"``.
+    force : bool, optional
+        Allow a non-empty directory (files thaadsim did not write are still kept).
+
+    Yields
+    ------
+    ReportDir
+        The claimed directory; call ``commit()`` before leaving the block.
+
+    Raises
+    ------
+    ThaadsimError
+        A directory the rules refuse (see the module docstring), or one locked by another run.
+    """
     with ReportDir(out, option=option, force=force) as rd:
         yield rd

@@ -16,7 +16,20 @@ TABLE_DIGITS = 6
 
 
 def round_sig(x: float, digits: int) -> float:
-    """``x`` rounded to ``digits`` significant digits (0 stays 0)."""
+    """A number rounded to significant digits (0 and non-finite values unchanged).
+
+    Parameters
+    ----------
+    x : float
+        The number.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    float
+        The rounded number.
+    """
     if x == 0 or not math.isfinite(x):
         return x
     return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
@@ -44,10 +57,38 @@ def _clean(obj, digits: int | None = None):
 
 
 def to_json(obj, digits: int = JSON_DIGITS) -> str:
+    """A result dict as indented JSON: NaN and inf become null, floats are rounded.
+
+    Parameters
+    ----------
+    obj : object
+        Dicts, lists, numbers, strings and numpy scalars.
+    digits : int, optional
+        Significant digits of floats; default ``JSON_DIGITS``.
+
+    Returns
+    -------
+    str
+        The JSON text.
+    """
     return json.dumps(_clean(obj, digits), indent=2, allow_nan=False)
 
 
 def flatten(d: dict, prefix: str = "") -> dict:
+    """Nested dicts flattened to dotted keys (lists of dicts are left out).
+
+    Parameters
+    ----------
+    d : dict
+        The dict.
+    prefix : str, optional
+        Prefix of every key.
+
+    Returns
+    -------
+    dict
+        ``{"a.b": value, ...}``.
+    """
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
@@ -61,6 +102,18 @@ def flatten(d: dict, prefix: str = "") -> dict:
 
 
 def rows_to_csv(rows: list[dict]) -> str:
+    """Rows of result dicts as CSV (flattened keys, union of the columns in order of appearance).
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+
+    Returns
+    -------
+    str
+        CSV text with a header; missing or None values empty, floats rounded to ``JSON_DIGITS``.
+    """
     rows = [flatten(_clean(r, JSON_DIGITS)) for r in rows]
     keys: list[str] = []
     for r in rows:
@@ -74,12 +127,38 @@ def rows_to_csv(rows: list[dict]) -> str:
 
 
 def kv_table(d: dict) -> str:
+    """A result dict as a two-column text table of flattened keys and values.
+
+    Parameters
+    ----------
+    d : dict
+        The dict.
+
+    Returns
+    -------
+    str
+        The table; None shown as a dash, floats rounded to ``TABLE_DIGITS``.
+    """
     flat = flatten(_clean(d, TABLE_DIGITS))
     width = max(len(k) for k in flat) if flat else 0
     return "\n".join(f"{k:<{width}}  {'-' if v is None else v}" for k, v in flat.items())
 
 
 def rows_table(rows: list[dict], columns: list[str]) -> str:
+    """Rows of result dicts as an aligned text table.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+    columns : list of str
+        Flattened keys to show, in order.
+
+    Returns
+    -------
+    str
+        Header, rule and one line per row; None shown as a dash.
+    """
     rows = [flatten(_clean(r, TABLE_DIGITS)) for r in rows]
     cells = [[str("-" if r.get(c) is None else r.get(c)) for c in columns] for r in rows]
     w = [max([len(c)] + [len(x[i]) for x in cells]) for i, c in enumerate(columns)]

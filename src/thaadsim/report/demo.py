@@ -18,8 +18,37 @@ from thaadsim.report.render import render_html
 
 def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=None,
              print_summary=print, force: bool = False, metadata: dict | None = None) -> dict:
-    """Run the Seongju scenario end to end and write the report into ``out`` (see the module
-    docstring for the directory rules); ``progress(text, done, total)`` is called per step."""
+    """Run the Seongju scenario end to end and write the report into ``out``.
+
+    See the module docstring for the directory rules.
+
+    Parameters
+    ----------
+    out : str or Path
+        The report directory.
+    trials : int, optional
+        Monte Carlo trials of the engagement; default 20,000.
+    seed : int, optional
+        Seed of the engagement's random generator; default 1.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per step.
+    print_summary : callable, optional
+        Receives the terminal summary (one string); default ``print``.
+    force : bool, optional
+        Allow a non-empty directory (files thaadsim did not write are kept).
+    metadata : dict, optional
+        Run metadata stored in summary.json (version, date, command).
+
+    Returns
+    -------
+    dict
+        The summary (the content of summary.json).
+
+    Raises
+    ------
+    ThaadsimError
+        An output directory the rules refuse.
+    """
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.coverage import coverage, range_height
     from thaadsim.analysis.loft2range import loft2range

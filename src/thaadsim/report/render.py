@@ -60,8 +60,11 @@ def yesno(x) -> str:
 
 
 def num(x, digits: int | None = 0) -> str:
-    """A number with thousands separators and ``digits`` decimals (None: as given, up to six
-    significant digits, for small inputs such as 0.01 m²); None/NaN -> a dash."""
+    """A number with thousands separators and ``digits`` decimals; None/NaN -> a dash.
+
+    ``digits=None`` prints the number as given, up to six significant digits, for small inputs
+    such as 0.01 m².
+    """
     if isinstance(_defined(x), bool):
         return yesno(x)
     if not _finite(x):
@@ -140,6 +143,13 @@ FILTERS = {"yesno": yesno, "num": num, "signed": signed, "pct": pct, "qty": qty,
 
 
 def environment() -> Environment:
+    """The Jinja2 environment of the report template, with the filters of this module.
+
+    Returns
+    -------
+    jinja2.Environment
+        Autoescaping, ``StrictUndefined`` (a missing key raises), ``FILTERS`` installed.
+    """
     env = Environment(loader=PackageLoader("thaadsim.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
@@ -150,9 +160,23 @@ def environment() -> Environment:
 # ---- inputs ----------------------------------------------------------------------------------
 
 def preset_context(site: str = "seongju", modes=("tpy2-terminal", "tpy2-forward")) -> dict:
-    """The preset values the report's prose quotes beside the results (the keys of
-    ``CONTEXT_KEYS``), read through the models' public functions. The interceptor's envelope is
-    the battery's reach table (cached: free once the footprint has been computed)."""
+    """The preset values the report's prose quotes beside the results.
+
+    The keys of ``CONTEXT_KEYS``, read through the models' public functions. The interceptor's
+    envelope is the battery's reach table (cached: free once the footprint has been computed).
+
+    Parameters
+    ----------
+    site : str, optional
+        Site preset of the battery; default ``"seongju"``.
+    modes : tuple of str, optional
+        Radar presets quoted; default the two AN/TPY-2 modes.
+
+    Returns
+    -------
+    dict
+        ``site``, ``radars``, ``interceptor``, ``footprint_battery`` and ``cities``.
+    """
     from thaadsim.engagement.fire_control import battery_at
     from thaadsim.geo import cities
     from thaadsim.sensors import get_radar, get_site
@@ -247,10 +271,24 @@ def _view(s: dict) -> dict:
 
 
 def render_html(s: dict, d: Path, context: dict | None = None) -> str:
-    """report.html from the summary ``s``; the PNG figures are read from ``d``. ``context`` holds
-    the preset values quoted beside the results (keys ``CONTEXT_KEYS``, shapes as returned by
-    :func:`preset_context`); keys not given are read from the presets of the summary's site and
-    radar modes."""
+    """The report page (report.html) from the demo's summary.
+
+    Parameters
+    ----------
+    s : dict
+        The summary (the content of summary.json).
+    d : Path
+        Directory holding the PNG figures (embedded in the page).
+    context : dict, optional
+        The preset values quoted beside the results (keys ``CONTEXT_KEYS``, shapes as returned
+        by :func:`preset_context`); keys not given are read from the presets of the summary's
+        site and radar modes.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
     ctx = dict(context or {})
     if any(k not in ctx for k in CONTEXT_KEYS):
         site = next(iter(s["coverage"].values()))["site"]["name"]

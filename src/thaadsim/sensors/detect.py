@@ -93,7 +93,28 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
 
 @dataclasses.dataclass(frozen=True)
 class Timeline:
-    """Per trajectory (shape (n,)): times in s since launch (NaN = never) and why unseen."""
+    """Detection and track of each trajectory by one radar; arrays of shape (n,).
+
+    Attributes
+    ----------
+    first_detection_time_s : ndarray
+        First detection (s since launch); NaN if never.
+    first_detection_lat_deg, first_detection_lon_deg : ndarray
+        Where the threat was then (deg); NaN if never.
+    first_detection_alt_km : ndarray
+        Its altitude then (km); NaN if never.
+    track_time_s : ndarray
+        Firm track: N detections in M consecutive looks (s since launch); NaN if never.
+    last_detection_time_s : ndarray
+        Last detection (s since launch); NaN if never.
+    time_in_track_s : ndarray
+        Last detection minus firm track (s).
+    not_seen_because : list of str or None
+        For a trajectory never detected, the limit that excluded most samples (one of
+        ``radar.LIMITS``); None if detected.
+    reason_samples : ndarray of int, shape (n, 5)
+        Samples excluded by each limit, in the order of ``radar.LIMITS``.
+    """
 
     first_detection_time_s: np.ndarray
     first_detection_lat_deg: np.ndarray
@@ -111,7 +132,19 @@ class Timeline:
         return f"<Timeline {n} trajectories, {tracked} reach firm track>"
 
     def to_dict(self, i: int = 0) -> dict:
-        """Detection and track of trajectory ``i`` (s, deg, km; None where never)."""
+        """Detection and track of one trajectory.
+
+        Parameters
+        ----------
+        i : int, optional
+            Index of the trajectory; default 0.
+
+        Returns
+        -------
+        dict
+            Times (s since launch), first-detection point (deg, km) and ``not_seen_because``; None
+            where never.
+        """
         def f(x, nd=None):
             return None if not np.isfinite(x) else float(x)
 
@@ -128,7 +161,47 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
                        min_elevation_deg: float | None = None,
                        boresight_az_deg: float | None = None, n_of_m: tuple[int, int] = (3, 5),
                        look_interval_s: float | None = None) -> Timeline:
-    """Timelines for a TrajectoryBatch flown with ``history_dt_s`` (e.g. 1 s)."""
+    """Detection and firm-track timelines of trajectories seen by a radar.
+
+    Every history sample is checked against line of sight over the effective Earth, the beam
+    floor and ceiling, the face's sector, the instrumented range and the power-limited detection
+    range for ``rcs_m2``, at one look per ``look_interval_s``.
+
+    Parameters
+    ----------
+    radar : Radar
+        The radar.
+    site : Site
+        Its site.
+    batch : TrajectoryBatch
+        Trajectories flown with ``history_dt_s`` (e.g. 1 s).
+    rcs_m2 : float
+        Radar cross-section of the target (m^2), > 0.
+    min_elevation_deg : float, optional
+        Beam floor (deg); default: the site's, else the radar's.
+    boresight_az_deg : float, optional
+        Face azimuth, clockwise from north (deg); default: the site's.
+    n_of_m : tuple of int, optional
+        Firm track after N detections in M consecutive looks; default (3, 5).
+    look_interval_s : float, optional
+        Time between looks (s); default: the radar's.
+
+    Returns
+    -------
+    Timeline
+        One entry per trajectory.
+
+    Raises
+    ------
+    ValueError
+        A batch without histories, or ``n_of_m`` without 1 <= N <= M.
+    ThaadsimError
+        A non-finite or non-positive RCS, or a beam floor outside [-5, 90] deg.
+
+    References
+    ----------
+    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    """
     if batch.hist is None:
         raise ValueError("the batch must be flown with history_dt_s")
     rcs = check_finite("rcs_m2", rcs_m2, positive=True)

@@ -15,7 +15,23 @@ from thaadsim.presets import table
 
 @dataclasses.dataclass(frozen=True)
 class Stage:
-    """One rocket stage. Masses in kg, specific impulses in s, burn time in s, diameter in m."""
+    """One rocket stage (propellant burnt at a constant rate over the burn time).
+
+    Attributes
+    ----------
+    propellant_kg : float
+        Propellant mass (kg).
+    dry_kg : float
+        Dry (structural) mass (kg), dropped at staging.
+    isp_sl_s : float
+        Specific impulse at sea level (s).
+    isp_vac_s : float
+        Specific impulse in vacuum (s).
+    burn_time_s : float
+        Burn time (s).
+    diameter_m : float
+        Body diameter (m); sets the drag reference area during the boost.
+    """
 
     propellant_kg: float
     dry_kg: float
@@ -26,10 +42,12 @@ class Stage:
 
     @property
     def area_m2(self) -> float:
+        """Cross-section pi d^2 / 4 (m^2), the boost-phase drag reference area."""
         return float(np.pi * self.diameter_m**2 / 4.0)
 
     @property
     def thrust_vac_n(self) -> float:
+        """Vacuum thrust (N): mass flow times g0 times the vacuum specific impulse."""
         return self.propellant_kg / self.burn_time_s * G0_M_S2 * self.isp_vac_s
 
 
@@ -40,6 +58,29 @@ class Missile:
     ``rv_mass_kg`` is what flies after burnout (warhead and reentry vehicle; for missiles whose
     body does not separate, e.g. Scud-B, the empty body is included and its ``beta`` is that of
     the tumbling body). ``beta_kg_m2`` is the reentry ballistic coefficient m / (Cd A).
+
+    Attributes
+    ----------
+    name : str
+        Preset name.
+    stages : tuple of Stage
+        One to three stages, first to last.
+    rv_mass_kg : float
+        Mass after burnout (kg).
+    beta_kg_m2 : float
+        Ballistic coefficient after burnout (kg/m^2).
+    t_vertical_s : float
+        Vertical rise before the pitch-over (s); default 8.
+    klass : str
+        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``.
+    nominal_range_km : float
+        Published range (km); NaN when none is given.
+    description, notes : str
+        Free text.
+    sources : tuple of str
+        Where the numbers come from (a user entry adds its file).
+    estimate : bool
+        True for public estimates (every shipped preset).
     """
 
     name: str
@@ -56,14 +97,23 @@ class Missile:
 
     @property
     def burn_time_s(self) -> float:
+        """Total burn time of all stages (s)."""
         return float(sum(s.burn_time_s for s in self.stages))
 
     @property
     def launch_mass_kg(self) -> float:
+        """Launch mass (kg): all stages (propellant and dry) and the reentry vehicle."""
         return float(self.rv_mass_kg + sum(s.propellant_kg + s.dry_kg for s in self.stages))
 
     def ideal_delta_v_m_s(self) -> float:
-        """Tsiolkovsky delta-v in vacuum (no gravity or drag losses)."""
+        """Ideal velocity increment in vacuum, without gravity or drag losses (m/s).
+
+        Returns
+        -------
+        float
+            The sum over stages of g0 isp_vac ln(m0 / m1) (Tsiolkovsky rocket equation), the
+            dry mass of each stage dropped after its burn.
+        """
         m = self.launch_mass_kg
         dv = 0.0
         for s in self.stages:
@@ -72,18 +122,50 @@ class Missile:
         return float(dv)
 
     def replace(self, **changes) -> Missile:
-        """A copy with fields changed (e.g. ``rv_mass_kg``) -- every parameter can be overridden."""
+        """A copy with fields changed: every parameter can be overridden.
+
+        Parameters
+        ----------
+        **changes
+            Field names and new values, e.g. ``rv_mass_kg=500.0`` (units as the fields).
+
+        Returns
+        -------
+        Missile
+            The modified copy (not validated).
+        """
         return dataclasses.replace(self, **changes)
 
     def scaled(self, *, rv_mass_kg: float | None = None, burn_time_scale: float = 1.0) -> Missile:
-        """Same missile with another payload and/or all burn times scaled (thrust / scale)."""
+        """The same missile with another payload and/or all burn times scaled.
+
+        Parameters
+        ----------
+        rv_mass_kg : float, optional
+            New mass after burnout (kg); default: unchanged.
+        burn_time_scale : float, optional
+            Factor applied to every stage's burn time (-); the propellant is unchanged, so thrust
+            scales by its inverse. Default 1.
+
+        Returns
+        -------
+        Missile
+            The scaled copy.
+        """
         st = tuple(dataclasses.replace(s, burn_time_s=s.burn_time_s * burn_time_scale)
                    for s in self.stages)
         return dataclasses.replace(self, stages=st,
                                    rv_mass_kg=self.rv_mass_kg if rv_mass_kg is None else rv_mass_kg)
 
     def to_dict(self) -> dict:
-        """The preset with derived totals (kg, s, km/s) and its sources."""
+        """The preset with derived totals and its sources.
+
+        Returns
+        -------
+        dict
+            Fields with units in the keys (kg, s, km, kg/m^2), the launch mass (kg), total burn time
+            (s), ideal delta-v (km/s), the stages and the sources.
+        """
         return {"name": self.name, "class": self.klass,
                 "nominal_range_km": self.nominal_range_km, "n_stages": len(self.stages),
                 "launch_mass_kg": self.launch_mass_kg, "rv_mass_kg": self.rv_mass_kg,
@@ -139,15 +221,50 @@ def _presets() -> dict[str, Missile]:
 
 
 def missile_names() -> list[str]:
+    """Names of the missile presets and user entries, sorted.
+
+    Returns
+    -------
+    list of str
+        Lower-case names.
+    """
     return sorted(table("missiles.toml", "missile"))
 
 
 def list_missiles() -> list[Missile]:
+    """Every missile preset and user entry.
+
+    Returns
+    -------
+    list of Missile
+        In file order, presets first.
+
+    Raises
+    ------
+    ThaadsimError
+        A user entry that is incomplete or invalid (the error names its file and field).
+    """
     return list(_presets().values())
 
 
 def get_missile(name: str) -> Missile:
-    """A missile preset (or user entry) by name; ``thaadsim missiles`` lists them."""
+    """A missile preset (or user entry) by name; ``thaadsim missiles`` lists them.
+
+    Parameters
+    ----------
+    name : str
+        Name, case and surrounding blanks ignored.
+
+    Returns
+    -------
+    Missile
+        The frozen missile.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown name (the error lists the known ones), or an invalid user entry.
+    """
     p = _presets()
     key = str(name).strip().lower()
     if key not in p:

@@ -45,8 +45,33 @@ def _golden_max(f, lo: float, hi: float, n_grid: int = 25, refine: int = 2) -> f
 def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
                     t_cut_s: float = np.inf, history_dt_s: float | None = None,
                     **kw) -> tuple[float, TrajectoryBatch]:
-    """Thrust elevation (deg) giving the maximum range at this azimuth, and that trajectory
-    (sampled every ``history_dt_s`` s when given)."""
+    """Final thrust elevation that gives the maximum range at this azimuth, and that trajectory.
+
+    The minimum-energy shape: the elevation is found by grid refinement over [2, 80] deg with a
+    parabolic last step.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile.
+    launch : Launch
+        Launch point.
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg).
+    t_cut_s : float, optional
+        Thrust-termination time (s); inf (default) for a full burn.
+    history_dt_s : float, optional
+        Sampling interval of the returned trajectory (s); None (default): summary only.
+    **kw
+        Further options of ``threats.trajectory.fly`` (e.g. ``rotating=False``).
+
+    Returns
+    -------
+    theta_deg : float
+        Final thrust elevation (deg).
+    batch : TrajectoryBatch
+        The trajectory flown with it (one member).
+    """
 
     def rng(th):
         b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
@@ -62,8 +87,38 @@ def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
 def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m: float, *,
                  t_cut_s: float = np.inf, history_dt_s: float | None = None,
                  **kw) -> tuple[float, TrajectoryBatch]:
-    """Thrust elevation (deg) that puts the apogee at ``apogee_m`` with the given burn, and that
-    trajectory (sampled every ``history_dt_s`` s when given)."""
+    """Final thrust elevation that puts the apogee at ``apogee_m``, and that trajectory.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile.
+    launch : Launch
+        Launch point.
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg).
+    apogee_m : float
+        Apogee altitude (m).
+    t_cut_s : float, optional
+        Thrust-termination time (s); inf (default) for a full burn.
+    history_dt_s : float, optional
+        Sampling interval of the returned trajectory (s); None (default): summary only.
+    **kw
+        Further options of ``threats.trajectory.fly``.
+
+    Returns
+    -------
+    theta_deg : float
+        Final thrust elevation (deg).
+    batch : TrajectoryBatch
+        The trajectory flown with it (one member).
+
+    Raises
+    ------
+    ThaadsimError
+        An apogee above the highest the missile reaches (elevations up to 89.9 deg) or below its
+        burnout altitude on the flattest trajectory (named ``apogee_km``, value in km).
+    """
     ths = np.concatenate([np.linspace(1.0, 80.0, 40), np.linspace(80.5, 89.9, 12)])
     b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, ths, t_cut_s,
             alt_m=launch.alt_m, **kw)
@@ -110,10 +165,34 @@ def _invert_monotone(f, xs, ys, target, iters: int = 6, tol_rel: float = 1e-6) -
 
 def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range_m: float,
                      thetas_deg: np.ndarray, iters: int = 28, **kw):
-    """For each thrust elevation, the cutoff time that lands at ``range_m`` (NaN if none).
+    """For each final thrust elevation, the thrust cutoff time that lands at ``range_m``.
 
     Range grows with burn time at fixed elevation, so a bisection runs on all elevations at once
-    (one kernel call per iteration). Returns (t_cut, apogee_m) arrays.
+    (one kernel call per iteration).
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile.
+    launch : Launch
+        Launch point.
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg).
+    range_m : float
+        Ground range to reach (m).
+    thetas_deg : array_like
+        Final thrust elevations (deg).
+    iters : int, optional
+        Bisection steps; default 28.
+    **kw
+        Further options of ``threats.trajectory.fly``.
+
+    Returns
+    -------
+    t_cut_s : ndarray
+        Cutoff time (s) per elevation; NaN where a full burn falls short.
+    apogee_m : ndarray
+        Apogee altitude (m) of that trajectory; NaN where infeasible.
     """
     th = np.asarray(thetas_deg, float)
     lo = np.full(th.shape, min(missile.t_vertical_s + 1.0, 0.5 * missile.burn_time_s))
@@ -137,8 +216,21 @@ def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class AimSolution:
-    """Guidance that lands on the target: launch azimuth and final thrust elevation (deg),
-    thrust cutoff time (s; inf for a full burn), miss distance (m) and the flown trajectory."""
+    """Guidance that lands on the target, and the flown trajectory.
+
+    Attributes
+    ----------
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg).
+    theta_deg : float
+        Final thrust elevation (deg).
+    t_cut_s : float
+        Thrust cutoff time (s); inf for a full burn.
+    miss_m : float
+        Distance from the impact point to the target (m).
+    batch : TrajectoryBatch
+        The trajectory (one member).
+    """
 
     azimuth_deg: float
     theta_deg: float
@@ -152,6 +244,14 @@ class AimSolution:
                 f"{self.miss_m:.0f} m>")
 
     def to_dict(self) -> dict:
+        """Headline numbers, miss distance and guidance, units in the keys.
+
+        Returns
+        -------
+        dict
+            The keys of ``TrajectoryBatch.to_dict``, ``miss_distance_m`` and ``guidance``
+            (``azimuth_deg``, ``final_pitch_deg``, ``thrust_cutoff_s`` or None for a full burn).
+        """
         return {**self.batch.to_dict(0), "miss_distance_m": float(self.miss_m),
                 "guidance": {"azimuth_deg": float(self.azimuth_deg),
                              "final_pitch_deg": float(self.theta_deg),
@@ -161,8 +261,29 @@ class AimSolution:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class Flight:
-    """One flown missile: launch point, shape ('minimum-energy' or 'apogee'), guidance (deg, s),
-    the trajectory (``batch``, one member) and, when aimed, the target and miss distance (m)."""
+    """One flown missile: launch point, shape, guidance, trajectory and, when aimed, the target.
+
+    Attributes
+    ----------
+    missile : Missile
+        The missile.
+    launch : Launch
+        Launch point.
+    shape : str
+        ``"minimum-energy"`` or ``"apogee"``.
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg).
+    theta_deg : float
+        Final thrust elevation (deg).
+    t_cut_s : float
+        Thrust cutoff time (s); inf for a full burn.
+    batch : TrajectoryBatch
+        The trajectory (one member).
+    target : tuple of float or None
+        Aim point (lat_deg, lon_deg) when aimed.
+    miss_m : float or None
+        Miss distance (m) when aimed.
+    """
 
     missile: Missile
     launch: Launch
@@ -182,7 +303,15 @@ class Flight:
                 f"{aimed}>")
 
     def to_dict(self) -> dict:
-        """Headline numbers, guidance and (when aimed) target and miss distance."""
+        """Headline numbers, guidance and, when aimed, target and miss distance.
+
+        Returns
+        -------
+        dict
+            ``missile``, ``shape``, ``launch`` (deg), the keys of ``TrajectoryBatch.to_dict``,
+            ``guidance`` (deg, s), ``assumptions``; ``aim`` (deg) and ``miss_distance_m`` when
+            aimed.
+        """
         out = {"missile": self.missile.name, "shape": self.shape,
                "launch": {"lat_deg": self.launch.lat_deg, "lon_deg": self.launch.lon_deg},
                **self.batch.to_dict(0),
@@ -198,7 +327,13 @@ class Flight:
         return out
 
     def to_dataframe(self):
-        """The sampled trajectory in geodetic coordinates (``TrajectoryBatch.to_dataframe``)."""
+        """The sampled trajectory in geodetic coordinates (``TrajectoryBatch.to_dataframe``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per sample (s, deg, km, km/s).
+        """
         return self.batch.to_dataframe()
 
 
@@ -208,8 +343,39 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
     """Guidance that lands within ``tol_m`` of the target (rotation, J2 and drag included).
 
     Shape: minimum energy (the elevation that needs the shortest burn for this range) when
-    ``apogee_m`` is None, else the lofted or depressed trajectory with that apogee. Raises
-    OutOfReachError beyond the maximum range.
+    ``apogee_m`` is None, else the lofted or depressed trajectory with that apogee. Starts from
+    the iso-range family on the great-circle azimuth, then corrects azimuth (cross-range) and
+    cutoff time and elevation (down-range, apogee) by finite-difference Newton steps.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile.
+    launch : Launch
+        Launch point, at most ``POLE_AIM_LIMIT_DEG`` (89.9 deg) from the equator.
+    target_lat_deg, target_lon_deg : float
+        Target point (deg), at least 1 km from the launch point.
+    apogee_m : float, optional
+        Apogee altitude (m); None (default) for minimum energy.
+    tol_m : float, optional
+        Largest accepted miss distance (m); default 200.
+    history_dt_s : float, optional
+        Sampling interval of the returned trajectory (s); None (default): summary only.
+    **kw
+        Further options of ``threats.trajectory.fly``.
+
+    Returns
+    -------
+    AimSolution
+        Guidance, miss distance (m) and the flown trajectory.
+
+    Raises
+    ------
+    OutOfReachError
+        A target beyond the maximum range at this azimuth (a ``ThaadsimError``).
+    ThaadsimError
+        A launch point too near a pole, a target closer than 1 km, an apogee the missile cannot
+        fly at this range, or no convergence within 12 corrections.
     """
     if abs(launch.lat_deg) > POLE_AIM_LIMIT_DEG:
         raise ThaadsimError("from", f"must lie at least {90 - POLE_AIM_LIMIT_DEG:g} deg from a "

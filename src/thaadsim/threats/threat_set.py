@@ -13,8 +13,26 @@ from thaadsim.threats.missile import get_missile
 
 @dataclasses.dataclass(frozen=True)
 class ThreatSet:
-    """Missiles (preset names), launch areas (name, lat_deg, lon_deg) and, per missile, an apogee
-    (km) for depressed or lofted shapes; minimum energy otherwise."""
+    """A threat set: missiles, launch areas and, per missile, an optional apogee.
+
+    Missiles fly minimum-energy trajectories unless ``depressed`` gives an apogee for them
+    (depressed or lofted shapes).
+
+    Attributes
+    ----------
+    name : str
+        Set name.
+    missiles : tuple of str
+        Missile preset names.
+    launch_areas : tuple of (str, float, float)
+        Name, latitude (deg) and longitude (deg) of each launch area.
+    depressed : dict
+        Missile name to apogee (km).
+    description : str
+        Free text.
+    sources : tuple of str
+        Where the set comes from.
+    """
 
     name: str
     missiles: tuple[str, ...]
@@ -24,6 +42,14 @@ class ThreatSet:
     sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
+        """The set as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``name``, ``missiles``, ``launch_areas`` (name, lat_deg, lon_deg),
+            ``depressed_apogee_km``, ``description`` and ``sources``.
+        """
         return {"name": self.name, "missiles": list(self.missiles),
                 "launch_areas": [{"name": a[0], "lat_deg": a[1], "lon_deg": a[2]}
                                  for a in self.launch_areas],
@@ -36,11 +62,35 @@ def _sets() -> dict:
 
 
 def list_threat_sets() -> list[str]:
+    """Names of the threat sets (presets and user entries), sorted.
+
+    Returns
+    -------
+    list of str
+        Lower-case names.
+    """
     return sorted(_sets())
 
 
 def get_threat_set(name: str) -> ThreatSet:
-    """A threat set (preset or user entry) by name; ``thaadsim threat-sets`` lists them."""
+    """A threat set (preset or user entry) by name; ``thaadsim threat-sets`` lists them.
+
+    Parameters
+    ----------
+    name : str
+        Name, case and surrounding blanks ignored.
+
+    Returns
+    -------
+    ThreatSet
+        The set; every missile it names exists.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown name, or an entry with a missing field, an out-of-bounds coordinate or apogee,
+        no missiles or launch areas, or an unknown missile.
+    """
     f = _sets().get(str(name).strip().lower(), {}).get("_file", "thaadsim")
     key, d = lookup(_sets(), "threat-set", name)
     try:

@@ -24,7 +24,17 @@ DEFAULT_RTOL = 1e-8
 
 @dataclasses.dataclass(frozen=True)
 class Launch:
-    """Launch point (degrees, metres above the ellipsoid)."""
+    """A launch point on the WGS84 ellipsoid.
+
+    Attributes
+    ----------
+    lat_deg : float
+        Geodetic latitude (deg).
+    lon_deg : float
+        East longitude (deg).
+    alt_m : float
+        Altitude above the ellipsoid (m); default 0.
+    """
 
     lat_deg: float
     lon_deg: float
@@ -35,8 +45,18 @@ class Launch:
 class TrajectoryBatch:
     """Result of ``fly``: per-trajectory summary and, when asked for, sampled histories.
 
-    Shapes: every summary field is ``(n,)``; ``hist`` is ``(n, steps, 7)`` with columns t (s),
-    ECEF x, y, z (m), Earth-relative velocity (m/s, ECEF axes); ``nhist`` ``(n,)`` valid samples.
+    Attributes
+    ----------
+    summary : ndarray, shape (n, NSUM)
+        The kernel's summary columns (``core.integrate.SUMMARY_COLUMNS``, SI units); read them
+        with ``col``.
+    launch_lat_deg, launch_lon_deg : ndarray, shape (n,)
+        Launch points (deg).
+    hist : ndarray, shape (n, steps, 7), or None
+        Samples: t (s), ECEF x, y, z (m), Earth-relative velocity in ECEF axes (m/s); None
+        when flown without ``history_dt_s``.
+    nhist : ndarray of int, shape (n,), or None
+        Valid samples per trajectory.
     """
 
     summary: np.ndarray
@@ -50,20 +70,40 @@ class TrajectoryBatch:
 
     @property
     def history(self) -> tuple[np.ndarray, np.ndarray]:
-        """(hist, nhist); a batch flown without ``history_dt_s`` has none (ValueError)."""
+        """The histories, ``(hist, nhist)``.
+
+        Raises ``ValueError`` for a batch flown without ``history_dt_s``.
+        """
         if self.hist is None or self.nhist is None:
             raise ValueError("the batch was flown without history_dt_s")
         return self.hist, self.nhist
 
     def col(self, name: str) -> np.ndarray:
+        """One summary column for every trajectory.
+
+        Parameters
+        ----------
+        name : str
+            A name of ``core.integrate.SUMMARY_COLUMNS``, e.g. ``"apogee_alt"``.
+
+        Returns
+        -------
+        ndarray, shape (n,)
+            The column in SI units (s, m, m/s, rad, Pa); NaN where not reached.
+        """
         return self.summary[:, COL[name]]
 
     @property
     def impacted(self) -> np.ndarray:
+        """Whether each trajectory ended on the ground, shape (n,) (bool)."""
         return self.col("status") == STATUS_IMPACT
 
     @property
     def impact_lat_lon_deg(self) -> tuple[np.ndarray, np.ndarray]:
+        """Geodetic latitude and longitude of each impact point (deg), shape (n,) each.
+
+        NaN where the trajectory did not impact.
+        """
         xyz = self.summary[:, [COL["x_imp"], COL["y_imp"], COL["z_imp"]]]
         lat, lon, _ = E.ecef_to_geodetic(np.nan_to_num(xyz))
         lat = np.where(self.impacted, np.degrees(lat), np.nan)
@@ -72,7 +112,10 @@ class TrajectoryBatch:
 
     @property
     def range_m(self) -> np.ndarray:
-        """Geodesic (WGS84) ground range from launch to impact; NaN where no impact."""
+        """Geodesic (WGS84) ground range from launch to impact (m), shape (n,).
+
+        NaN where the trajectory did not impact.
+        """
         lat, lon = self.impact_lat_lon_deg
         ok = self.impacted
         out = np.full(len(self), np.nan)
@@ -92,10 +135,15 @@ class TrajectoryBatch:
         return f"<TrajectoryBatch {n} trajectories, {int(self.impacted.sum())} impacted; {hist}>"
 
     def to_dataframe(self):
-        """Histories in geodetic coordinates, one row per sample: ``trajectory``, ``t_s``,
-        ``lat_deg``, ``lon_deg``, ``alt_km``, ``speed_km_s`` (Earth-relative). Needs a batch
-        flown with ``history_dt_s``; without histories, one row of headline numbers per
-        trajectory."""
+        """Histories in geodetic coordinates, one row per sample.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``trajectory``, ``t_s``, ``lat_deg``, ``lon_deg``, ``alt_km``, ``speed_km_s``
+            (Earth-relative). Without histories: one row of headline numbers per trajectory
+            (the keys of ``to_dict``).
+        """
         import pandas as pd
 
         if self.hist is None or self.nhist is None:
@@ -112,8 +160,20 @@ class TrajectoryBatch:
         return pd.concat(frames, ignore_index=True)
 
     def to_dict(self, i: int = 0) -> dict:
-        """Headline numbers of trajectory ``i`` with units in the keys (JSON-ready; NaN becomes
-        None; no rounding: that is for the shells)."""
+        """Headline numbers of one trajectory, units in the keys (JSON-ready).
+
+        Parameters
+        ----------
+        i : int, optional
+            Index of the trajectory; default 0.
+
+        Returns
+        -------
+        dict
+            ``status``; range, apogee, burnout altitude (km); apogee, flight and burnout times (s);
+            burnout, reentry and impact speeds (km/s); burnout flight-path angle (deg); the impact
+            point (deg). NaN becomes None; no rounding (that is for the shells).
+        """
         s = self.summary[i]
         lat, lon = self.impact_lat_lon_deg
         rng = self.range_m[i]
@@ -166,10 +226,52 @@ def fly(missile: Missile | list[Missile], lat_deg, lon_deg, azimuth_deg, theta_d
         history_steps: int | None = None) -> TrajectoryBatch:
     """Fly a batch of missiles from launch points with guidance parameters.
 
-    All array arguments broadcast to one batch shape ``(n,)``. ``missile`` is one Missile for the
-    whole batch or a list of length n. ``history_dt_s`` samples the trajectory every that many
-    seconds (summary only when None); ``history_steps`` bounds the samples kept; when not given,
-    a summary pass first measures the longest flight (so histories cost two passes).
+    All array arguments broadcast to one batch shape ``(n,)``. The pitch program: vertical rise
+    to the missile's ``t_vertical_s``, then the thrust elevation falls linearly to ``theta_deg``
+    at the end of the first stage; upper stages fly a gravity turn.
+
+    Parameters
+    ----------
+    missile : Missile or list of Missile
+        One missile for the whole batch, or a list of length n.
+    lat_deg, lon_deg : array_like
+        Launch points (deg).
+    azimuth_deg : array_like
+        Launch azimuth, clockwise from local north (deg).
+    theta_deg : array_like
+        Final thrust elevation above the local horizontal (deg).
+    t_cut_s : array_like, optional
+        Thrust-termination time (s); inf (default) for a full burn.
+    alt_m : array_like, optional
+        Launch altitude above the ellipsoid (m); default 0.
+    impact_alt_m : array_like, optional
+        Altitude of the impact surface (m); default 0.
+    rotating, j2, ellipsoid, drag : bool, optional
+        Earth rotation, J2 gravity, WGS84 flattening and the atmosphere; all on by default.
+    rtol : float, optional
+        Relative tolerance of the integrator (-); default 1e-8.
+    t_max_s : float, optional
+        Longest flight time (s); default 20,000.
+    history_dt_s : float, optional
+        Sampling interval of the histories (s); None (default): summary only.
+    history_steps : int, optional
+        Most samples kept per trajectory; when not given, a summary pass first measures the
+        longest flight (so histories cost two passes).
+
+    Returns
+    -------
+    TrajectoryBatch
+        Summary of every trajectory and, with ``history_dt_s``, the histories.
+
+    Raises
+    ------
+    ValueError
+        A missile list whose length is not the batch size.
+
+    Notes
+    -----
+    WGS84 Earth, J2, U.S. Standard Atmosphere 1976; Dormand-Prince 5(4) (Dormand and Prince
+    1980), see ``core.integrate``.
     """
     lat, lon, az, th, tc, alt, himp = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
@@ -194,7 +296,34 @@ def fly_ballistic(r0_ecef_m, v0_rel_m_s, beta_kg_m2=np.inf, *, impact_alt_m=0.0,
                   drag: bool = True, rtol: float = DEFAULT_RTOL, t_max_s: float = 20_000.0,
                   history_dt_s: float | None = None,
                   history_steps: int | None = None) -> TrajectoryBatch:
-    """Coast unpowered bodies from ECEF states ``(n, 3)`` (Earth-relative velocities)."""
+    """Coast unpowered bodies from ECEF states.
+
+    Parameters
+    ----------
+    r0_ecef_m : array_like, shape (n, 3)
+        Initial positions, ECEF (m).
+    v0_rel_m_s : array_like, shape (n, 3)
+        Initial Earth-relative velocities in ECEF axes (m/s).
+    beta_kg_m2 : array_like, optional
+        Ballistic coefficient (kg/m^2), broadcast to (n,); inf (default) for no drag.
+    impact_alt_m : array_like, optional
+        Altitude of the impact surface (m); default 0.
+    rotating, j2, ellipsoid, drag : bool, optional
+        As in ``fly``.
+    rtol : float, optional
+        Relative tolerance of the integrator (-); default 1e-8.
+    t_max_s : float, optional
+        Longest flight time (s); default 20,000.
+    history_dt_s : float, optional
+        Sampling interval of the histories (s); None (default): summary only.
+    history_steps : int, optional
+        Most samples kept per trajectory.
+
+    Returns
+    -------
+    TrajectoryBatch
+        As from ``fly``; the launch points are the geodetic points of ``r0_ecef_m``.
+    """
     r0 = np.ascontiguousarray(np.atleast_2d(np.asarray(r0_ecef_m, float)))
     v0 = np.ascontiguousarray(np.atleast_2d(np.asarray(v0_rel_m_s, float)))
     n = r0.shape[0]

@@ -58,6 +58,19 @@ def base_map(extent, *, title="", figsize=(9, 8), n_cities=25, city_countries=("
 
 
 def finish(fig, ax, path, handles, note):
+    """Add the legend (with the DMZ line) and the note, save the figure and close it.
+
+    Parameters
+    ----------
+    fig, ax : matplotlib Figure and Axes
+        From ``base_map``.
+    path : str or Path
+        Output image file.
+    handles : iterable of matplotlib artists
+        Legend entries.
+    note : str
+        Small print at the foot of the figure.
+    """
     handles = list(handles) + [plt.Line2D([], [], color="#b22222", ls="--",
                                           label="DMZ / inter-Korean border")]
     ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
@@ -111,8 +124,15 @@ def coverage_map(result, path, extent=None):
 
 
 def vertical_coverage(rh, path):
-    """Range-height diagram along the boresight (``analysis.coverage.range_height``): where a
-    target is detectable, with the beam floor dashed."""
+    """Range-height diagram along the boresight, with the beam floor dashed.
+
+    Parameters
+    ----------
+    rh : RangeHeight
+        From ``analysis.coverage.range_height``.
+    path : str or Path
+        Output image file.
+    """
     G, H = np.meshgrid(rh.ground_km, rh.altitude_km)
     fig, ax = plt.subplots(figsize=(9, 4.5))
     ax.contourf(G, H, rh.detectable.astype(float), levels=[0.5, 1.5], colors=["#1b9e77"],
