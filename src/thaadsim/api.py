@@ -34,16 +34,9 @@ from thaadsim.interceptors.reach import Interceptor, get_interceptor, list_inter
 from thaadsim.io.scenario import Scenario, load_scenario
 from thaadsim.limits import check, parse_latlon
 from thaadsim.presets import add_user_file
-from thaadsim.sensors.radar import (
-    Radar,
-    Site,
-    get_radar,
-    get_site,
-    list_radars,
-    list_sites,
-    site_note,
-)
-from thaadsim.sensors.radar import parse_site as _parse_site
+from thaadsim.sensors.radar import Radar, get_radar, list_radars
+from thaadsim.sensors.site import Site, get_site, list_sites, site_note
+from thaadsim.sensors.site import parse_site as _parse_site
 from thaadsim.threats.missile import Missile, get_missile, list_missiles
 from thaadsim.threats.solve import AimSolution, Flight, solve_apogee, solve_max_range
 from thaadsim.threats.solve import aim as _aim

@@ -7,7 +7,8 @@ import pytest
 
 from thaadsim.analysis.coverage import limits
 from thaadsim.sensors import get_radar
-from thaadsim.sensors.radar import Site, effective_radius_m, slant_range_elevation
+from thaadsim.sensors.geometry import effective_radius_m, slant_range_elevation
+from thaadsim.sensors.site import Site
 
 SITE = Site("test", 36.0, 128.0, height_m=680.0, mast_height_m=10.0, boresight_az_deg=0.0)
 

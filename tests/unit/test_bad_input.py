@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from thaadsim.cli import main
-from thaadsim.sensors.radar import get_site, parse_site
+from thaadsim.sensors.site import get_site, parse_site
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "seongju-raid.toml"

@@ -22,16 +22,15 @@ from shapely.geometry import Polygon, mapping
 from thaadsim import geo
 from thaadsim.errors import ThaadsimError
 from thaadsim.limits import BOUNDS, check
-from thaadsim.sensors.radar import (
-    Radar,
-    Site,
+from thaadsim.sensors.geometry import (
     effective_radius_m,
-    elevation_floor_deg,
     ground_range_at_elevation,
     ground_range_at_slant,
     horizon_angle,
     slant_range_elevation,
 )
+from thaadsim.sensors.radar import Radar, elevation_floor_deg
+from thaadsim.sensors.site import Site
 
 GEOD = Geod(ellps="WGS84")
 MAX_ALT_KM = BOUNDS["altitude_km"].hi

@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from thaadsim.sensors.detect import Timeline, detection_timeline
-from thaadsim.sensors.radar import Radar, Site
+from thaadsim.sensors.radar import Radar
+from thaadsim.sensors.site import Site
 from thaadsim.threats.missile import Missile
 from thaadsim.threats.solve import Flight
 

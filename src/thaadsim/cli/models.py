@@ -157,7 +157,7 @@ def loft2range(
 def _site(site: str, azimuth_deg: float | None, min_elevation_deg: float | None):
     """A site preset or LAT,LON[,HEIGHT_M] (user-site defaults, one rule for every command),
     with the boresight and beam floor overridden where given."""
-    from thaadsim.sensors.radar import parse_site
+    from thaadsim.sensors.site import parse_site
 
     s = parse_site(site)
     if azimuth_deg is not None:

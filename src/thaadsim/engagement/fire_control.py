@@ -17,7 +17,8 @@ import numpy as np
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import Interceptor, ReachTable, get_interceptor, reach_table
-from thaadsim.sensors.radar import Radar, Site, get_radar, list_sites, parse_site
+from thaadsim.sensors.radar import Radar, get_radar
+from thaadsim.sensors.site import Site, list_sites, parse_site
 
 MAX_SHOTS = 3
 

@@ -12,7 +12,8 @@ from thaadsim.engagement.montecarlo import MCResult, plan_shots, run_monte_carlo
 from thaadsim.errors import OutOfReachError, ProblemsError, ThaadsimError, show_value
 from thaadsim.interceptors.reach import get_interceptor
 from thaadsim.sensors.detect import detection_timeline
-from thaadsim.sensors.radar import get_radar, parse_site
+from thaadsim.sensors.radar import get_radar
+from thaadsim.sensors.site import parse_site
 from thaadsim.threats import Launch, aim, fly, get_missile
 from thaadsim.threats.trajectory import TrajectoryBatch
 

@@ -74,6 +74,13 @@ def check_output_file(option: str, path: str | os.PathLike | None,
     text = "" if path is None else os.fspath(path)
     if not text.strip():
         raise ThaadsimError(opt, "must be a file path, not empty", text)
+    try:
+        return _check_output_file(opt, text, suffixes)
+    except OSError as e:  # a name too long, a loop of links...: the place is not usable
+        raise ThaadsimError(opt, f"must be a usable file path ({e.strerror})", text) from None
+
+
+def _check_output_file(opt: str, text: str, suffixes: tuple[str, ...]) -> Path:
     p = Path(text).expanduser()
     if p.is_dir():
         raise ThaadsimError(opt, "must be a file path, not an existing directory", text)
@@ -160,6 +167,12 @@ class ReportDir:
         return ThaadsimError(self.option, rule, self.text)
 
     def _check_path(self) -> Path:
+        try:
+            return self._check_path_rules()
+        except OSError as e:  # a name too long, a loop of links...: the place is not usable
+            raise self._refuse(f"must be a usable directory path ({e.strerror})") from None
+
+    def _check_path_rules(self) -> Path:
         if not self.text.strip():
             raise self._refuse("must name a report directory, not an empty path")
         p = Path(self.text).expanduser().absolute()

@@ -195,7 +195,8 @@ def load_scenario(path: str | Path) -> Scenario:
                             str(path)) from None
     # presets that only exist in data files
     from thaadsim.interceptors.reach import get_interceptor
-    from thaadsim.sensors.radar import get_radar, parse_site
+    from thaadsim.sensors.radar import get_radar
+    from thaadsim.sensors.site import parse_site
 
     lines = []
     for i, b in enumerate(sc.battery):

@@ -18,7 +18,9 @@ import numpy as np
 from thaadsim.core import earth as E
 from thaadsim.core._jit import njit
 from thaadsim.errors import check_finite
-from thaadsim.sensors.radar import LIMITS, Radar, Site, effective_radius_m, elevation_floor_deg
+from thaadsim.sensors.geometry import effective_radius_m
+from thaadsim.sensors.radar import LIMITS, Radar, elevation_floor_deg
+from thaadsim.sensors.site import Site
 
 
 @njit(cache=True, parallel=True)
