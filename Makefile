@@ -36,7 +36,7 @@ test: $(STAMP)
 
 docs: $(STAMP)
 	rm -rf docs/_build/api
-	$(BIN)/python -W error -m pdoc --no-math --no-mermaid -o docs/_build/api thaadsim '!thaadsim.core._us1976_upper'
+	$(BIN)/python -W error -m pdoc --docformat numpy --no-math --no-mermaid -o docs/_build/api thaadsim '!thaadsim.core._us1976_upper'
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

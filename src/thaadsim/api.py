@@ -123,6 +123,9 @@ def use_data_file(path: str | Path, kind: str) -> None:
     ValueError
         ``kind`` is not one of the four kinds.
     """
+    kinds = ("missiles", "radars", "interceptors", "threat_sets")
+    if kind not in kinds:
+        raise ThaadsimError("kind", f"must be one of {', '.join(kinds)}", kind)
     add_user_file(path, f"{kind}.toml")
 
 
@@ -365,7 +368,10 @@ def track(missile: str | Missile, from_, to, *, radar: str | Radar = "tpy2-termi
     ----------
     M. I. Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
     """
-    n, m_ = (int(x) for x in n_of_m)
+    try:
+        n, m_ = (int(x) for x in n_of_m)
+    except (TypeError, ValueError):
+        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m) from None
     if not 1 <= n <= m_ <= 100:
         raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
     rcs = check("rcs_m2", rcs_m2, "rcs_m2")
@@ -400,6 +406,16 @@ def battery(site: str | Site = "seongju", name: str | None = None, **kw) -> Batt
     ThaadsimError
         An unknown site preset or a malformed LAT,LON.
     """
+    if kw:  # the same bounds as a scenario file's [[battery]]
+        from pydantic import ValidationError
+
+        from thaadsim.errors import ProblemsError
+        from thaadsim.io.scenario import BatteryCfg, problem_lines
+
+        try:
+            BatteryCfg.model_validate(kw)
+        except ValidationError as e:
+            raise ProblemsError(problem_lines(e, "battery"), "battery") from None
     if isinstance(site, Site):
         return Battery(name or site.name, site, get_radar("tpy2-terminal"),
                        get_interceptor("thaad"), **kw)
@@ -494,6 +510,8 @@ def compare(*results: FootprintResult) -> Comparison:
     """
     if len(results) == 1 and isinstance(results[0], (list, tuple)):
         results = tuple(results[0])
+    if not results:
+        raise ThaadsimError("results", "must list at least one footprint", results)
     return _compare(list(results))
 
 

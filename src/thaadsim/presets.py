@@ -159,6 +159,81 @@ def load(filename: str) -> dict:
     return {s: table(filename, s) for s in FILES[filename]}
 
 
+def build(cls, table_: dict, parameter: str, name: str, *, also: str = "",
+          positive: tuple[str, ...] = (), bounds: dict[str, tuple[float, float]] | None = None,
+          limits_of: dict[str, str] | None = None):
+    """A frozen ``cls`` (a dataclass) from the entry ``name`` of ``table_``, validated field by
+    field against the dataclass's annotations: unknown and missing keys, numbers that are not
+    finite numbers, strings that are not strings, ``sources`` that is not a list of strings,
+    ``positive`` fields not > 0, ``bounds`` (lo, hi) and ``limits_of`` (field -> a quantity of
+    ``thaadsim.limits.BOUNDS``) broken: each is one clean error naming the option or file the
+    entry came from, the entry and the field (a preset that breaks a rule is a bug, so the same
+    checks apply to the shipped data)."""
+    import dataclasses
+    import math
+
+    from thaadsim.errors import show_value
+    from thaadsim.limits import check as check_bound
+
+    key = str(name).strip().lower()
+    entry = table_.get(key)
+    option = entry.get("_option", parameter) if isinstance(entry, dict) else parameter
+    where = entry.get("_file", "thaadsim") if isinstance(entry, dict) else "thaadsim"
+    key, d = lookup(table_, parameter, name, also)
+    section = getattr(cls, "__name__", "entry").lower()
+    label = f"[{section}.{key}]"
+
+    def bad(rule: str):
+        return ThaadsimError(option, f"{label} {rule}", where)
+
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    unknown = sorted(set(d) - set(fields))
+    if unknown:
+        raise bad(f"has unknown key(s) {', '.join(unknown)} (known: {', '.join(fields)})")
+    out: dict = {"name": key}
+    for fname, f in fields.items():
+        if fname == "name":
+            continue
+        if fname not in d:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise bad(f"must define {fname}")
+            continue
+        v = d[fname]
+        ann = str(f.type)
+        if fname == "sources" or ann.startswith("tuple"):
+            vals = list(v) if isinstance(v, (list, tuple)) else None
+            if vals is None or not all(isinstance(x, str) for x in vals):
+                raise bad(f"{fname} must be a list of strings (got {show_value(v)})")
+            out[fname] = tuple(vals)
+        elif ann.startswith("float") or ann.startswith("int"):
+            if v is None and "None" in ann:
+                out[fname] = None
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise bad(f"{fname} must be a finite number (got {show_value(v)})")
+            if fname in positive and not v > 0:
+                raise bad(f"{fname} must be > 0 (got {show_value(v)})")
+            if bounds and fname in bounds and not bounds[fname][0] <= v <= bounds[fname][1]:
+                lo, hi = bounds[fname]
+                raise bad(f"{fname} must lie in [{lo:g}, {hi:g}] (got {show_value(v)})")
+            if limits_of and fname in limits_of:
+                try:
+                    check_bound(limits_of[fname], v, fname)
+                except ThaadsimError as e:
+                    raise bad(f"{fname} {e.rule} (got {show_value(v)})") from None
+            out[fname] = float(v)
+        elif ann.startswith("str"):
+            if not isinstance(v, str):
+                raise bad(f"{fname} must be a string (got {show_value(v)})")
+            out[fname] = v
+        else:
+            out[fname] = v
+    try:
+        return cls(**out)
+    except (TypeError, ValueError, ArithmeticError) as e:
+        raise bad(f"is invalid ({show_value(str(e))[1:-1]})") from None
+
+
 def lookup(table_: dict, parameter: str, name: str, also: str = "") -> tuple[str, dict]:
     """(key, a copy of the entry with 'sources' as a tuple and without '_file'); an unknown name
     is an error that lists the known ones. A user entry's file is appended to its sources."""
@@ -169,9 +244,12 @@ def lookup(table_: dict, parameter: str, name: str, also: str = "") -> tuple[str
             known = known[:297] + "..."
         raise ThaadsimError(parameter, f"must be one of {known}{also}", name)
     d = dict(table_[key])
-    d.pop("_option", None)
+    option = d.pop("_option", parameter)
     f = d.pop("_file", "thaadsim")
-    sources = tuple(d.get("sources", ()))
+    raw = d.get("sources", ())
+    if not isinstance(raw, (list, tuple)) or not all(isinstance(x, str) for x in raw):
+        raise ThaadsimError(option, f"[{key}] sources must be a list of strings", f)
+    sources = tuple(raw)
     if f != "thaadsim":
         sources = sources + (f"user data {f}",)
     d["sources"] = sources

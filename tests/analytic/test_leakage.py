@@ -76,3 +76,14 @@ def test_wilson_interval_matches_published_values():
     [0.0381, 0.0653]."""
     lo, hi = wilson_ci95(np.array([50]), 1000)
     assert abs(lo[0] - 0.0381) < 1e-4 and abs(hi[0] - 0.0653) < 1e-4, (lo[0], hi[0])
+
+
+def test_closed_form_withheld_when_one_battery_runs_dry():
+    """Two batteries: all five threats are planned on battery 0 (8 interceptors, salvos of 2
+    need 10); battery 1 has 48 and no threats. The combined inventory (56) would cover the
+    demand, but battery 0's does not: the closed form must be withheld, and the Monte Carlo
+    leaks the fifth threat every time."""
+    d = Doctrine(mode="salvo", salvo=2, sspk=0.8, p_track=1.0)
+    res = run_monte_carlo(_plan(5, 1), 5, [1] * 5, [8, 48], d, trials=2000, seed=4)
+    assert all(a is None for a in res.p_leak_analytic), res.p_leak_analytic
+    assert res.p_leak[4] == 1.0, f"threat 5 finds battery 0 empty: p_leak {res.p_leak[4]}"

@@ -469,6 +469,10 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
     alts = [check("altitude_km", a, "altitude_km") for a in altitudes_km]
     if not alts:
         raise ThaadsimError("altitude_km", "must list at least one altitude", altitudes_km)
+    if len(alts) > BOUNDS["altitudes_count"].hi:
+        raise ThaadsimError("altitude_km", f"must list at most "
+                                           f"{int(BOUNDS['altitudes_count'].hi)} altitudes",
+                            altitudes_km)
     emin = elevation_floor_deg(radar, site, min_elevation_deg)
     az0 = site.boresight_az_deg if boresight_az_deg is None else \
         check("azimuth_deg", boresight_az_deg, "azimuth_deg")

@@ -61,10 +61,12 @@ class Fmt(str, Enum):  # noqa: UP042 (typer needs a str Enum)
 
 
 def fmt_option(default: Fmt = Fmt.table, offers: str = "table|json|csv"):
+    """The ``--format`` option, its help naming the formats this command offers."""
     return typer.Option(default, "--format", help=f"output format: {offers}")
 
 
 def require_format(fmt: Fmt, offered: tuple[str, ...]) -> None:
+    """Refuse (exit 2) a format this command does not offer."""
     if fmt.value not in offered:
         raise ThaadsimError("--format", f"must be one of {', '.join(offered)} for this command",
                             fmt.value)
@@ -119,6 +121,7 @@ Files = Optional[list[Path]]
 
 
 def file_option(kind: str, listing: str):
+    """A repeatable ``--<kind>-file`` option for user data in the shipped files' format."""
     return typer.Option(None, f"--{kind}-file",
                         help=f"a TOML file in the format of the shipped {kind.replace('-', '_')}s"
                              f".toml (repeatable); its entries are usable by name and listed by "
@@ -191,6 +194,16 @@ def format_error(e: ThaadsimError, argv: list[str]) -> list[str]:
     return [msg.replace("\n", " ")]
 
 
+MAX_LINE_CHARS = 400  # an error line never carries a 10,000-character value back to the user
+
+
+def _cap(line: str) -> str:
+    line = line.replace("\n", " ")
+    if len(line) <= MAX_LINE_CHARS:
+        return line
+    return line[:MAX_LINE_CHARS - 40] + f"... ({len(line):,} characters in all)"
+
+
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings that are not errors reach the terminal as one line, without a source line."""
     text = str(message).replace("\n", " ")[:200]
@@ -219,7 +232,7 @@ def _run(cmd, argv: list[str]) -> int:
         cmd.main(args=argv, prog_name="thaadsim", standalone_mode=False)
     except ThaadsimError as e:
         for line in format_error(e, argv):
-            typer.echo(f"thaadsim: error: {line}", err=True)
+            typer.echo(f"thaadsim: error: {_cap(line)}", err=True)
         return 2
     except cx.NoArgsIsHelpError as e:
         typer.echo(e.format_message() if hasattr(e, "format_message") else str(e), err=True)
@@ -236,7 +249,7 @@ def _run(cmd, argv: list[str]) -> int:
                 if o in typed:
                     msg = msg.rstrip(". ") + f". Got {show_value(typed[o])}."
                     break
-        typer.echo(f"thaadsim: error: {hint + ': ' if hint and hint not in msg else ''}{msg}",
+        typer.echo(_cap(f"thaadsim: error: {hint + ': ' if hint and hint not in msg else ''}{msg}"),
                    err=True)
         return 2
     except (KeyboardInterrupt, getattr(cx, "Abort", KeyboardInterrupt)):
@@ -260,4 +273,5 @@ def _run(cmd, argv: list[str]) -> int:
 
 
 def entry() -> None:
+    """The console script: ``main`` with the process's arguments, its code as exit status."""
     sys.exit(main())

@@ -22,6 +22,7 @@ from thaadsim.cli.app import (
 )
 from thaadsim.cli.progress import bar
 from thaadsim.errors import ThaadsimError
+from thaadsim.interceptors import reach_table
 from thaadsim.io.files import check_output_file
 from thaadsim.io.output import kv_table, rows_table
 from thaadsim.limits import BOUNDS, check
@@ -56,6 +57,19 @@ def threat_sets(fmt: Fmt = fmt_option(),
                   launch_areas=", ".join(a["name"] for a in r["launch_areas"])) for r in rows]
     table = rows_table(shown, ["name", "missiles", "launch_areas"]) + sources_block(rows)
     emit({"threat_sets": rows}, fmt, table=table,
+         rows=[{k: v for k, v in r.items() if k != "sources"} for r in rows])
+
+
+@app.command()
+def interceptors(fmt: Fmt = fmt_option(),
+                 interceptor_file: Files = file_option("interceptor", "interceptors")):
+    """List interceptor presets (and user entries) with their envelopes and sources."""
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(interceptor_file=interceptor_file)
+    rows = [dict(i.to_dict(), **reach_table(i).to_dict()) for i in api.list_interceptors()]
+    table = rows_table(rows, ["name", "launch_mass_kg", "max_ground_range_km", "min_altitude_km",
+                              "max_altitude_km", "kinematic_ceiling_km"]) + sources_block(rows)
+    emit({"interceptors": rows}, fmt, table=table,
          rows=[{k: v for k, v in r.items() if k != "sources"} for r in rows])
 
 
@@ -206,6 +220,7 @@ def track(
 
 
 def float_list(parameter: str, text: str) -> list[float]:
+    """Numbers from a comma-separated option value (exit 2 naming ``--parameter`` if not)."""
     try:
         vals = [float(x) for x in str(text).split(",") if x.strip()]
     except ValueError:

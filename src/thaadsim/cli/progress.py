@@ -18,10 +18,12 @@ _state = {"quiet": False}
 
 
 def set_quiet(quiet: bool) -> None:
+    """``--quiet``: no progress at all."""
     _state["quiet"] = bool(quiet)
 
 
 def enabled() -> bool:
+    """Progress is shown when stderr is a terminal and ``--quiet`` was not given."""
     return not _state["quiet"] and sys.stderr.isatty()
 
 
@@ -71,4 +73,5 @@ class Bar:
 
 
 def bar(title: str) -> Bar:
+    """A progress bar titled ``title`` (a no-op callback when progress is off)."""
     return Bar(title)

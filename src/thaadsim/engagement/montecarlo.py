@@ -292,16 +292,17 @@ def run_monte_carlo(plan: Plan, n_threats: int, opportunities, inventory: list[i
     lo, hi = wilson_ci95(leaks, trials)
     nleak = alive.sum(axis=1)
     hist = np.bincount(nleak, minlength=n_threats + 1)
-    # closed form where the inventory cannot bind and every opportunity was planned
-    demand = sum(d.salvo * (1 if d.mode == "salvo" else min(int(o), d.max_shots))
-                 for o in opportunities)
+    # closed form where no battery's inventory can bind (the most every planned shot of its
+    # threats could spend) and every opportunity was planned
     planned = np.bincount(plan.threat, minlength=n_threats)
+    demand = np.bincount(plan.battery, minlength=len(inventory)) * d.salvo
+    inventory_ok = bool(np.all(demand <= np.asarray(inventory)))
     analytic: list = []
     for j in range(n_threats):
         o = int(opportunities[j])
         want = 0 if o == 0 else (1 if d.mode == "salvo" else min(o, d.max_shots))
-        ok = demand <= sum(inventory) and planned[j] == want
-        analytic.append(round(analytic_leak(o, d), 6) if ok else None)
+        ok = inventory_ok and planned[j] == want
+        analytic.append(analytic_leak(o, d) if ok else None)
     p0 = None
     if all(a is not None for a in analytic):
         p0 = float(np.prod([1 - a for a in analytic]))

@@ -24,7 +24,7 @@ from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
 from thaadsim.core.aero import CD_TABLE, MACH_TABLE
 from thaadsim.core.constants import G0_M_S2, P_SEA_LEVEL_PA
-from thaadsim.presets import load, lookup
+from thaadsim.presets import build, load
 
 G0 = G0_M_S2
 
@@ -88,6 +88,12 @@ class Interceptor:
     sources: tuple[str, ...] = ()
     notes: str = ""
 
+    def to_dict(self) -> dict:
+        """The preset's parameters (kg, s, m, Pa, m/s, km, deg) and sources."""
+        d = dataclasses.asdict(self)
+        d["sources"] = list(self.sources)
+        return d
+
     def replace(self, **kw) -> Interceptor:
         """A copy with fields changed.
 
@@ -133,8 +139,15 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
     ThaadsimError
         An unknown name (the error lists the known ones).
     """
-    key, d = lookup(load("interceptors.toml")["interceptor"], "interceptor", name)
-    return Interceptor(name=key, **d)
+    return build(Interceptor, load("interceptors.toml")["interceptor"], "interceptor", name,
+                 positive=("launch_mass_kg", "propellant_kg", "isp_sl_s", "isp_vac_s",
+                           "burn_time_s", "diameter_m", "length_m", "kill_vehicle_kg",
+                           "max_flyout_time_s", "max_dynamic_pressure_pa",
+                           "min_intercept_speed_m_s", "kv_max_altitude_km"),
+                 bounds={"launcher_elevation_deg": (0.0, 90.0),
+                         "min_launch_elevation_deg": (0.0, 90.0),
+                         "max_launch_elevation_deg": (0.0, 90.0),
+                         "max_flyout_time_s": (1.0, 3600.0), "burn_time_s": (0.1, 600.0)})
 
 
 def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):

@@ -33,12 +33,17 @@ def _f(quantity: str, default=...):
 
 
 class LatLon(BaseModel):
+    """A point in decimal degrees (``lat_deg``, ``lon_deg``)."""
+
     model_config = STRICT
     lat_deg: float = _f("latitude_deg")
     lon_deg: float = _f("longitude_deg")
 
 
 class BatteryCfg(BaseModel):
+    """A battery of a scenario: site, radar and interceptor presets (or user entries), launchers
+    x interceptors, reloads, fire channels, reaction time (s) and the RCS it tracks (m^2)."""
+
     model_config = STRICT
     name: Name = "battery"
     site: Name = "seongju"
@@ -53,6 +58,9 @@ class BatteryCfg(BaseModel):
 
 
 class DoctrineCfg(BaseModel):
+    """Firing doctrine: ``salvo`` (one salvo) or ``sls`` (shoot-look-shoot), salvo size, single-shot
+    kill probability, tracking probability and kill-assessment time (s)."""
+
     model_config = STRICT
     mode: Literal["salvo", "sls", "shoot-look-shoot"] = "sls"
     salvo: int = Field(2, ge=1, le=8)
@@ -62,11 +70,16 @@ class DoctrineCfg(BaseModel):
 
 
 class AssetCfg(LatLon):
+    """A defended asset: threats predicted to land within ``radius_km`` of it are engaged first."""
+
     name: Name
     radius_km: float = Field(20.0, gt=0, le=500, allow_inf_nan=False)
 
 
 class ThreatCfg(BaseModel):
+    """One threat: a missile preset (or inline/user entry), launch and aim points, launch time (s)
+    and, for a lofted or depressed shape, the apogee (km)."""
+
     model_config = STRICT
     id: Name
     missile: Name
@@ -99,6 +112,8 @@ class ThreatCfg(BaseModel):
 
 
 class Scenario(BaseModel):
+    """A raid scenario file: batteries, doctrine, defended assets and threats (examples/)."""
+
     model_config = STRICT
     name: Name = "scenario"
     battery: list[BatteryCfg] = Field(min_length=1, max_length=MAX_BATTERIES)

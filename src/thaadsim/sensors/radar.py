@@ -15,7 +15,7 @@ from thaadsim.core import earth as E
 from thaadsim.core.constants import K_EFFECTIVE_EARTH
 from thaadsim.errors import ThaadsimError
 from thaadsim.limits import check
-from thaadsim.presets import load, lookup
+from thaadsim.presets import build, load
 from thaadsim.sensors.site import Site
 
 K_BOLTZMANN = 1.380649e-23
@@ -310,5 +310,14 @@ def get_radar(name: str) -> Radar:
     ThaadsimError
         An unknown name (the error lists the known ones).
     """
-    key, d = lookup(_raw()["radar"], "radar", name)
-    return Radar(name=key, **d)
+    return build(Radar, _raw()["radar"], "radar", name,
+                 positive=("frequency_hz", "aperture_m2", "aperture_efficiency", "power_avg_w",
+                           "t_sys_k", "half_width_deg", "instrumented_range_km",
+                           "search_solid_angle_sr", "frame_time_s", "look_interval_s",
+                           "calibration_range_km", "refraction_k"),
+                 bounds={"aperture_efficiency": (0.0, 1.0), "half_width_deg": (0.0, 180.0),
+                         "max_elevation_deg": (-5.0, 90.0), "snr_threshold_db": (-30.0, 60.0),
+                         "refraction_k": (0.5, 10.0), "losses_db": (-30.0, 100.0),
+                         "boresight_az_deg": (-360.0, 360.0)},
+                 limits_of={"calibration_rcs_m2": "rcs_m2",
+                            "min_elevation_deg": "min_elevation_deg"})

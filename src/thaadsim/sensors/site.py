@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from thaadsim.limits import check, parse_latlon
-from thaadsim.presets import load, lookup
+from thaadsim.presets import build, load
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,8 +222,11 @@ def parse_site(text: str | Site | tuple, parameter: str = "site") -> Site:
 
 
 def _named_site(parameter: str, name: str) -> Site:
-    key, d = lookup(_raw()["site"], parameter, name, also=" or LAT,LON[,HEIGHT_M]")
-    return Site(name=key, **d)
+    return build(Site, _raw()["site"], parameter, name, also=" or LAT,LON[,HEIGHT_M]",
+                 positive=(), bounds={"mast_height_m": (0.0, 1000.0),
+                                      "boresight_az_deg": (-360.0, 360.0)},
+                 limits_of={"lat_deg": "latitude_deg", "lon_deg": "longitude_deg",
+                            "height_m": "height_m", "min_elevation_deg": "min_elevation_deg"})
 
 
 def site_note(site: Site) -> str | None:

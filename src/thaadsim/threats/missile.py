@@ -9,7 +9,7 @@ import numpy as np
 
 from thaadsim.core.aero import CD_TABLE, MACH_TABLE  # noqa: F401 (re-exported)
 from thaadsim.core.constants import G0_M_S2
-from thaadsim.errors import ThaadsimError
+from thaadsim.errors import ThaadsimError, show_value
 from thaadsim.presets import table
 
 
@@ -200,7 +200,12 @@ def _missile_from(key: str, m: dict) -> Missile:
     except KeyError as e:
         raise ThaadsimError(opt, f"[missile.{key}] must define {e.args[0]}", f) from None
     except (TypeError, ValueError) as e:
-        raise ThaadsimError(opt, f"[missile.{key}] is invalid ({e})", f) from None
+        raise ThaadsimError(opt, f"[missile.{key}] is invalid ({show_value(str(e))[1:-1]})",
+                            f) from None
+    for k in ("rv_mass_kg", "beta_kg_m2", "t_vertical_s"):
+        v = float(getattr(out, k))
+        if not (math.isfinite(v) and v > 0):
+            raise ThaadsimError(opt, f"[missile.{key}] {k} must be a finite number > 0", f)
     for st in out.stages:
         for k in ("propellant_kg", "dry_kg", "isp_sl_s", "isp_vac_s", "burn_time_s",
                   "diameter_m"):

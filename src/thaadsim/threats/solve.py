@@ -17,9 +17,20 @@ from thaadsim.limits import MIN_FLIGHT_KM
 from thaadsim.threats.missile import Missile
 from thaadsim.threats.trajectory import GEOD, Launch, TrajectoryBatch, _fmt, _take, fly
 
-# Aiming converges from 89.9 deg latitude (test); closer to the pole the azimuth correction does
-# not, so such launches are refused with a clear message (flying by azimuth works at the pole).
-POLE_AIM_LIMIT_DEG = 89.9
+# The pitch program holds its azimuth from local north at the missile's current position, which
+# flips across a pole: a first stage that passes over a pole loops around it (at 90 deg the
+# integration never ends). Launches nearer a pole than the longest first-stage ground track
+# (~100 km, about 1 deg) are refused with a clear message (assumption; the fix is guidance in a
+# fixed plane, left to the boost-model work of the physics issue).
+POLE_LIMIT_DEG = 89.0
+
+
+def check_launch(launch: Launch) -> None:
+    """Refuse a launch point nearer a pole than ``POLE_LIMIT_DEG`` allows (see above)."""
+    if abs(launch.lat_deg) > POLE_LIMIT_DEG:
+        raise ThaadsimError("from", f"must lie at least {90 - POLE_LIMIT_DEG:g} deg from a pole "
+                                    "(the pitch program holds its azimuth from local north, "
+                                    "which is undefined over the pole)", launch.lat_deg)
 
 
 def _golden_max(f, lo: float, hi: float, n_grid: int = 25, refine: int = 2) -> float:
@@ -72,6 +83,7 @@ def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
     batch : TrajectoryBatch
         The trajectory flown with it (one member).
     """
+    check_launch(launch)
 
     def rng(th):
         b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
@@ -119,6 +131,7 @@ def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m:
         An apogee above the highest the missile reaches (elevations up to 89.9 deg) or below its
         burnout altitude on the flattest trajectory (named ``apogee_km``, value in km).
     """
+    check_launch(launch)
     ths = np.concatenate([np.linspace(1.0, 80.0, 40), np.linspace(80.5, 89.9, 12)])
     b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, ths, t_cut_s,
             alt_m=launch.alt_m, **kw)
@@ -352,7 +365,7 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
     missile : Missile
         The missile.
     launch : Launch
-        Launch point, at most ``POLE_AIM_LIMIT_DEG`` (89.9 deg) from the equator.
+        Launch point, at most ``POLE_LIMIT_DEG`` (89 deg) from the equator.
     target_lat_deg, target_lon_deg : float
         Target point (deg), at least 1 km from the launch point.
     apogee_m : float, optional
@@ -377,10 +390,7 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
         A launch point too near a pole, a target closer than 1 km, an apogee the missile cannot
         fly at this range, or no convergence within 12 corrections.
     """
-    if abs(launch.lat_deg) > POLE_AIM_LIMIT_DEG:
-        raise ThaadsimError("from", f"must lie at least {90 - POLE_AIM_LIMIT_DEG:g} deg from a "
-                                    "pole to aim at a point (the launch azimuth is ill-defined "
-                                    "there; fly by azimuth instead)", launch.lat_deg)
+    check_launch(launch)
     az0, _, dist = GEOD.inv(launch.lon_deg, launch.lat_deg, target_lon_deg, target_lat_deg)
     if not dist >= MIN_FLIGHT_KM * 1e3:
         raise ThaadsimError("to", f"must lie at least {MIN_FLIGHT_KM:g} km from the launch point "

@@ -93,6 +93,11 @@ def get_threat_set(name: str) -> ThreatSet:
     """
     f = _sets().get(str(name).strip().lower(), {}).get("_file", "thaadsim")
     key, d = lookup(_sets(), "threat-set", name)
+    unknown = sorted(set(d) - {"missiles", "launch_area", "depressed", "description", "sources",
+                               "notes"})
+    if unknown:
+        raise ThaadsimError("--threat-set-file", f"[set.{key}] has unknown key(s) "
+                                                 f"{', '.join(unknown)}", f)
     try:
         ts = ThreatSet(key, tuple(str(m).strip().lower() for m in d["missiles"]),
                        tuple((str(a["name"]), check("latitude_deg", a["lat_deg"], "lat_deg"),

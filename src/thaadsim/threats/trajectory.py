@@ -20,6 +20,10 @@ from thaadsim.threats.missile import CD_TABLE, MACH_TABLE, Missile
 
 GEOD = Geod(ellps="WGS84")
 DEFAULT_RTOL = 1e-8
+# Integrator steps allowed per trajectory: the longest flights (ICBM, 1 s output sampling) take a
+# few thousand; a trajectory that needs 100,000 is pathological and stops with status max_steps
+# (assumption: bounds the work of one bad input to about a second).
+MAX_STEPS = 100_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -352,7 +356,7 @@ def _run(r0, v0, st, nst, mrv, beta, guid, himp, lat, lon, earth, drag, rtol, t_
     nh = np.zeros(n, dtype=np.int64)
     fly_kernel(np.ascontiguousarray(r0), np.ascontiguousarray(v0), st, nst, mrv, beta,
                np.ascontiguousarray(guid), np.ascontiguousarray(himp, dtype=float), MACH_TABLE,
-               CD_TABLE, earth, 1 if drag else 0, rtol, t_max, float(hdt or 0.0), 1_000_000,
+               CD_TABLE, earth, 1 if drag else 0, rtol, t_max, float(hdt or 0.0), MAX_STEPS,
                summary, hist, nh)
     return TrajectoryBatch(summary, np.asarray(lat, float), np.asarray(lon, float),
                            hist if hdt else None, nh if hdt else None)
