@@ -99,7 +99,7 @@ FILE_KINDS = ["new", "new", "new", "relative", "unicode", "nested", "existing_pn
               "trailing_slash", "dev_full"]
 # kinds that cannot be a written PNG: exit 0 with one of them means the output was lost
 UNWRITABLE_KINDS = {"dir", "empty", "proc", "missing_parent", "file_parent", "long_name",
-                    "trailing_slash", "dev_full"}
+                    "dev_full"}  # (a trailing slash is dropped by pathlib: out.png/ = out.png)
 WRITABLE_KINDS = {"new", "relative", "unicode", "nested", "existing_png"}
 DEMO_KINDS = ["new_dir", "dir_user", "empty_dir", "file", "empty", "dot", "proc",
               "missing_parent", "file_parent"]
@@ -109,14 +109,16 @@ SENTINEL_TEXT = b"user notes: thaadsim must never delete or change this file\n"
 
 @dataclasses.dataclass(frozen=True)
 class ScenarioFile:
-    """A scenario path: ``kind`` file (``data`` written), directory, missing or empty-string."""
+    """An input file path (a scenario, or a user data file named ``name``): ``kind`` file (``data``
+    written), directory, missing or empty_path (the empty string)."""
 
     label: str
     data: bytes = b""
     kind: str = "file"
+    name: str = "scenario.toml"
 
     def __repr__(self) -> str:
-        return f"<scenario:{self.label} ({len(self.data)} bytes)>"
+        return f"<{self.name}:{self.label} ({len(self.data)} bytes)>"
 
 
 @dataclasses.dataclass
@@ -185,17 +187,17 @@ def prepare(inv: tuple, work: Path) -> Prepared:
             outputs.append((item.kind, path))
         elif isinstance(item, ScenarioFile):
             if item.kind == "missing":
-                argv.append(str(work / "no-such-scenario.toml"))
+                argv.append(str(work / f"no-such-{item.name}"))
             elif item.kind == "empty_path":
                 argv.append("")
             elif item.kind == "directory":
-                d = work / "scenario.toml"
-                d.mkdir()
+                d = work / item.name
+                d.mkdir(exist_ok=True)
                 sentinels[d / "notes.txt"] = SENTINEL_TEXT
                 (d / "notes.txt").write_bytes(SENTINEL_TEXT)
                 argv.append(str(d))
             else:
-                f = work / "scenario.toml"
+                f = work / item.name
                 f.write_bytes(item.data)
                 sentinels[f] = item.data
                 argv.append(str(f))
@@ -208,10 +210,24 @@ def prepare(inv: tuple, work: Path) -> Prepared:
 # option helpers
 
 
+_U32 = st.integers(0, 2**32 - 1)
+
+
+def pick(seq) -> st.SearchStrategy:
+    """Like sampled_from, but uniform: Hypothesis draws small integers (index 0) far more often
+    than others, which would make the first value of every pool dominate."""
+    seq = list(seq)
+    return _U32.map(lambda i: seq[i % len(seq)])
+
+
+def percent() -> st.SearchStrategy[int]:
+    return _U32.map(lambda i: i % 100)
+
+
 def _weighted(*pairs: tuple[int, st.SearchStrategy]) -> st.SearchStrategy:
-    """one_of with integer weights."""
-    return st.integers(0, sum(w for w, _ in pairs) - 1).flatmap(
-        lambda i: _pick(pairs, i))
+    """one_of with integer weights (uniform, see pick)."""
+    total = sum(w for w, _ in pairs)
+    return _U32.flatmap(lambda i: _pick(pairs, i % total))
 
 
 def _pick(pairs, i):
@@ -224,7 +240,7 @@ def _pick(pairs, i):
 
 def number(valid: list[str], *, free: bool = True) -> st.SearchStrategy[str]:
     """Valid values, bad values and (``free``) any float/int spelled as text."""
-    parts = [(5, st.sampled_from(valid)), (4, st.sampled_from(BAD_NUMBER))]
+    parts = [(5, pick(valid)), (4, pick(BAD_NUMBER))]
     if free:
         parts.append((2, st.floats(allow_nan=True, allow_infinity=True).map(repr)))
         parts.append((1, st.integers(-10**20, 10**20).map(str)))
@@ -232,7 +248,7 @@ def number(valid: list[str], *, free: bool = True) -> st.SearchStrategy[str]:
 
 
 def name_value(valid: list[str]) -> st.SearchStrategy[str]:
-    return _weighted((6, st.sampled_from(valid)), (2, st.sampled_from(BAD_NAMES)),
+    return _weighted((6, pick(valid)), (2, pick(BAD_NAMES)),
                      (1, st.text(max_size=30).filter(_argv_ok)))
 
 
@@ -242,7 +258,7 @@ def _argv_ok(s: str) -> bool:
 
 def latlon() -> st.SearchStrategy[str]:
     fl = st.floats(allow_nan=True, allow_infinity=True)
-    return _weighted((6, st.sampled_from(KOREA_POINTS)), (4, st.sampled_from(BAD_LATLON)),
+    return _weighted((6, pick(KOREA_POINTS)), (4, pick(BAD_LATLON)),
                      (2, st.tuples(st.floats(-90, 90), st.floats(-180, 360))
                       .map(lambda t: f"{t[0]!r},{t[1]!r}")),
                      (1, st.tuples(fl, fl).map(lambda t: f"{t[0]!r},{t[1]!r}")),
@@ -250,30 +266,30 @@ def latlon() -> st.SearchStrategy[str]:
 
 
 def fmt_value(valid: list[str]) -> st.SearchStrategy[str]:
-    return _weighted((8, st.sampled_from(valid)), (1, st.sampled_from(BAD_FORMATS)))
+    return _weighted((8, pick(valid)), (1, pick(BAD_FORMATS)))
 
 
 def out_path() -> st.SearchStrategy[OutPath]:
-    return st.sampled_from(FILE_KINDS).map(OutPath)
+    return pick(FILE_KINDS).map(OutPath)
 
 
 def demo_out() -> st.SearchStrategy[OutPath]:
-    return st.sampled_from(DEMO_KINDS).map(lambda k: OutPath(k, demo=True))
+    return pick(DEMO_KINDS).map(lambda k: OutPath(k, demo=True))
 
 
 @st.composite
 def _opt(draw, name: str, values: st.SearchStrategy, omit: int = 30) -> list:
     """``[]`` (omitted, ``omit`` % of the time), ``[name, value]`` or ``[name=value]``."""
-    if draw(st.integers(0, 99)) < omit:
+    if draw(percent()) < omit:
         return []
     v = draw(values)
-    if isinstance(v, str) and draw(st.integers(0, 9)) == 0:
+    if isinstance(v, str) and draw(percent()) < 10:
         return [f"{name}={v}"]
     return [name, v]
 
 
 def _flag(name: str, p: int = 30) -> st.SearchStrategy[list]:
-    return st.integers(0, 99).map(lambda i: [name] if i < p else [])
+    return percent().map(lambda i: [name] if i < p else [])
 
 
 JUNK_ARGS = ["--bogus", "--bogus=1", "extra", "-x", "--FORMAT", "--format", "--", "-",
@@ -287,12 +303,12 @@ def _junk(draw, parts: list[list], sure_bad_only: bool = False) -> list:
     parts = [p for p in parts if p]
     order = draw(st.permutations(range(len(parts)))) if parts else []
     args = [a for i in order for a in parts[i]]
-    r = draw(st.integers(0, 99))
-    if r < 8:
-        junk = draw(st.sampled_from(JUNK_ARGS[:3] if sure_bad_only else JUNK_ARGS))
-        args.insert(draw(st.integers(0, len(args))), junk)
-    elif r < 14 and parts and not sure_bad_only:
-        args += draw(st.sampled_from(parts))
+    r = draw(percent())
+    if r < 6:
+        junk = draw(pick(JUNK_ARGS[:3] if sure_bad_only else JUNK_ARGS))
+        args.insert(draw(pick(range(len(args) + 1))), junk)
+    elif r < 12 and parts and not sure_bad_only:
+        args += draw(pick(parts))
     return args
 
 
@@ -311,13 +327,18 @@ def radars_args(draw):
 
 
 @st.composite
+def threat_sets_args(draw):
+    return ("threat-sets", *draw(_junk([draw(_opt("--format", fmt_value(FORMATS)))])))
+
+
+@st.composite
 def trajectory_args(draw):
     frm = draw(latlon())
     to = draw(_weighted((6, latlon()), (1, st.just(frm))))
     parts = [
         draw(_opt("--missile", name_value(MISSILES), omit=5)),
-        ["--from", frm] if draw(st.integers(0, 19)) else [],
-        ["--to", to] if draw(st.booleans()) else [],
+        ["--from", frm] if draw(percent()) >= 5 else [],
+        ["--to", to] if draw(percent()) < 50 else [],
         draw(_opt("--azimuth-deg", number(["0", "90", "180", "359.9", "-360", "360", "720"]),
                   omit=50)),
         draw(_flag("--min-energy", 15)),
@@ -338,6 +359,7 @@ def loft2range_args(draw):
                   omit=60)),
         draw(_opt("--class", name_value(["srbm", "mrbm", "irbm", "icbm"]), omit=60)),
         draw(_opt("--from", latlon(), omit=70)),
+        draw(_opt("--template", name_value(MISSILES), omit=70)),
         draw(_opt("--format", fmt_value(FORMATS), omit=20)),
     ]
     return ("loft2range", *draw(_junk(parts)))
@@ -346,20 +368,21 @@ def loft2range_args(draw):
 @st.composite
 def track_args(draw):
     frm = draw(latlon())
-    to = draw(_weighted((6, st.sampled_from(KOREA_POINTS[4:])), (3, latlon()),
+    to = draw(_weighted((6, pick(KOREA_POINTS[4:])), (3, latlon()),
                         (1, st.just(frm))))
     parts = [
         draw(_opt("--missile", name_value(MISSILES[:5]), omit=5)),
-        ["--from", frm] if draw(st.integers(0, 19)) else [],
-        ["--to", to] if draw(st.integers(0, 19)) else [],
+        ["--from", frm] if draw(percent()) >= 5 else [],
+        ["--to", to] if draw(percent()) >= 5 else [],
         draw(_opt("--apogee-km", number(["60", "100", "300"]), omit=70)),
         draw(_opt("--radar", name_value(RADARS), omit=60)),
-        draw(_opt("--site", _weighted((3, st.sampled_from(SITES)), (3, st.sampled_from(
+        draw(_opt("--site", _weighted((3, pick(SITES)), (3, pick(
             SITE_LATLON)), (1, latlon()), (1, name_value(SITES))), omit=50)),
         draw(_opt("--rcs-m2", number(["0.01", "1", "1e-5", "1000", "1001", "9e-6"]), omit=60)),
         draw(_opt("--min-elevation-deg", number(["-5", "0", "5", "90", "-5.1", "90.1"]),
                   omit=70)),
-        draw(_opt("--n-of-m", st.sampled_from(
+        draw(_opt("--azimuth-deg", number(["0", "330", "-360", "360", "720"]), omit=80)),
+        draw(_opt("--n-of-m", pick(
             ["3,5", "1,1", "100,100", "0,5", "5,3", "3", "3,5,7", "1.5,3", "nan,5", "", ",",
              "3,", "1e308,1e308", "101,101", "-1,5", "3 5", LONG_X, "1," * 5000]), omit=70)),
         draw(_opt("--format", fmt_value(FORMATS), omit=20)),
@@ -377,10 +400,10 @@ def coverage_args(draw, full: bool = False):
     alts = ALTITUDES + ([",".join(str(i) for i in range(1, 101)), "1," * 5000] if full else [])
     parts = [
         draw(_opt("--radar", name_value(RADARS), omit=60)),
-        draw(_opt("--site", _weighted((3, st.sampled_from(SITES)),
-                                      (3, st.sampled_from(SITE_LATLON)), (1, latlon()),
+        draw(_opt("--site", _weighted((3, pick(SITES)),
+                                      (3, pick(SITE_LATLON)), (1, latlon()),
                                       (1, name_value(SITES))), omit=50)),
-        draw(_opt("--altitude-km", _weighted((4, st.sampled_from(alts)),
+        draw(_opt("--altitude-km", _weighted((4, pick(alts)),
                                              (1, number(["100"]))), omit=40)),
         draw(_opt("--rcs-m2", number(["0.01", "1", "1e-5", "1000", "1001", "9e-6"]), omit=60)),
         draw(_opt("--min-elevation-deg", number(["-5", "0", "5", "90", "-5.1", "90.1"]),
@@ -404,11 +427,11 @@ GRID_BAD = ["0", "-5", "1e-300", "1e308", "nan", "inf", "-inf", "abc", "", " ", 
 
 @st.composite
 def footprint_args(draw, full: bool = False):
-    grid = draw(_weighted((4, st.sampled_from(GRID_CHEAP + (["25", "20"] if full else []))),
-                          (5, st.sampled_from(GRID_BAD))))
-    compares = draw(st.lists(st.sampled_from(CONFIGS), max_size=2))
+    grid = draw(_weighted((4, pick(GRID_CHEAP + (["25", "20"] if full else []))),
+                          (5, pick(GRID_BAD))))
+    compares = draw(st.lists(pick(CONFIGS), max_size=2))
     parts = [
-        draw(_opt("--battery", st.sampled_from(CONFIGS), omit=50)),
+        draw(_opt("--battery", pick(CONFIGS), omit=50)),
         draw(_opt("--threat-set", name_value(THREAT_SETS), omit=60)),
         [a for c in compares for a in ("--compare", c)],
         ["--grid-km", grid],
@@ -422,14 +445,15 @@ def footprint_args(draw, full: bool = False):
 @st.composite
 def demo_args(draw):
     """Always at least one option refused before any work, and --out inside the work dir."""
-    bad = draw(st.sampled_from(["trials", "seed", "both", "unknown"]))
-    trials = draw(st.sampled_from(SURE_BAD_INT)) if bad in ("trials", "both") else \
-        draw(st.sampled_from(["1", "10", "20000"]))
-    seed = draw(st.sampled_from(SURE_BAD_SEED)) if bad in ("seed", "both") else \
-        draw(st.sampled_from(["0", "1", "-1", str(2**63), "1" + "0" * 400]))
-    parts = [["--out", draw(demo_out())], ["--trials", trials], ["--seed", seed]]
+    bad = draw(pick(["trials", "seed", "both", "unknown"]))
+    trials = draw(pick(SURE_BAD_INT)) if bad in ("trials", "both") else \
+        draw(pick(["1", "10", "20000"]))
+    seed = draw(pick(SURE_BAD_SEED)) if bad in ("seed", "both") else \
+        draw(pick(["0", "1", "-1", str(2**63), "1" + "0" * 400]))
+    parts = [["--out", draw(demo_out())], ["--trials", trials], ["--seed", seed],
+             draw(_flag("--force", 30))]
     if bad == "unknown":
-        parts.append([draw(st.sampled_from(["--bogus", "extra", "--trials=abc"]))])
+        parts.append([draw(pick(["--bogus", "extra", "--trials=abc"]))])
     return ("demo", *draw(_junk(parts, sure_bad_only=True)))
 
 
@@ -446,19 +470,19 @@ BENCH_BAD_FLOAT = ["0", "-1", "nan", "inf", "1e308", "1e-300", "abc", "", "0.5",
 @st.composite
 def bench_args(draw, full: bool = False):
     """At least one bad option (or, in ``full`` runs, sometimes none); the rest small."""
-    sub = draw(st.sampled_from(sorted(BENCH)))
+    sub = draw(pick(sorted(BENCH)))
     opts = BENCH[sub]
-    n_bad = draw(st.integers(1, len(opts)))
+    n_bad = draw(pick(range(1, len(opts) + 1)))
     bad_idx = set(draw(st.permutations(range(len(opts))))[:n_bad])
-    if full and draw(st.integers(0, 9)) == 0:
+    if full and draw(percent()) < 10:
         bad_idx = set()
     parts = []
     for i, (name, good) in enumerate(opts):
         if i in bad_idx:
             pool = BENCH_BAD_FLOAT if name == "--grid-km" else BAD_INT
-            parts.append([name, draw(st.sampled_from(pool))])
+            parts.append([name, draw(pick(pool))])
         else:
-            parts.append([name, draw(st.sampled_from(good))])
+            parts.append([name, draw(pick(good))])
     parts.append(draw(_opt("--format", fmt_value(FORMATS), omit=50)))
     return ("bench", sub, *draw(_junk(parts, sure_bad_only=True)))
 
@@ -466,11 +490,13 @@ def bench_args(draw, full: bool = False):
 @st.composite
 def odd_args(draw):
     """No or unknown command, bare groups, global options."""
-    return tuple(draw(st.sampled_from([
+    return tuple(draw(pick([
         [], ["bench"], ["--help"], ["--version"], ["-q"], ["--quiet", "missiles"],
         ["-q", "radars", "--format", "json"], ["nosuchcommand"], ["ENGAGE"], [""], ["--"],
         ["bench", "nosuch"], ["bench", "--help"], ["missiles", "--help"], [LONG_X],
         ["missiles", "extra"], ["--bogus"], ["engage"], ["engage", "--help"], ["é"],
+        ["interceptors"], ["-q", "-q", "missiles"], ["--version", "missiles"],
+        ["missiles", "-q"], ["--quiet=1", "missiles"], ["threat-sets", "--help"],
     ])))
 
 
@@ -590,37 +616,37 @@ MUTATIONS = ["drop", "wrong_type", "out_of_range", "unknown_key", "dup_id", "emp
 def mutated_scenario(draw) -> ScenarioFile:
     doc = json.loads(json.dumps(SKELETON))
     labels = []
-    for _ in range(draw(st.integers(0, 3))):
-        m = draw(st.sampled_from(MUTATIONS))
+    for _ in range(draw(pick([0, 1, 1, 1, 2, 2, 3]))):
+        m = draw(pick(MUTATIONS))
         paths = _paths(doc)
         try:
             if m == "drop" and paths:
-                path = draw(st.sampled_from(paths))
+                path = draw(pick(paths))
                 del _get(doc, path[:-1])[path[-1]]
                 labels.append(f"drop {'.'.join(map(str, path))}")
             elif m == "wrong_type" and paths:
-                path = draw(st.sampled_from(paths))
-                v = draw(st.sampled_from(WRONG_VALUES))
+                path = draw(pick(paths))
+                v = draw(pick(WRONG_VALUES))
                 _get(doc, path[:-1])[path[-1]] = v
                 labels.append(f"{'.'.join(map(str, path))} = {toml_value(v)[:30]}")
             elif m == "out_of_range":
                 cands = [p for p in paths if isinstance(p[-1], str) and p[-1] in NUMERIC_FIELDS]
                 if cands:
-                    path = draw(st.sampled_from(cands))
-                    v = draw(st.sampled_from(NUMERIC_FIELDS[path[-1]]))
+                    path = draw(pick(cands))
+                    v = draw(pick(NUMERIC_FIELDS[path[-1]]))
                     _get(doc, path[:-1])[path[-1]] = v
                     labels.append(f"{'.'.join(map(str, path))} = {v!r}")
             elif m == "unknown_key":
                 tables = [()] + [p for p in paths if isinstance(_get(doc, p), dict)]
-                path = draw(st.sampled_from(tables))
-                key = draw(st.sampled_from(["bogus", "Launchers", "threats", "é", "x" * 300]))
+                path = draw(pick(tables))
+                key = draw(pick(["bogus", "Launchers", "threats", "é", "x" * 300]))
                 _get(doc, path)[key] = 1
                 labels.append(f"unknown key {key[:20]} in {'.'.join(map(str, path)) or 'top'}")
             elif m == "dup_id" and len(doc.get("threat", [])) > 1:
                 doc["threat"][1]["id"] = doc["threat"][0].get("id", "T1")
                 labels.append("duplicate threat id")
             elif m == "empty_id" and doc.get("threat"):
-                doc["threat"][0]["id"] = draw(st.sampled_from(["", " ", "\t", "\u200b"]))
+                doc["threat"][0]["id"] = draw(pick(["", " ", "\t", "\u200b"]))
                 labels.append("empty threat id")
             elif m == "big_id" and doc.get("threat"):
                 doc["threat"][0]["id"] = "I" * 10_000
@@ -633,7 +659,7 @@ def mutated_scenario(draw) -> ScenarioFile:
                 doc["battery"] = list(doc["battery"]) + [b]
                 labels.append("second battery")
             elif m == "launch_eq_aim" and doc.get("threat"):
-                t = doc["threat"][draw(st.integers(0, len(doc["threat"]) - 1))]
+                t = doc["threat"][draw(pick(range(len(doc["threat"]))))]
                 if "launch" in t:
                     t["aim"] = json.loads(json.dumps(t["launch"]))
                 labels.append("launch == aim")
@@ -643,10 +669,10 @@ def mutated_scenario(draw) -> ScenarioFile:
                 labels.append(f"missile {t['missile'][:20]!r}")
             elif m == "site" and doc.get("battery"):
                 b = doc["battery"][0]
-                b["site"] = draw(st.sampled_from(SITES + SITE_LATLON + BAD_LATLON[:12]))
+                b["site"] = draw(pick(SITES + SITE_LATLON + BAD_LATLON[:12]))
                 labels.append(f"site {b['site'][:20]!r}")
             elif m == "mode":
-                doc.setdefault("doctrine", {})["mode"] = draw(st.sampled_from(
+                doc.setdefault("doctrine", {})["mode"] = draw(pick(
                     ["salvo", "shoot-look-shoot", "SLS", "salvo ", "", "sls,salvo"]))
                 labels.append(f"mode {doc['doctrine']['mode']!r}")
             elif m == "no_threats":
@@ -658,14 +684,15 @@ def mutated_scenario(draw) -> ScenarioFile:
             elif m == "battery_table" and doc.get("battery"):
                 doc["battery"] = doc["battery"][0]
                 labels.append("[battery] as a table")
-            elif m == "threats_501" and doc.get("threat"):
+            elif m == "threats_501" and doc.get("threat") and isinstance(doc["threat"], list) \
+                    and isinstance(doc["threat"][0], dict):
                 t0 = doc["threat"][0]
                 doc["threat"] = [dict(t0, id=f"M{i}") for i in range(501)]
                 labels.append("501 threats")
             elif m == "apogee" and doc.get("threat"):
                 t = doc["threat"][0]
                 t["missile"] = "kn-23"
-                t["apogee_km"] = draw(st.sampled_from(NUMERIC_FIELDS["apogee_km"] + [50, 100]))
+                t["apogee_km"] = draw(pick(NUMERIC_FIELDS["apogee_km"] + [50, 100]))
                 labels.append(f"kn-23 apogee {t['apogee_km']!r}")
         except (KeyError, IndexError, TypeError, AttributeError):
             labels.append(f"{m} (n/a)")
@@ -673,12 +700,20 @@ def mutated_scenario(draw) -> ScenarioFile:
     return ScenarioFile("; ".join(labels) or "skeleton", text.encode("utf-8"))
 
 
-def _many_threats(n: int, bad: bool) -> bytes:
+def _many_threats(n: int, bad: bool, compact: bool = False) -> bytes:
+    """n threats; ``bad``: each with an unknown key (n problems); ``compact``: one inline array,
+    about 85 bytes a threat, to stay under a file-size limit."""
     doc = json.loads(json.dumps(SKELETON))
     t0 = doc["threat"][0]
     doc["threat"] = [dict(t0, id=f"M{i}", **({"launchers": 1} if bad else {}))
                      for i in range(n)]
-    return to_toml(doc).encode()
+    if not compact:
+        return to_toml(doc).encode()
+    threats = doc.pop("threat")
+    extra = ",x=1" if bad else ""
+    body = ",".join(f'{{id="{t["id"]}",missile="scud-c",launch={{lat_deg=39,lon_deg=127}},'
+                    f'aim={{lat_deg=36,lon_deg=128}}{extra}}}' for t in threats)
+    return (f"threat = [{body}]\n" + to_toml(doc)).encode()
 
 
 @functools.lru_cache(maxsize=1)
@@ -705,6 +740,9 @@ def raw_scenarios() -> dict[str, ScenarioFile]:
         f"{deep}-deep dotted key": b".".join([b"a"] * deep) + b" = 1\n",
         "10,000 threats": _many_threats(10_000, bad=False),
         "10,000 bad threats": _many_threats(10_000, bad=True),
+        "10,000 threats, compact": _many_threats(10_000, bad=False, compact=True),
+        "10,000 bad threats, compact": _many_threats(10_000, bad=True, compact=True),
+        "600 threats": _many_threats(600, bad=False),
         "a 1 MB name": text.replace('"fuzz"', '"' + "n" * 1_000_000 + '"').encode(),
         "array of tables empty": b"[[battery]]\n[[threat]]\n",
         "a table, not an array": b"battery = 1\nthreat = 2\n",
@@ -723,11 +761,11 @@ def raw_scenarios() -> dict[str, ScenarioFile]:
 def text_mutated_scenario(draw) -> ScenarioFile:
     """Random character edits of the skeleton's text."""
     text = list(to_toml(SKELETON))
-    n = draw(st.integers(1, 4))
+    n = draw(pick([1, 2, 3, 4]))
     for _ in range(n):
         i = draw(st.integers(0, len(text) - 1))
-        op = draw(st.sampled_from(["del", "ins", "rep"]))
-        ch = draw(st.sampled_from(list("=[]{}\"'#,.\n 0-9aé\\") + ["\x00", "\x7f", "🚀"]))
+        op = draw(pick(["del", "ins", "rep"]))
+        ch = draw(pick(list("=[]{}\"'#,.\n 0-9aé\\") + ["\x00", "\x7f", "🚀"]))
         if op == "del":
             del text[i]
         elif op == "ins":
@@ -740,7 +778,7 @@ def text_mutated_scenario(draw) -> ScenarioFile:
 def scenario_file(raw_weight: int = 1) -> st.SearchStrategy[ScenarioFile]:
     raws = list(raw_scenarios().values())
     return _weighted((6, mutated_scenario()), (2, text_mutated_scenario()),
-                     (raw_weight, st.sampled_from(raws)))
+                     (raw_weight, pick(raws)))
 
 
 @st.composite
@@ -748,10 +786,10 @@ def engage_args(draw, scenarios: st.SearchStrategy | None = None):
     sc = draw(scenarios if scenarios is not None else _weighted(
         (3, st.just(raw_scenarios()["valid skeleton"])), (1, scenario_file())))
     parts = [
-        draw(_opt("--trials", _weighted((6, st.sampled_from(["100", "1", "50"])),
-                                        (3, st.sampled_from(BAD_INT + ["10000001"]))), omit=5)),
-        draw(_opt("--seed", _weighted((4, st.sampled_from(["0", "1", "42", str(2**63 - 1)])),
-                                      (3, st.sampled_from(BAD_INT))), omit=50)),
+        draw(_opt("--trials", _weighted((6, pick(["100", "1", "50"])),
+                                        (3, pick(BAD_INT + ["10000001"]))), omit=5)),
+        draw(_opt("--seed", _weighted((4, pick(["0", "1", "42", str(2**63 - 1)])),
+                                      (3, pick(BAD_INT))), omit=50)),
         draw(_opt("--timeline", out_path(), omit=85)),
         draw(_opt("--format", fmt_value(["table", "json"]), omit=10)),
     ]
@@ -767,7 +805,7 @@ def scenario_invocation(sc: ScenarioFile) -> tuple:
 def scenario_args(draw):
     """engage SCENARIO --trials 100 --format json (mostly) on a mutated scenario file."""
     sc = draw(scenario_file())
-    if draw(st.integers(0, 4)):
+    if draw(percent()) < 80:
         return scenario_invocation(sc)
     return draw(engage_args(st.just(sc)))
 
@@ -777,7 +815,7 @@ def cli_args(full: bool = False) -> st.SearchStrategy[tuple]:
         (2, missiles_args()), (2, radars_args()), (6, trajectory_args()),
         (4, loft2range_args()), (5, track_args()), (5, coverage_args(full)),
         (4, footprint_args(full)), (2, demo_args()), (4, bench_args(full)), (2, odd_args()),
-        (3, engage_args()))
+        (3, engage_args()), (1, threat_sets_args()), (3, data_args(full)))
 
 
 OUTPUT_BASES = [
@@ -795,19 +833,223 @@ OUTPUT_BASES = [
 def output_args(draw):
     """Cheap valid calls with one output option, so that the path handling is reached; or a
     refused demo with --out."""
-    if draw(st.integers(0, 5)) == 0:
+    if draw(percent()) < 15:
         return draw(demo_args())
-    base = draw(st.sampled_from(OUTPUT_BASES))
-    fmt = draw(st.sampled_from([(), ("--format", "json")]))
+    base = draw(pick(OUTPUT_BASES))
+    fmt = draw(pick([(), ("--format", "json")]))
     return (*base, draw(out_path()), *fmt)
 
 
+def output_examples() -> list[tuple]:
+    """Every output-path kind once (rotating over the commands), and demo --out of every kind
+    with --trials 0 (refused before any work)."""
+    kinds = list(dict.fromkeys(FILE_KINDS))
+    out = [(*OUTPUT_BASES[i % len(OUTPUT_BASES)], OutPath(k)) for i, k in enumerate(kinds)]
+    out += [("demo", "--out", OutPath(k, demo=True), "--trials", "0") for k in DEMO_KINDS]
+    return out
+
+
 def any_args(full: bool = True) -> st.SearchStrategy[tuple]:
-    return _weighted((6, cli_args(full)), (3, scenario_args()), (2, output_args()))
+    return _weighted((6, cli_args(full)), (3, scenario_args()), (2, output_args()),
+                     (2, data_args(full)))
+
+
+# ---------------------------------------------------------------------------------------------
+# user data files (--missile-file, --radar-file, --threat-set-file, --interceptor-file)
+
+
+@functools.cache
+def shipped(filename: str) -> dict:
+    import tomllib
+    from importlib import resources
+
+    return tomllib.loads(resources.files("thaadsim.data").joinpath(filename).read_text())
+
+
+def section_toml(section: str, entries: dict) -> str:
+    """[section.NAME] tables; list-of-table fields as [[section.NAME.field]]."""
+    lines: list[str] = []
+    for name, entry in entries.items():
+        head = f"{section}.{_key(name)}"
+        if not isinstance(entry, dict):
+            lines += [f"{head} = {toml_value(entry)}", ""]
+            continue
+        lines.append(f"[{head}]")
+        aot = {k: v for k, v in entry.items() if _is_aot(v)}
+        lines += [f"{_key(k)} = {toml_value(v)}" for k, v in entry.items() if k not in aot]
+        for k, items in aot.items():
+            for it in items:
+                lines += ["", f"[[{head}.{_key(k)}]]"]
+                lines += [f"{_key(a)} = {toml_value(b)}" for a, b in it.items()]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _base_entries(kind: str) -> dict[str, tuple[str, dict]]:
+    """kind -> {entry name: (section, entry)}: copies of cheap shipped entries, renamed."""
+    cp = json.loads
+    if kind == "missile":
+        return {"fuzz-m": ("missile", cp(json.dumps(shipped("missiles.toml")["missile"]
+                                                     ["scud-b"])))}
+    if kind == "radar":
+        d = shipped("radars.toml")
+        return {"fuzz-r": ("radar", cp(json.dumps(d["radar"]["tpy2-terminal"]))),
+                "fuzz-s": ("site", cp(json.dumps(d["site"]["seongju"])))}
+    if kind == "set":
+        e = cp(json.dumps(shipped("threat_sets.toml")["set"]["nk-default"]))
+        e["missiles"] = ["scud-b", "scud-c"]
+        e["launch_area"] = e["launch_area"][1:2]
+        return {"fuzz-t": ("set", e)}
+    e = cp(json.dumps(shipped("interceptors.toml")["interceptor"]["thaad"]))
+    return {"fuzz-i": ("interceptor", e)}
+
+
+DATA_NAMES = {"missile": "user-missiles.toml", "radar": "user-radars.toml",
+              "set": "user-threat-sets.toml", "interceptor": "user-interceptors.toml"}
+DATA_OPTIONS = {"missile": "--missile-file", "radar": "--radar-file",
+                "set": "--threat-set-file", "interceptor": "--interceptor-file"}
+DATA_VALUES = [0, -1, -0.0, 1e-300, 1e308, 1e30, 1e6, 0.5, 2, float("nan"), float("inf"),
+               float("-inf"), 10**30, "abc", "12", "", True, [], {}, [1, 2], "x" * 10_000]
+RENAMES = ["scud-b", "SCUD-B", "tpy2-terminal", "seongju", "nk-default", "thaad", "", " ",
+           "a b", "é北", "x" * 300, "fuzz-m", "fuzz-r", "fuzz-t", "fuzz-i"]
+
+
+@st.composite
+def data_file(draw, kind: str) -> tuple[ScenarioFile, dict[str, str]]:
+    """A user data file of ``kind`` with 0-3 mutations; returns it and {base name: name}."""
+    entries = _base_entries(kind)
+    names = {n: n for n in entries}
+    labels = []
+    for _ in range(draw(pick([0, 1, 1, 1, 2, 2, 3]))):
+        base = draw(pick(sorted(entries)))
+        section, e = entries[base]
+        m = draw(pick(["value", "value", "value", "drop", "unknown", "rename", "list"]))
+        fields = [(k, None) for k in e] + [
+            (k, i) for k, v in e.items() if _is_aot(v) for i in range(len(v)) if v[i]]
+        if not fields:
+            continue
+        k, i = draw(pick(fields))
+        target = e if i is None else e[k][i]
+        if i is not None:
+            k = draw(pick(sorted(target)))
+        if m == "value":
+            v = draw(pick(DATA_VALUES))
+            target[k] = v
+            labels.append(f"{base}.{k} = {toml_value(v)[:20]}")
+        elif m == "drop":
+            target.pop(k, None)
+            labels.append(f"drop {base}.{k}")
+        elif m == "unknown":
+            target["bogus"] = 1
+            labels.append(f"unknown key in {base}")
+        elif m == "rename":
+            new = draw(pick(RENAMES))
+            entries[new] = entries.pop(base)
+            names[base] = new
+            labels.append(f"{base} renamed {new[:20]!r}")
+        elif m == "list":
+            lk = [k for k, v in e.items() if isinstance(v, list)]
+            if lk:
+                k = draw(pick(lk))
+                v = draw(pick(["empty", "many", "dup"]))
+                if v == "empty":
+                    e[k] = []
+                elif v == "many" and e[k]:
+                    e[k] = (e[k] * 4)[:4] if k in ("stages", "launch_area") else e[k] * 40
+                elif e[k]:
+                    e[k] = [e[k][0], e[k][0]]
+                labels.append(f"{base}.{k}: {v}")
+    by_section: dict[str, dict] = {}
+    for name, (section, e) in entries.items():
+        by_section.setdefault(section, {})[name] = e
+    text = "".join(section_toml(sec, ents) for sec, ents in by_section.items())
+    return (ScenarioFile("; ".join(labels) or "valid copy", text.encode("utf-8"),
+                         name=DATA_NAMES[kind]), names)
+
+
+def _raw_data_files(kind: str) -> list[ScenarioFile]:
+    n = DATA_NAMES[kind]
+    sec = kind
+    raws = [ScenarioFile(k, v.data, v.kind, n) for k, v in raw_scenarios().items()
+            if k in ("empty file", "binary garbage", "utf-16 with BOM", "5000-deep array",
+                     "latin-1 with a non-ASCII char", "a directory", "a missing file",
+                     "an empty path", "10,000 threats")]
+    raws += [ScenarioFile("section not a table", f"{sec} = 5\n".encode(), name=n),
+             ScenarioFile("entry not a table", f"[{sec}]\nfoo = 1\n".encode(), name=n),
+             ScenarioFile("another section", b"[bogus.x]\na = 1\n", name=n)]
+    return raws
+
+
+@st.composite
+def data_args(draw, full: bool = False):
+    """A command that reads one (sometimes two) user data files and uses their entries."""
+    # an engage with a user interceptor costs seconds (its reach table): 1 in 8
+    kind = draw(pick(["missile"] * 3 + ["radar"] * 2 + ["set"] * 2 + ["interceptor"]))
+    if draw(percent()) < 15:
+        f, names = draw(pick(_raw_data_files(kind))), dict(_base_entries(kind))
+        names = {k: k for k in names}
+    else:
+        f, names = draw(data_file(kind))
+    opt = DATA_OPTIONS[kind]
+    files = [opt, f]
+    r = draw(percent())
+    if r < 8:
+        files += [opt, f]  # the same file twice
+    elif r < 14:
+        g, _ = draw(data_file(kind))
+        files += [opt, dataclasses.replace(g, name="second-" + g.name)]
+    fmt = draw(pick(["json", "json", "table", "csv"]))
+    if kind == "missile":
+        m = names.get("fuzz-m", "fuzz-m")
+        cmd = draw(pick([
+            ("missiles", "--format", fmt),
+            ("threat-sets", "--format", fmt),
+            ("trajectory", "--missile", m, "--from", "39,125.7", "--azimuth-deg", "180",
+             "--format", fmt),
+            ("trajectory", "--missile", m, "--from", "38.7,125.8", "--to", "36.99,127.09",
+             "--format", fmt),
+            ("loft2range", "--apogee-km", "500", "--range-km", "900", "--template", m,
+             "--format", fmt),
+            ("track", "--missile", m, "--from", "38.7,125.8", "--to", "36.99,127.09",
+             "--format", fmt),
+        ]))
+    elif kind == "radar":
+        r_, s_ = names.get("fuzz-r", "fuzz-r"), names.get("fuzz-s", "fuzz-s")
+        cmd = draw(pick([
+            ("radars", "--format", fmt),
+            ("coverage", "--radar", r_, "--site", s_, "--altitude-km", "100", "--format",
+             fmt.replace("csv", "geojson")),
+            ("track", "--missile", "scud-c", "--from", "39.15,127.45", "--to", "36.03,128.18",
+             "--radar", r_, "--site", s_, "--format", fmt),
+        ]))
+    elif kind == "set":
+        t = names.get("fuzz-t", "fuzz-t")
+        cmd = draw(pick([
+            ("threat-sets", "--format", fmt),
+            ("footprint", "--threat-set", t, "--grid-km", "50", "--format",
+             fmt.replace("csv", "geojson")),
+        ]))
+    else:
+        doc = json.loads(json.dumps(SKELETON))
+        doc["battery"][0]["interceptor"] = names.get("fuzz-i", "fuzz-i")
+        doc["threat"] = doc["threat"][:1]
+        sc = ScenarioFile("skeleton with a user interceptor", to_toml(doc).encode())
+        cmd = ("engage", sc, "--trials", "100", "--format", fmt.replace("csv", "json"))
+    return (*cmd, *files)
 
 
 # ---------------------------------------------------------------------------------------------
 # running and checking
+
+
+def inv_key(inv: tuple) -> tuple:
+    """Identity of an invocation, to skip repeats: Hypothesis mutates earlier examples, so a fixed
+    budget would otherwise spend a good part of itself on copies."""
+    import hashlib
+
+    return tuple((x.name, x.kind, hashlib.sha1(x.data).hexdigest()) if isinstance(x, ScenarioFile)
+                 else repr(x) for x in inv)
+
 
 
 class _Timeout(BaseException):
@@ -830,7 +1072,7 @@ class Outcome:
 
     @property
     def command(self) -> str:
-        words = [a for a in self.argv[:2] if a and not a.startswith("-")]
+        words = [short_arg(a, 24) for a in self.argv[:2] if a and not a.startswith("-")]
         if not words:
             return "(none)"
         return " ".join(words[:2]) if words[0] == "bench" else words[0]
@@ -854,7 +1096,7 @@ def _no_constants(name):
     raise ValueError(f"non-finite JSON constant {name}")
 
 
-_WARN_LINE = re.compile(r"(\.py:\d+: \w*Warning|\b\w*Warning: )")
+_WARN_LINE = re.compile(r"\.py:\d+: \w*Warning")  # a warning printed with its source line
 _TEXT_NAN = re.compile(r"(?<![\w.])[-+]?(nan|inf|infinity)(?![\w.])", re.IGNORECASE)
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, ImportWarning,
                     ResourceWarning)
@@ -905,9 +1147,9 @@ def run_invocation(inv: tuple, work: Path, timeout_s: float = 30.0, *,
     if exc_text is not None:
         v.append(("exception escaped main", exc_text.strip().splitlines()[-1]))
         stderr += exc_text
-    if code is not None and code not in (0, 2):
-        v.append((f"exit code {code}", _first(stderr)))
     both = stdout + stderr
+    if code is not None and code not in (0, 2) and "internal error" not in both:
+        v.append((f"exit code {code}", _first(stderr)))
     if "Traceback" in both and exc_text is None:
         v.append(("traceback", _last_tb_line(both)))
     if "internal error" in both:
@@ -918,15 +1160,17 @@ def run_invocation(inv: tuple, work: Path, timeout_s: float = 30.0, *,
             v.append(("warning", f"{w.category.__name__}: {w.message} "
                                  f"({Path(w.filename).name}:{w.lineno})"))
     if _WARN_LINE.search(stderr):
-        v.append(("warning text on stderr", _first([ln for ln in stderr.splitlines()
-                                                    if _WARN_LINE.search(ln)])))
+        v.append(("warning with a source line on stderr",
+                  _first([ln for ln in stderr.splitlines() if _WARN_LINE.search(ln)])))
+    elif "RuntimeWarning" in stderr and "internal error" not in stderr:
+        v.append(("RuntimeWarning on stderr", _first([ln for ln in stderr.splitlines()
+                                                      if "RuntimeWarning" in ln])))
     lines = stderr.strip().splitlines()
     help_only = not [a for a in argv if a and not a.startswith("-")] or argv == ["bench"]
-    if scenario:
-        if len(stderr) >= 2000:
-            v.append(("stderr too long", f"{len(stderr)} chars, {len(lines)} lines; "
-                                         f"first: {_first(stderr)}"))
-    elif len(lines) > max_lines and not help_only:
+    if len(stderr) >= 2000 and not help_only:  # e.g. a 10,000-character value echoed back
+        v.append(("stderr too long", f"{len(stderr)} chars, {len(lines)} lines; "
+                                     f"first: {_first(stderr)}"))
+    if not scenario and len(lines) > max_lines and not help_only:
         v.append(("stderr lines", f"{len(lines)} lines; first: {_first(stderr)}"))
     if code == 2 and not stderr.strip():
         v.append(("exit 2 without a message", ""))
@@ -991,6 +1235,8 @@ def _last_tb_line(text: str) -> str:
 def short_arg(a: str, n: int = 60) -> str:
     if len(a) <= n:
         return a
+    if a.startswith("/") and len(a) < 400:
+        return "…" + a[-45:]
     return f"{a[:20]}…({len(a)} chars)"
 
 
@@ -1021,8 +1267,8 @@ def dedupe(outcomes: list[Outcome]) -> dict[tuple, list[Outcome]]:
 
 def describe(o: Outcome, max_err: int = 600) -> str:
     err = o.stderr if len(o.stderr) <= max_err else o.stderr[:max_err] + f"…({len(o.stderr)})"
-    label = next((x.label for x in o.inv if isinstance(x, ScenarioFile)), None)
-    return (f"  argv: {show_argv(o.argv)}\n" + (f"  scenario: {label}\n" if label else "")
+    files = "; ".join(f"{x.name}: {x.label}" for x in o.inv if isinstance(x, ScenarioFile))
+    return (f"  argv: {show_argv(o.argv)}\n" + (f"  file: {files[:300]}\n" if files else "")
             + f"  exit: {o.code}  ({o.seconds:.2f} s)\n"
             + "  stderr: " + (err.strip().replace("\n", "\n          ") or "(empty)"))
 

@@ -97,3 +97,15 @@ def test_example_scenario_is_valid_and_equals_the_shipped_copy():
     assert ex.read_text() == example_path().read_text(), "examples/ and data/ copies differ"
     sc = load_scenario(ex)
     assert 10 <= len(sc.threat) <= 20
+
+
+def test_one_trial_gives_no_interval_and_no_nan(capsys, tmp_path):
+    """One Monte Carlo trial has no sample spread: the interval is absent (null), never NaN
+    (found by the fuzz campaign: `demo --trials 1` printed 'CI nan-nan')."""
+    path = _write(tmp_path, GOOD)
+    assert main(["engage", path, "--trials", "1", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["expected_leakers_ci95"] == [None, None], d["expected_leakers_ci95"]
+    assert main(["engage", path, "--trials", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out.lower(), out

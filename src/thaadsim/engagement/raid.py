@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
@@ -248,6 +249,11 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
     return res, {"plan": plan, "opportunities": opp}
 
 
+def _interval(ci) -> str:
+    lo, hi = ci
+    return f"{lo:.2f}-{hi:.2f}" if math.isfinite(lo) and math.isfinite(hi) else "n/a"
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class EngageResult:
     """A fought raid: kinematics (done once), the fire plan and the Monte Carlo outcome.
@@ -276,8 +282,8 @@ class EngageResult:
         inv = sum(b.inventory for b in k.batteries)
         return (f"<EngageResult {k.scenario.name}: {len(k.scenario.threat)} threats, "
                 f"{len(k.batteries)} batter{'y' if len(k.batteries) == 1 else 'ies'}; expected "
-                f"leakers {r.expected_leakers:.2f} (95 % CI {r.expected_leakers_ci95[0]:.2f}-"
-                f"{r.expected_leakers_ci95[1]:.2f}), interceptors used "
+                f"leakers {r.expected_leakers:.2f} (95 % CI {_interval(r.expected_leakers_ci95)}"
+                f"), interceptors used "
                 f"{r.interceptors_used_mean:.1f} of {inv}; {r.trials:,} trials, seed {r.seed}>")
 
     def to_dataframe(self):
@@ -386,7 +392,9 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
                                       strict=True)],
         "threats": threats,
         "expected_leakers": float(res.expected_leakers),
-        "expected_leakers_ci95": [float(x) for x in res.expected_leakers_ci95],
+        # one trial has no sample spread: no interval (None), never a NaN
+        "expected_leakers_ci95": [float(x) if math.isfinite(x) else None
+                                  for x in res.expected_leakers_ci95],
         "expected_leakers_analytic": (None if any(a is None for a in res.p_leak_analytic)
                                       else float(sum(res.p_leak_analytic))),
         "p_no_leaker": float(res.p_no_leaker),

@@ -24,6 +24,7 @@ from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
 from thaadsim.core.aero import CD_TABLE, MACH_TABLE
 from thaadsim.core.constants import G0_M_S2, P_SEA_LEVEL_PA
+from thaadsim.errors import ThaadsimError
 from thaadsim.presets import build, load
 
 G0 = G0_M_S2
@@ -139,7 +140,7 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
     ThaadsimError
         An unknown name (the error lists the known ones).
     """
-    return build(Interceptor, load("interceptors.toml")["interceptor"], "interceptor", name,
+    ic = build(Interceptor, load("interceptors.toml")["interceptor"], "interceptor", name,
                  positive=("launch_mass_kg", "propellant_kg", "isp_sl_s", "isp_vac_s",
                            "burn_time_s", "diameter_m", "length_m", "kill_vehicle_kg",
                            "max_flyout_time_s", "max_dynamic_pressure_pa",
@@ -148,6 +149,11 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
                          "min_launch_elevation_deg": (0.0, 90.0),
                          "max_launch_elevation_deg": (0.0, 90.0),
                          "max_flyout_time_s": (1.0, 3600.0), "burn_time_s": (0.1, 600.0)})
+    if not ic.propellant_kg + ic.kill_vehicle_kg < ic.launch_mass_kg:
+        raise ThaadsimError("--interceptor-file", f"[interceptor.{ic.name}] propellant_kg + "
+                                                  "kill_vehicle_kg must be less than "
+                                                  "launch_mass_kg", ic.name)
+    return ic
 
 
 def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
@@ -362,4 +368,8 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     # only inside the envelope: a hole must have reachable cells on both sides in altitude
     up = np.isfinite(np.roll(nb, 1, axis=1)) & np.isfinite(np.roll(nb, -1, axis=1))
     tof = np.where(holes & up, nb, tof)
+    if not np.isfinite(tof).any():
+        raise ThaadsimError("interceptor", f"{ic.name} reaches no intercept point within its "
+                                           "constraints (speed, dynamic pressure, endurance, "
+                                           "ceiling)", ic.name)
     return ReachTable(ic, step, step, tof, spd, kin_ceiling)

@@ -160,13 +160,14 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
         return "yes" if kc[city] else "no"
 
     analytic = eng["expected_leakers_analytic"]
+    lo, hi = eng["expected_leakers_ci95"]
+    ci = "n/a" if lo is None or hi is None else f"{lo:.2f}-{hi:.2f}"
     lines += ["",
               f"Defended: Seoul {yes('Seoul')}, Daegu {yes('Daegu')}, Busan {yes('Busan')}; "
               f"against nk-2019 the defended area is "
               f"{100 * n19['defended_fraction_of_south_korea']:.1f} % of South Korea",
               f"Raid of {len(eng['threats'])} missiles: expected leakers "
-              f"{eng['expected_leakers']:.2f} (95 % CI {eng['expected_leakers_ci95'][0]:.2f}-"
-              f"{eng['expected_leakers_ci95'][1]:.2f}; closed form "
+              f"{eng['expected_leakers']:.2f} (95 % CI {ci}; closed form "
               f"{'n/a' if analytic is None else f'{analytic:.2f}'}), interceptors used "
               f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))

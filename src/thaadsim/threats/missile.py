@@ -199,7 +199,7 @@ def _missile_from(key: str, m: dict) -> Missile:
             notes=str(m.get("notes", "")), estimate=bool(m.get("estimate", True)))
     except KeyError as e:
         raise ThaadsimError(opt, f"[missile.{key}] must define {e.args[0]}", f) from None
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, AttributeError) as e:
         raise ThaadsimError(opt, f"[missile.{key}] is invalid ({show_value(str(e))[1:-1]})",
                             f) from None
     for k in ("rv_mass_kg", "beta_kg_m2", "t_vertical_s"):
