@@ -1,4 +1,5 @@
-"""Shipped geography (countries, cities) and equal-area projections; offline only."""
+"""Geography: great circles on a sphere, equal-area projections, and the shipped countries and
+cities (offline only)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import shape
+
+from thaadsim.core import earth as E
 
 
 @lru_cache(maxsize=1)
@@ -93,3 +96,75 @@ def project(geom, fwd: Transformer):
         The transformed geometry.
     """
     return shapely.transform(geom, lambda xy: np.column_stack(fwd.transform(xy[:, 0], xy[:, 1])))
+
+
+# ---- great circles (spherical Earth, radians) ------------------------------------------------
+
+def gc_distance_m(lat1_rad, lon1_rad, lat2_rad, lon2_rad, r_m: float = E.R_MEAN_M):
+    """Great-circle distance on a sphere (haversine formula).
+
+    Parameters
+    ----------
+    lat1_rad, lon1_rad : array_like
+        First point (rad).
+    lat2_rad, lon2_rad : array_like
+        Second point (rad); all four broadcast.
+    r_m : float, optional
+        Radius of the sphere (m); default the IUGG mean radius ``E.R_MEAN_M``.
+
+    Returns
+    -------
+    ndarray or float
+        Distance along the surface (m).
+    """
+    dlat = lat2_rad - lat1_rad
+    dlon = lon2_rad - lon1_rad
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat1_rad) * np.cos(lat2_rad) * np.sin(dlon / 2) ** 2
+    return 2.0 * r_m * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def gc_azimuth(lat1_rad, lon1_rad, lat2_rad, lon2_rad):
+    """Initial great-circle azimuth from point 1 to point 2.
+
+    Parameters
+    ----------
+    lat1_rad, lon1_rad : array_like
+        Start point (rad).
+    lat2_rad, lon2_rad : array_like
+        End point (rad); all four broadcast.
+
+    Returns
+    -------
+    ndarray or float
+        Azimuth at the start point (rad, clockwise from north, in [-pi, pi]).
+    """
+    dlon = lon2_rad - lon1_rad
+    y = np.sin(dlon) * np.cos(lat2_rad)
+    x = np.cos(lat1_rad) * np.sin(lat2_rad) - np.sin(lat1_rad) * np.cos(lat2_rad) * np.cos(dlon)
+    return np.arctan2(y, x)
+
+
+def gc_destination(lat_rad, lon_rad, az_rad, dist_m, r_m: float = E.R_MEAN_M):
+    """Point reached along a great circle from a start point, azimuth and distance.
+
+    Parameters
+    ----------
+    lat_rad, lon_rad : array_like
+        Start point (rad).
+    az_rad : array_like
+        Initial azimuth (rad, clockwise from north).
+    dist_m : array_like
+        Distance along the surface (m); all inputs broadcast.
+    r_m : float, optional
+        Radius of the sphere (m); default the IUGG mean radius ``E.R_MEAN_M``.
+
+    Returns
+    -------
+    lat2, lon2 : ndarray or float
+        End point (rad); longitude wrapped to [-pi, pi).
+    """
+    d = np.asarray(dist_m, float) / r_m
+    sl, cl = np.sin(lat_rad), np.cos(lat_rad)
+    lat2 = np.arcsin(sl * np.cos(d) + cl * np.sin(d) * np.cos(az_rad))
+    lon2 = lon_rad + np.arctan2(np.sin(az_rad) * np.sin(d) * cl, np.cos(d) - sl * np.sin(lat2))
+    return lat2, (lon2 + np.pi) % (2 * np.pi) - np.pi

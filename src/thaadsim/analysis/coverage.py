@@ -552,7 +552,7 @@ def coverage_grid(radar: Radar, site: Site, altitudes_km, rcs_m2: float, lat_deg
     az0 = site.boresight_az_deg if boresight_az_deg is None else boresight_az_deg
     la0, lo0 = math.radians(site.lat_deg), math.radians(site.lon_deg)
     la, lo = np.radians(lat), np.radians(lon)
-    from thaadsim.core.earth import gc_azimuth, gc_distance_m
+    from thaadsim.geo import gc_azimuth, gc_distance_m
 
     g = gc_distance_m(la0, lo0, la, lo)
     az = np.degrees(gc_azimuth(la0, lo0, la, lo))

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from thaadsim import geo
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.threats import get_missile
@@ -180,8 +181,8 @@ def lay_family(fam: Family, lat0_deg: float, lon0_deg: float, lat_deg, lon_deg):
     """
     la0, lo0 = math.radians(lat0_deg), math.radians(lon0_deg)
     la, lo = np.radians(lat_deg), np.radians(lon_deg)
-    d = E.gc_distance_m(la0, lo0, la, lo, r_m=E.A_M)
-    az = E.gc_azimuth(la0, lo0, la, lo)
+    d = geo.gc_distance_m(la0, lo0, la, lo, r_m=E.A_M)
+    az = geo.gc_azimuth(la0, lo0, la, lo)
     reach = (d <= fam.max_range_m) & (d >= fam.ranges_m.min() * 0.5)
     k = np.clip(np.searchsorted(fam.ranges_m, d), 0, fam.ranges_m.size - 1)
     k = np.where((k > 0) & (np.abs(fam.ranges_m[np.maximum(k - 1, 0)] - d)
@@ -189,7 +190,7 @@ def lay_family(fam: Family, lat0_deg: float, lon0_deg: float, lat_deg, lon_deg):
     scale = d / fam.ranges_m[k]
     s = fam.s[k] * scale[:, None]
     h = fam.h[k]
-    plat, plon = E.gc_destination(la0, lo0, az[:, None], s, r_m=E.A_M)
+    plat, plon = geo.gc_destination(la0, lo0, az[:, None], s, r_m=E.A_M)
     xyz = E.geodetic_to_ecef(plat, plon, np.maximum(h, -1000.0))
     n, steps = s.shape
     hist = np.zeros((n, steps, 7))

@@ -194,7 +194,7 @@ def prepare(sc, progress=None) -> RaidKinematics:
     assigned = np.where(opp.max(axis=0) > 0, np.argmax(score, axis=0), -1)
     # priority: threats whose predicted impact is in a defended asset first, then by urgency
     lat, lon = batch.impact_lat_lon_deg
-    from thaadsim.core.earth import gc_distance_m
+    from thaadsim.geo import gc_distance_m
 
     in_asset = np.zeros(n, dtype=bool)
     for a in sc.defended_asset:

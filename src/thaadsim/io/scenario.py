@@ -90,7 +90,7 @@ class ThreatCfg(BaseModel):
 
     @model_validator(mode="after")
     def _a_real_flight(self):
-        from thaadsim.core.earth import gc_distance_m
+        from thaadsim.geo import gc_distance_m
 
         d = float(gc_distance_m(math.radians(self.launch.lat_deg),
                                 math.radians(self.launch.lon_deg),

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from thaadsim import geo  # noqa: E402
 from thaadsim.core import earth as E  # noqa: E402
 
 
@@ -31,7 +32,7 @@ def trajectory_profile(batch, labels, path, title="", note=""):
         lat, lon, alt = E.ecef_to_geodetic(h[:, 1:4])
         lat0 = np.radians(batch.launch_lat_deg[i])
         lon0 = np.radians(batch.launch_lon_deg[i])
-        gr = E.gc_distance_m(lat0, lon0, lat, lon) / 1e3
+        gr = geo.gc_distance_m(lat0, lon0, lat, lon) / 1e3
         a1.plot(gr, alt / 1e3, label=labels[i])
         a2.plot(h[:, 0], alt / 1e3, label=labels[i])
     a1.set_xlabel("ground range from launch (km)")
