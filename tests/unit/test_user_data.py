@@ -151,3 +151,13 @@ def test_scenario_defines_a_missile_inline(capsys, tmp_path):
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and "scenario" in lines[0] \
         and "rv_mass_kg" in lines[0], err
+
+
+def test_user_missile_as_loft2range_template(capsys, mfile):
+    """A lofted test of the user's Scud-B copy (150 km apogee, 200 km range) fitted with that
+    missile: its standard range lands near the Scud-B's 300 km (Zaloga 2003), +-10 %."""
+    code, out, err = run(capsys, "loft2range", "--apogee-km", "150", "--range-km", "200",
+                         "--template", "my-srbm", "--missile-file", mfile, "--format", "json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["template"] == "my-srbm" and abs(d["max_range_km"] - 300) < 30, d["max_range_km"]
