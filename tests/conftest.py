@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from thaadsim.core import earth as E
 
@@ -18,8 +17,3 @@ def kepler_from_surface(v, gamma, r=E.A_M, mu=E.MU_M3_S2):
     ecc_anom = np.arccos((1 - r / a) / e)
     tof = 2 * np.sqrt(a**3 / mu) * (np.pi - (ecc_anom - e * np.sin(ecc_anom)))
     return psi, a * (1 + e), tof
-
-
-@pytest.fixture(scope="session")
-def km():
-    return KM

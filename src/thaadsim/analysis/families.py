@@ -24,7 +24,7 @@ from thaadsim.threats.trajectory import TrajectoryBatch, fly
 HISTORY_DT_S = 2.0
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Family:
     """Trajectories by range for one missile and shape, flown on a non-rotating sphere.
 

@@ -101,7 +101,7 @@ class Doctrine:
     max_shots: int = 2
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Windows:
     """Intercept windows and opportunities per threat, shape (n,) unless noted.
 

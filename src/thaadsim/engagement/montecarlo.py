@@ -74,7 +74,7 @@ def analytic_leak(opportunities: int, d: Doctrine) -> float:
     return 1.0 - d.p_track * (1.0 - (1.0 - d.sspk) ** (d.salvo * shots))
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Plan:
     """The deterministic fire plan: one row per planned shot, sorted by launch time.
 
@@ -193,7 +193,7 @@ def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
     return Plan(a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2].astype(int), a[:, 3], a[:, 4])
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class MCResult:
     """Outcome of the Monte Carlo over kill outcomes, beside the closed form.
 

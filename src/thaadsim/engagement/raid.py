@@ -21,7 +21,7 @@ from thaadsim.threats.trajectory import TrajectoryBatch
 HISTORY_DT_S = 1.0
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class RaidKinematics:
     """Everything about a raid that does not depend on the dice: computed once per scenario.
 
