@@ -2,8 +2,6 @@ import numpy as np
 
 from thaadsim.core import earth as E
 
-KM = 1000.0
-
 
 def kepler_from_surface(v, gamma, r=E.A_M, mu=E.MU_M3_S2):
     """Closed-form Kepler ellipse from the surface of a sphere: (range angle, apogee radius,
