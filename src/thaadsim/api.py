@@ -231,13 +231,18 @@ def aim(missile: str | Missile, from_, to, *, apogee_km: float | None = None,
 
 
 def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = None, *,
-               template: str | None = None, missile_class: str | None = None,
-               from_="39.20,125.67") -> LoftResult:
-    """Range on a standard trajectory of the missile that flew a lofted test.
+               missile: str | Missile | None = None, template: str | Missile | None = None,
+               missile_class: str | None = None, from_="39.20,125.67", toward=None,
+               flight_time_tol_s: float | None = None) -> LoftResult:
+    """Range on a standard trajectory of the missile that flew a lofted test, with a band.
 
-    The class template (or ``template``) is fitted to the reported apogee and ground range (and
-    flight time, when given), then flown on its minimum-energy trajectory on a non-rotating
-    Earth, and from ``from_`` on the rotating Earth for eight launch azimuths; see
+    The tested missile's preset (``missile``; ``template`` is the same thing under its older
+    name), else the class template, keeps its thrust and burn times; its payload and loft are
+    fitted to the reported apogee and ground range. The fitted missile is flown on its
+    minimum-energy trajectory on a non-rotating Earth (``max_range_km``) and from ``from_`` on the
+    rotating Earth along eight impact bearings (and toward ``toward``). The band
+    (``max_range_band_km``) refits it with the burn times over their spread and over those
+    whose flight lasts the reported flight time within its tolerance; see
     ``analysis.loft2range``.
 
     Parameters
@@ -247,28 +252,40 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     range_km : float
         Reported ground range of the test (km), > 0 and at most 15,000.
     flight_time_s : float, optional
-        Reported flight time (s), in (0, 10800]; when given, a common scale of the burn times is
-        fitted too. None (default): the flight time is predicted.
-    template : str, optional
-        Missile preset to fit (default: the template of the class).
+        Reported flight time (s), in (0, 10800]: a soft check of the fit and a contribution to
+        the band, never the burn time. None (default): the flight time is only predicted.
+    missile : str or Missile, optional
+        The tested missile (a preset or user entry, or a ``Missile``), fitted as the template.
+        Default: the template of the class (which cannot tell a Hwasong-14 from a Hwasong-15).
+    template : str or Missile, optional
+        Same as ``missile`` (older name); give one of the two, or both naming the same missile.
     missile_class : str, optional
-        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``; default: classified from the Kepler
-        burnout speed the test requires.
+        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``; default: the missile's class, else
+        classified from the Kepler burnout speed the test requires.
     from_ : str, tuple of float or Launch, optional
-        Launch site of the rotating-Earth table (deg), default Sunan ``"39.20,125.67"``.
+        Launch site of the rotating-Earth reach (deg), default Sunan ``"39.20,125.67"``.
+    toward : str or tuple of float, optional
+        A point ``"LAT,LON"`` (deg): the reach along the great circle from ``from_`` toward it on
+        the rotating Earth (``max_range_toward_km``, with its band) and ``within_reach``.
+    flight_time_tol_s : float, optional
+        Tolerance of the flight time (s), in (0, 10800]; default half the unit it is reported
+        in (30 s for whole minutes, 0.5 s for whole seconds). Needs ``flight_time_s``.
 
     Returns
     -------
     LoftResult
-        The fitted missile, the fit, and the maximum range (km) on a non-rotating Earth and by
-        azimuth on the rotating Earth.
+        The fitted missile, the fit, the maximum range (km) and its band on a non-rotating Earth,
+        the input dominating the band, and the reach by bearing (and toward the point) on the
+        rotating Earth.
 
     Raises
     ------
     ThaadsimError
-        An input outside its bounds; an unknown template or class; an apogee out of reach of any
-        ballistic flight of this range; a flight time shorter than twice the free fall from the
-        apogee; a test the template cannot be fitted to.
+        An input outside its bounds; ``missile`` and ``template`` naming different missiles; an
+        unknown missile or class; a tolerance without a flight time; an apogee out of reach of
+        any ballistic flight of this range; a flight time shorter than twice the free fall from
+        the apogee; a point to reach within 1 km of the site; a test the missile cannot be
+        fitted to.
 
     References
     ----------
@@ -280,10 +297,20 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     check("range_km", range_km, "range_km")
     if flight_time_s is not None:
         check("flight_time_s", flight_time_s, "flight_time_s")
-    if template is not None:
-        get_missile(template)
+    if flight_time_tol_s is not None:
+        check("flight_time_s", flight_time_tol_s, "flight_time_tol_s")
+        if flight_time_s is None:
+            raise ThaadsimError("flight_time_tol_s", "needs a flight time (flight_time_s)",
+                                flight_time_tol_s)
+    m = None if missile is None else _missile(missile)
+    t = None if template is None else _missile(template)
+    if m is not None and t is not None and m.name != t.name:
+        raise ThaadsimError("missile", f"names another missile than template ({t.name}); give "
+                                       "one of the two", m.name)
+    point = None if toward is None else parse_latlon("toward", toward)
     return _loft2range(apogee_km, range_km, flight_time_s, missile_class=missile_class,
-                       site=launch(from_), template=template)
+                       site=launch(from_), template=m or t, flight_time_tol_s=flight_time_tol_s,
+                       toward=point)
 
 
 def coverage(radar: str | Radar = "tpy2-terminal", site: str | Site = "seongju",

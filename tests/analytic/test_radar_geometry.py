@@ -1,4 +1,7 @@
-"""Radar geometry against closed forms (Skolnik, Introduction to Radar Systems, 3rd ed., 8.2)."""
+"""Radar geometry against closed forms (Skolnik, Introduction to Radar Systems, 3rd ed., 8.2).
+
+The 4/3 closed forms are checked with the radar's refraction set to ``"4/3"`` (the default
+``"crpl"`` traces rays above 11 km: tests/analytic/test_refraction.py)."""
 
 import math
 
@@ -15,7 +18,8 @@ SITE = Site("test", 36.0, 128.0, height_m=680.0, mast_height_m=10.0, boresight_a
 
 @pytest.mark.parametrize("alt_km", [1.0, 10.0, 30.0])
 def test_horizon_range_is_sum_of_horizon_distances_skolnik(alt_km):
-    radar = get_radar("tpy2-forward")  # power reaches beyond the horizon at these altitudes
+    # power reaches beyond the horizon at these altitudes
+    radar = get_radar("tpy2-forward").replace(refraction="4/3")
     lim = limits(radar, SITE, alt_km * 1e3, 10.0, min_elevation_deg=-5.0)
     a = effective_radius_m(4 / 3)
     hr = SITE.antenna_height_m
@@ -28,7 +32,7 @@ def test_horizon_range_is_sum_of_horizon_distances_skolnik(alt_km):
 @pytest.mark.parametrize("alt_km,elev_deg", [(10.0, 5.0), (100.0, 5.0), (50.0, 10.0)])
 def test_elevation_limited_range_matches_radar_height_formula(alt_km, elev_deg):
     """h = R sin E + R^2 / (2 a) (Skolnik eq. 8.6) solved for R, vs the geometry's answer."""
-    radar = get_radar("tpy2-forward")
+    radar = get_radar("tpy2-forward").replace(refraction="4/3")
     lim = limits(radar, SITE, alt_km * 1e3, 10.0, min_elevation_deg=elev_deg)
     assert lim.limited_by == "elevation"
     a = effective_radius_m(4 / 3)

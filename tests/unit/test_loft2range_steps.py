@@ -1,6 +1,7 @@
 """loft2range step by step (as pvlib's test_spa checks each intermediate of the solar position
-algorithm): the Kepler burnout state, the flight-time bound, the class choice and the fitted
-missile, each against a closed form or an independent computation.
+algorithm): the Kepler burnout state, the flight-time bound, the class choice, the fitted family
+of burn times, the batched maximum-range and bearing solves and the band, each against a closed
+form, a physical bound or an independent computation.
 
 Closed forms (Bate, Mueller & White, Fundamentals of Astrodynamics, 1971, ch. 6): the Kepler
 ellipse from the surface (tests/conftest.py ``kepler_from_surface``); the minimum-energy
@@ -18,21 +19,35 @@ import pytest
 
 from tests.conftest import kepler_from_surface
 from thaadsim.analysis.loft2range import (
+    BURN_TIME_SPREAD,
     CLASS_BOUNDS_KM_S,
     CLASS_TEMPLATES,
     DEFAULT_SITE,
-    _fit,
+    MIN_BURN_SCALE,
     classify,
+    default_flight_time_tol_s,
     kepler_burnout,
     kepler_flight_time_bound_s,
+    loft2range,
 )
+from thaadsim.analysis.loft_fit import (
+    FIT_REL_TOL,
+    MIN_LIFTOFF_TW,
+    band_summary,
+    burn_family,
+    max_liftoff_scale,
+)
+from thaadsim.analysis.loft_reach import max_range_many, reach_along_bearings
+from thaadsim.cli import main
 from thaadsim.core import earth as E
 from thaadsim.threats import fly, fly_ballistic, get_missile
+from thaadsim.threats.solve import solve_max_range
+from thaadsim.threats.trajectory import GEOD
 
 MU = E.MU_M3_S2
 R = E.R_MEAN_M  # kepler_burnout's sphere
 HS12 = {"apogee_m": 770e3, "range_m": 3700e3, "flight_time_s": 1140.0}
-FIT_REL_TOL = 2e-5  # _fit stops only when every relative residual is below this
+HS12_TOL_S = 30.0  # reported to the minute (~19 min): half a minute
 
 
 def _min_energy(range_m, r=R):
@@ -155,66 +170,180 @@ def test_hwasong12_test_is_fitted_with_the_irbm_template():
     assert classify(v) == "irbm" and CLASS_TEMPLATES["irbm"] == "hwasong-12", classify(v)
 
 
-# ---- step 2: the fitted missile ------------------------------------------------------------------
+# ---- step 2: the fitted family (template burn times, and the band's burn times) ---------------
 
 @pytest.fixture(scope="module")
-def hs12_fit():
+def hs12_family():
     tmpl = get_missile(CLASS_TEMPLATES["irbm"])
-    fitted, scale, theta, rec = _fit(tmpl, HS12["apogee_m"], HS12["range_m"],
-                                     HS12["flight_time_s"], DEFAULT_SITE)
-    b = fly(fitted, DEFAULT_SITE.lat_deg, DEFAULT_SITE.lon_deg, 90.0, theta, rotating=False)
-    return tmpl, fitted, scale, theta, rec, b
+    members, window = burn_family(tmpl, HS12["apogee_m"], HS12["range_m"], DEFAULT_SITE,
+                                  spread=BURN_TIME_SPREAD, min_scale=MIN_BURN_SCALE,
+                                  flight_time_s=HS12["flight_time_s"], tol_s=HS12_TOL_S)
+    flights = {k: fly(m.missile, DEFAULT_SITE.lat_deg, DEFAULT_SITE.lon_deg, 90.0, m.theta_deg,
+                      rotating=False) for k, m in members.items()}
+    return tmpl, members, window, flights
 
 
-def test_fitted_missile_flown_again_reproduces_the_test(hs12_fit):
-    """Flying the returned missile at the returned pitch (due east, non-rotating Earth, as the
-    fit does) gives the reported apogee, range and flight time to the fit's 2e-5 (15 m, 74 m,
-    0.02 s)."""
-    _, _, _, _, _, b = hs12_fit
-    got = {"apogee_m": b.col("apogee_alt")[0], "range_m": b.range_m[0],
-           "flight_time_s": b.col("t_impact")[0]}
-    for k, want in HS12.items():
-        assert abs(got[k] - want) <= FIT_REL_TOL * want, (
-            f"{k}: reported {want:g}, fitted flight {got[k]:.3f} (tolerance {FIT_REL_TOL:g})")
+def test_family_has_the_central_the_burn_spread_and_the_flight_time_members(hs12_family):
+    _, members, window, _ = hs12_family
+    assert set(members) == {"central", "burn_time_low", "burn_time_high", "flight_time_low",
+                            "flight_time_high"}, sorted(members)
+    assert window is not None and window[0] <= window[1], window
 
 
-def test_fit_record_describes_the_returned_missile(hs12_fit):
-    _, _, _, _, rec, b = hs12_fit
+def test_every_member_flown_again_reproduces_apogee_and_range(hs12_family):
+    """Flying each returned missile at its returned pitch (due east, non-rotating Earth, as the
+    fit does) gives the reported apogee and range to the fit's 2e-5 (15 m, 74 m)."""
+    _, members, _, flights = hs12_family
+    for k, b in flights.items():
+        got = {"apogee_m": b.col("apogee_alt")[0], "range_m": b.range_m[0]}
+        for q, v in got.items():
+            want = HS12[q]
+            assert abs(v - want) <= FIT_REL_TOL * want, (
+                f"{k} {q}: reported {want:g}, fitted flight {v:.3f} (tolerance {FIT_REL_TOL:g})")
+
+
+def test_central_member_keeps_the_template_thrust_and_burn_times(hs12_family):
+    """The central fit changes the payload only: every stage's propellant, burn time (so thrust)
+    and specific impulses are the template's, exactly."""
+    tmpl, members, _, _ = hs12_family
+    c = members["central"]
+    assert c.scale == 1.0, c.scale
+    assert c.missile.stages == tmpl.stages, (c.missile.stages, tmpl.stages)
+    assert c.missile.replace(rv_mass_kg=tmpl.rv_mass_kg) == tmpl, "a field besides the payload"
+
+
+def test_fit_record_describes_the_returned_missile(hs12_family):
+    _, members, _, flights = hs12_family
+    rec, b = members["central"].record, flights["central"]
     for key, col, unit in [("apogee_km", "apogee_alt", 1e3), ("flight_time_s", "t_impact", 1.0),
                            ("burnout_speed_km_s", "burnout_speed", 1e3)]:
         assert abs(rec[key] - b.col(col)[0] / unit) < 1e-6 * abs(rec[key]) + 1e-9, (
             f"{key}: record {rec[key]}, the returned missile flies {b.col(col)[0] / unit}")
 
 
-def test_fitted_burn_scale_stays_within_the_fits_limits(hs12_fit):
-    """Burn-time scale within the fit's bounds: at most 3 either way, and no longer than lets
-    the missile lift off with thrust/weight >= 1.1 (sea-level thrust over launch weight)."""
-    _, fitted, scale, _, _, _ = hs12_fit
-    assert 1 / 3 <= scale <= 3, f"burn-time scale {scale:.4f}, expected 1/3-3"
-    s0 = fitted.stages[0]
-    tw = s0.propellant_kg / s0.burn_time_s * s0.isp_sl_s / fitted.launch_mass_kg
-    assert tw >= 1.1, f"lift-off thrust/weight of the fitted missile {tw:.3f}, expected >= 1.1"
+def test_members_lift_off_and_stay_within_the_scales(hs12_family):
+    """Every member's burn-time scale lies in [MIN_BURN_SCALE, lift-off limit], and its sea-level
+    thrust over launch weight (m_dot Isp_sl / m0, independent of g0) is at least 1.1."""
+    _, members, _, _ = hs12_family
+    for k, m in members.items():
+        s0 = m.missile.stages[0]
+        tw = s0.propellant_kg / s0.burn_time_s * s0.isp_sl_s / m.missile.launch_mass_kg
+        assert tw >= MIN_LIFTOFF_TW - 1e-9, f"{k}: lift-off thrust/weight {tw:.3f}, expected >= 1.1"
+        assert MIN_BURN_SCALE <= m.scale <= 1.0 + BURN_TIME_SPREAD or k.startswith("flight"), (
+            f"{k}: scale {m.scale:.4f}")
+        assert m.scale <= max_liftoff_scale(get_missile("hwasong-12"), m.missile.rv_mass_kg) + 1e-9
 
 
-def test_fitted_burnout_speed_within_10_percent_of_kepler(hs12_fit):
-    """The burnout comes at altitude after a powered ascent, so its speed is below the
-    surface Kepler speed, by ~10 % at most."""
-    *_, b = hs12_fit
-    v_kep, _ = kepler_burnout(HS12["apogee_m"], HS12["range_m"])
-    v_bo = b.col("burnout_speed")[0]
-    assert 0.90 * v_kep <= v_bo <= v_kep, (
-        f"burnout {v_bo:.0f} m/s, Kepler {v_kep:.0f} m/s: expected 90-100 %")
+def test_longer_burn_gives_longer_flight_lighter_payload_and_less_than_one_to_one(hs12_family):
+    """At fixed apogee and range a longer, weaker burn loses more speed to gravity, so the fit
+    needs less payload; the powered phase lasts longer, so the flight is longer, but by less than
+    the added burn time (the burnout comes higher, so the coast to the same apogee and back is
+    shorter). That sub-unity slope (~1-3 s per 1 % of burn) is why the flight time is a poor
+    handle on the burn."""
+    _, members, _, _ = hs12_family
+    lo, hi = members["burn_time_low"], members["burn_time_high"]
+    d_burn = hi.missile.burn_time_s - lo.missile.burn_time_s
+    d_t = hi.flight_time_s - lo.flight_time_s
+    assert 0.0 < d_t < d_burn, f"flight time +{d_t:.1f} s for +{d_burn:.1f} s of burn"
+    assert hi.missile.rv_mass_kg < members["central"].missile.rv_mass_kg < lo.missile.rv_mass_kg
 
 
-def test_fitted_burnout_energy_is_the_kepler_ellipses(hs12_fit):
-    """Energy conservation along the Kepler ellipse: at the burnout radius r_b its speed is
-    sqrt(v_kep^2 - 2 mu (1/R - 1/r_b)); the fitted flight's burnout speed matches within 3 %
-    (the rest: J2, ellipsoid, drag on reentry, asymmetric ends)."""
-    *_, b = hs12_fit
-    v_kep, _ = kepler_burnout(HS12["apogee_m"], HS12["range_m"])
-    r_b = R + b.col("burnout_alt")[0]
-    v_exp = math.sqrt(v_kep**2 - 2 * MU * (1 / R - 1 / r_b))
-    v_bo = b.col("burnout_speed")[0]
-    assert abs(v_bo - v_exp) <= 0.03 * v_exp, (
-        f"burnout at {b.col('burnout_alt')[0] / 1e3:.0f} km: expected {v_exp:.0f} m/s +- 3 %, "
-        f"got {v_bo:.0f} m/s")
+def test_flight_time_members_last_the_reported_time_within_its_tolerance(hs12_family):
+    """The window's edges come from a piecewise-linear interpolation refitted until it stops
+    moving: their flights last 1,140 s +- 30 s, to 0.5 s."""
+    _, members, _, _ = hs12_family
+    for k in ("flight_time_low", "flight_time_high"):
+        t = members[k].flight_time_s
+        assert abs(t - HS12["flight_time_s"]) <= HS12_TOL_S + 0.5, (
+            f"{k}: flight {t:.1f} s, expected 1140 +- 30 s")
+
+
+def test_flight_time_does_not_set_the_central_burn():
+    """The central fit and range are the same, to the digit, with no flight time, the reported
+    one and one 60 s longer: the flight time only widens the band."""
+    runs = [loft2range(770, 3700, t, bearings_deg=()).to_dict() for t in (None, 1140.0, 1200.0)]
+    for r in runs[1:]:
+        for k in ("fitted_payload_kg", "max_range_km", "flight_time_s"):
+            assert r[k] == runs[0][k], f"{k}: {r[k]} with a flight time, {runs[0][k]} without"
+    assert runs[2]["max_range_band_km"] != runs[1]["max_range_band_km"]
+
+
+@pytest.mark.parametrize("t,tol", [(3180, 30.0), (1140, 30.0), (2832, 0.5), (1800.5, 0.05)])
+def test_default_flight_time_tolerance_is_half_the_reporting_unit(t, tol):
+    assert default_flight_time_tol_s(t) == tol, f"{t} s: expected {tol} s"
+
+
+# ---- step 3: batched maximum range and reach along bearings ---------------------------------
+
+@pytest.mark.parametrize("name", ["nodong", "hwasong-12"])
+def test_batched_max_range_matches_solve_max_range(name):
+    """The batched solve and threats.solve.solve_max_range (independent grid) agree within 1 km
+    (both refine the elevation to ~0.04 deg on a flat maximum)."""
+    m = get_missile(name)
+    _, b = max_range_many([m], DEFAULT_SITE, 90.0, rotating=False)
+    _, ref = solve_max_range(m, DEFAULT_SITE, 90.0, rotating=False)
+    assert abs(b.range_m[0] - ref.range_m[0]) < 1e3, (
+        f"batched {b.range_m[0] / 1e3:.2f} km, solve_max_range {ref.range_m[0] / 1e3:.2f} km")
+
+
+def test_reach_along_bearings_lands_on_the_bearings_and_eastward_gains():
+    """Impacts lie within 0.2 deg of the asked bearings; the reach equals solve_max_range at the
+    returned launch azimuth (rotating Earth) within 2 km; eastward beats westward (the ground
+    turns at ~360 m/s at 39 deg N, to the east)."""
+    m = get_missile("hwasong-12")
+    brg = np.array([0.0, 90.0, 180.0, 270.0])
+    az, b = reach_along_bearings([m] * 4, DEFAULT_SITE, brg)
+    lat, lon = b.impact_lat_lon_deg
+    got, _, _ = GEOD.inv(np.full(4, DEFAULT_SITE.lon_deg), np.full(4, DEFAULT_SITE.lat_deg), lon,
+                         lat)
+    miss = (got - brg + 180.0) % 360.0 - 180.0
+    assert np.all(np.abs(miss) < 0.2), f"impact bearings off by {miss} deg"
+    _, ref = solve_max_range(m, DEFAULT_SITE, float(az[1]), rotating=True)
+    assert abs(b.range_m[1] - ref.range_m[0]) < 2e3, (b.range_m[1], ref.range_m[0])
+    assert b.range_m[1] > b.range_m[3], f"east {b.range_m[1]:.0f} m, west {b.range_m[3]:.0f} m"
+
+
+# ---- step 4: the band ------------------------------------------------------------------------
+
+def _row(role, r):
+    return {"role": role, "burn_time_scale": 1.0, "fitted_payload_kg": 500.0,
+            "flight_time_s": 2000.0, "theta_deg": 80.0, "max_range_km": r,
+            "reaches_orbit": r is None}
+
+
+def test_band_spans_the_members_and_names_the_input_furthest_from_the_central():
+    rows = [_row("central", 10_000.0), _row("burn_time_low", 9_500.0),
+            _row("burn_time_high", 10_600.0), _row("flight_time_low", 12_000.0),
+            _row("flight_time_high", 12_100.0)]
+    b = band_summary(rows, 0.1)
+    assert b["max_range_km"] == [9_500.0, 12_100.0], b["max_range_km"]
+    assert b["dominant_input"] == "flight_time", b["dominant_input"]
+    assert b["by_input_km"]["burn_time"] == [9_500.0, 10_600.0]
+
+
+def test_band_with_global_reach_keeps_the_finite_end():
+    rows = [_row("central", None), _row("burn_time_low", None), _row("burn_time_high", None),
+            _row("flight_time_low", 11_000.0), _row("flight_time_high", 17_000.0)]
+    b = band_summary(rows, 0.1)
+    assert b["max_range_km"] == [11_000.0, None] and b["reaches_orbit"] == [False, True], b
+    assert b["dominant_input"] == "flight_time", b["dominant_input"]
+
+
+# ---- the command line: bad input exits 2 with one line naming the option --------------------
+
+@pytest.mark.parametrize("extra,needle", [
+    (["--flight-time-tol-s", "10"], "--flight-time-tol-s"),
+    (["--flight-time-s", "1140", "--flight-time-tol-s", "-1"], "--flight-time-tol-s"),
+    (["--flight-time-s", "1140", "--flight-time-tol-s", "nan"], "--flight-time-tol-s"),
+    (["--missile", "nope"], "--missile"),
+    (["--missile", "hwasong-14", "--template", "hwasong-15"], "--missile"),
+    (["--toward", "abc"], "--toward"),
+    (["--toward", "95,10"], "--toward"),
+    (["--toward", "39.2,125.67"], "--toward"),
+])
+def test_cli_bad_input_exit_2_one_line(capsys, extra, needle):
+    code = main(["loft2range", "--apogee-km", "770", "--range-km", "3700", *extra])
+    _, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, f"exit {code}, expected 2 and one line: {err!r}"
+    assert needle in lines[0], f"expected {needle!r} in {lines[0]!r}"

@@ -22,15 +22,15 @@ EXPECTED = {
     "batch": "<TrajectoryBatch 1 trajectory: impact, range 302.5 km, apogee 88.9 km, flight "
              "316.9 s; history 320 samples>",
     "coverage": "<CoverageResult tpy2-terminal at seongju, RCS 0.01 m2, altitudes [10, 100] km; "
-                "China up to 9,658 km2>",
-    "footprint": "<FootprintResult seongju vs nk-default (50 km grid): 54.4 % of South Korea "
-                 "(53,619 km2), 17.4 M people in cities; Seoul no, Busan yes, Daegu yes>",
-    "compare": "<Comparison vs seongju: seongju 54.4 %, withdrawn 0.0 %>",
-    "reach": "<ReachTable thaad: 199 km range, 40-150 km altitude>",
+                "China up to 9,291 km2>",
+    "footprint": "<FootprintResult seongju vs nk-default (50 km grid): 60.1 % of South Korea "
+                 "(59,171 km2), 17.6 M people in cities; Seoul no, Busan yes, Daegu yes>",
+    "compare": "<Comparison vs seongju: seongju 60.1 %, withdrawn 0.0 %>",
+    "reach": "<ReachTable thaad: 200 km range, 39-150 km altitude>",
     "track": "<TrackResult scud-b seen by tpy2-terminal at 37.3000,127.0000 (RCS 0.01 m2): firm "
              "track at 54 s>",
-    "loft": "<LoftResult 770 km apogee / 3700 km range: irbm (hwasong-12), payload 901 kg, max "
-            "range 3,700 km>",
+    "loft": "<LoftResult 770 km apogee / 3700 km range: irbm (hwasong-12), payload 1,031 kg, max "
+            "range 3,705 km [3,702-3,711]>",
 }
 
 

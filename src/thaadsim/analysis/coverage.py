@@ -23,10 +23,7 @@ from thaadsim import geo
 from thaadsim.errors import ThaadsimError
 from thaadsim.limits import BOUNDS, check
 from thaadsim.sensors.geometry import (
-    effective_radius_m,
-    ground_range_at_elevation,
     ground_range_at_slant,
-    horizon_angle,
     slant_range_elevation,
 )
 from thaadsim.sensors.radar import Radar, elevation_floor_deg
@@ -55,6 +52,9 @@ class Limits:
         Ground range (m) each constraint allows; NaN where it can never be met.
     max_slant_m : float
         Slant range at ``g_max_m`` (m); NaN when nothing is detectable.
+    refraction_model : str
+        The refraction model used at this altitude: ``"4/3"`` (effective Earth) or ``"crpl"``
+        (ray trace through the CRPL exponential reference atmosphere); see ``Radar.refraction``.
     """
     altitude_m: float
     g_min_m: float
@@ -62,6 +62,7 @@ class Limits:
     limited_by: str
     candidates_m: dict
     max_slant_m: float
+    refraction_model: str = "4/3"
 
 
 def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,
@@ -88,15 +89,15 @@ def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,
 
     References
     ----------
-    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2; refraction
+    as in ``Radar.reach``.
     """
     hr = site.antenna_height_m
-    k = radar.refraction_k
-    a = effective_radius_m(k)
+    rc = radar.reach(altitude_m, hr, min_elevation_deg)
+    k = float(rc.slant_k)
     cand = {
-        "horizon": float(horizon_angle(altitude_m, hr, k) * a),
-        "elevation": float(ground_range_at_elevation(math.radians(min_elevation_deg),
-                                                     altitude_m, hr, k)),
+        "horizon": float(rc.horizon_m),
+        "elevation": float(rc.floor_m),
         "instrumented_range": float(ground_range_at_slant(radar.instrumented_range_km * 1e3,
                                                           altitude_m, hr, k)),
         "power": float(ground_range_at_slant(radar.detection_range_m(rcs_m2), altitude_m, hr, k)),
@@ -108,11 +109,10 @@ def limits(radar: Radar, site: Site, altitude_m: float, rcs_m2: float,
     gmax = max(vals[name], 0.0) if vals[name] >= 0 else -1.0
     gmin = 0.0
     if radar.max_elevation_deg < 90.0:
-        gmin = float(np.nan_to_num(ground_range_at_elevation(
-            math.radians(radar.max_elevation_deg), altitude_m, hr, k), nan=0.0))
+        gmin = float(np.nan_to_num(rc.ceiling_m, nan=0.0))
     slant = float(slant_range_elevation(max(gmax, 0.0), altitude_m, hr, k)[0]) if gmax >= 0 \
         else float("nan")
-    return Limits(altitude_m, gmin, gmax, name, cand, slant)
+    return Limits(altitude_m, gmin, gmax, name, cand, slant, str(rc.model))
 
 
 def sector_polygon(site: Site, boresight_az_deg: float, half_width_deg: float, g_min_m: float,
@@ -224,7 +224,8 @@ class CoverageResult:
         Face azimuth used (deg).
     layers : list of dict
         Per altitude: ``altitude_km``, ground ranges and maximum slant range (km), ``area_km2``,
-        ``limited_by``, ``range_limits_km`` and, per country (ISO alpha-3), ``area_km2``,
+        ``limited_by``, ``refraction_model`` (``Limits.refraction_model``), ``range_limits_km``
+        and, per country (ISO alpha-3), ``area_km2``,
         ``max_depth_km`` and, when not covered, ``limited_by``.
     polygons : list
         Per altitude, the detectable region (lon/lat shapely polygon) or None.
@@ -255,14 +256,14 @@ class CoverageResult:
                 "half_width_deg": r.half_width_deg, "boresight_az_deg": self.boresight_az_deg,
                 "min_elevation_deg": self.min_elevation_deg,
                 "instrumented_range_km": r.instrumented_range_km,
-                "refraction_k": r.refraction_k},
+                "refraction": r.refraction, "refraction_k": r.refraction_k},
             "site": {"name": self.site.name, "lat_deg": self.site.lat_deg,
                      "lon_deg": self.site.lon_deg, "height_m": self.site.height_m,
                      "mast_height_m": self.site.mast_height_m},
             "rcs_m2": self.rcs_m2,
             "site_defaults_applied": list(self.site.defaults_applied),
             "layers": self.layers,
-            "assumptions": "4/3 effective Earth radius, no terrain masking, search-mode radar "
+            "assumptions": r.refraction_note + ", no terrain masking, search-mode radar "
                            "equation calibrated to published ranges; presets are public "
                            "estimates",
         }
@@ -295,7 +296,7 @@ class CoverageResult:
         -------
         pandas.DataFrame
             Columns ``altitude_km``, ``country`` (ISO alpha-3), ``area_km2``, ``max_depth_km``,
-            ``limited_by``.
+            ``limited_by``, ``refraction_model``.
         """
         import pandas as pd
 
@@ -304,9 +305,10 @@ class CoverageResult:
             for iso, c in la["countries"].items():
                 rows.append({"altitude_km": la["altitude_km"], "country": iso,
                              "area_km2": c.get("area_km2"), "max_depth_km": c.get("max_depth_km"),
-                             "limited_by": c.get("limited_by", la["limited_by"])})
+                             "limited_by": c.get("limited_by", la["limited_by"]),
+                             "refraction_model": la["refraction_model"]})
         return pd.DataFrame(rows, columns=["altitude_km", "country", "area_km2", "max_depth_km",
-                                           "limited_by"])
+                                           "limited_by", "refraction_model"])
 
     def to_geojson(self) -> dict:
         """The layers as a GeoJSON FeatureCollection.
@@ -327,101 +329,6 @@ class CoverageResult:
         return {"type": "FeatureCollection",
                 "properties": {k: v for k, v in d.items() if k != "layers"},
                 "features": feats}
-
-
-@dataclasses.dataclass(frozen=True, repr=False)
-class RangeHeight:
-    """Detectability on an (altitude, ground range) grid in the vertical plane of the boresight.
-
-    Attributes
-    ----------
-    radar : Radar
-        The radar.
-    site : Site
-        Its site.
-    rcs_m2 : float
-        Radar cross-section (m^2).
-    min_elevation_deg : float
-        Beam floor used (deg).
-    ground_km : ndarray
-        Ground ranges of the grid (km).
-    altitude_km : ndarray
-        Altitudes of the grid (km).
-    detectable : ndarray of bool, shape (altitude_km.size, ground_km.size)
-        Whether a target there is detectable.
-    elevation_deg : ndarray, shape (altitude_km.size, ground_km.size)
-        Elevation at the radar (deg).
-    detection_range_km : float
-        Power-limited detection range (km).
-    """
-
-    radar: Radar
-    site: Site
-    rcs_m2: float
-    min_elevation_deg: float
-    ground_km: np.ndarray
-    altitude_km: np.ndarray
-    detectable: np.ndarray
-    elevation_deg: np.ndarray
-    detection_range_km: float
-
-    def __repr__(self) -> str:
-        return (f"<RangeHeight {self.radar.name} at {self.site.name}, RCS {self.rcs_m2:g} m2: "
-                f"{self.ground_km.size} x {self.altitude_km.size} grid>")
-
-
-def range_height(radar: Radar, site: Site, rcs_m2: float, *, max_range_km: float | None = None,
-                 max_alt_km: float = 1000.0, min_elevation_deg: float | None = None
-                 ) -> RangeHeight:
-    """Where a target is detectable in the vertical plane of the boresight.
-
-    Line of sight over the effective Earth, beam floor and ceiling, instrumented and
-    power-limited range, on a 600 x 400 grid.
-
-    Parameters
-    ----------
-    radar : Radar
-        The radar.
-    site : Site
-        Its site.
-    rcs_m2 : float
-        Radar cross-section (m^2), in [1e-5, 1000].
-    max_range_km : float, optional
-        Largest ground range (km); default 1.2 times the instrumented range.
-    max_alt_km : float, optional
-        Largest altitude (km); default 1000.
-    min_elevation_deg : float, optional
-        Beam floor (deg); default: the site's, else the radar's.
-
-    Returns
-    -------
-    RangeHeight
-        The grid.
-
-    Raises
-    ------
-    ThaadsimError
-        An RCS or beam floor outside its bounds.
-
-    References
-    ----------
-    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
-    """
-    rcs = check("rcs_m2", rcs_m2, "rcs_m2")
-    emin = elevation_floor_deg(radar, site, min_elevation_deg)
-    rmax = max_range_km or 1.2 * radar.instrumented_range_km
-    g = np.linspace(0, rmax * 1e3, 600)
-    h = np.linspace(0, max_alt_km * 1e3, 400)
-    G, H = np.meshgrid(g, h)
-    rng, el = slant_range_elevation(G, H, site.antenna_height_m, radar.refraction_k)
-    a = effective_radius_m(radar.refraction_k)
-    los = G / a <= horizon_angle(H, site.antenna_height_m, radar.refraction_k)
-    el_deg = np.degrees(el)
-    ok = (los & (el_deg >= emin) & (el_deg <= radar.max_elevation_deg)
-          & (rng <= radar.instrumented_range_km * 1e3)
-          & (rng <= radar.detection_range_m(rcs)))
-    return RangeHeight(radar, site, rcs, emin, g / 1e3, h / 1e3, ok, el_deg,
-                       float(radar.detection_range_m(rcs)) / 1e3)
 
 
 def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
@@ -492,6 +399,7 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
             else lim.max_slant_m / 1e3,
             "area_km2": float(area),
             "limited_by": lim.limited_by,
+            "refraction_model": lim.refraction_model,
             "range_limits_km": {k: (None if not math.isfinite(v) else v / 1e3)
                                 for k, v in lim.candidates_m.items()},
         }

@@ -1,18 +1,28 @@
 """From a lofted test (apogee, ground range, optionally flight time) to range on a standard
-trajectory: the calculation analysts publish after each North Korean test.
+trajectory, with a band: the calculation analysts publish after each North Korean test.
 
 Method (after D. Wright's UCS analyses): a lofted test does not show the burnout speed the same
 missile reaches on a standard trajectory, because a steep boost loses more speed to gravity. So
 we do not carry the burnout speed over; we fit a *missile*:
 
-1. pick the class template (SRBM/MRBM/IRBM/ICBM preset) from the Kepler burnout speed that the
-   reported apogee and range require;
-2. fit the template's payload mass (its energy) and the loft of its pitch program so that the
-   simulated flight (non-rotating WGS84 Earth, J2, atmosphere, full boost model) reproduces the
-   reported apogee and range; with a reported flight time, also fit a common scale of the burn
-   times (thrust level), which sets the gravity losses;
-3. fly the fitted missile on its minimum-energy trajectory (non-rotating Earth), and on the
-   rotating Earth from a launch site for a table of azimuths.
+1. take the tested missile's own preset (``template``; any preset or user entry), else the class
+   template picked from the Kepler burnout speed the reported apogee and range require (which
+   cannot tell a Hwasong-14 from a Hwasong-15: name the missile);
+2. keep the template's thrust and burn times, and fit its payload mass (its energy) and the loft
+   of its pitch program so that the simulated flight (non-rotating WGS84 Earth, J2, atmosphere,
+   full boost model) reproduces the reported apogee and range;
+3. fly the fitted missile on its minimum-energy trajectory (non-rotating Earth: ``max_range_km``),
+   and on the rotating Earth from a launch site along a table of impact bearings and, when asked,
+   toward a point.
+
+The flight time does not set the burn: 1 % of burn time moves the fitted flight time by only
+~1-3 s, so a time reported to the minute would move the burn by ~10-30 % and an ICBM's range by
+up to ~1,000 km. It is a soft check instead: the central fit's predicted time is compared with the
+reported one within its tolerance, and the burn times whose fitted flight lasts the reported time
+within that tolerance widen the band. The band (``max_range_band_km``) is the range of the
+members fitted with the burn times scaled over the template's spread (``BURN_TIME_SPREAD``) and
+over that flight-time window; the payload of each member follows from its burn (apogee and range
+fix it), so its spread is reported, not varied on its own.
 """
 
 from __future__ import annotations
@@ -23,19 +33,40 @@ import math
 import numpy as np
 from scipy.optimize import brentq
 
+from thaadsim.analysis.loft_fit import (
+    GLOBAL_RANGE_KM,
+    Member,
+    band_summary,
+    burn_family,
+    is_global,
+    member_row,
+    range_key,
+)
+from thaadsim.analysis.loft_reach import max_range_many, rotating_reach
 from thaadsim.core import earth as E
-from thaadsim.core.constants import G0_M_S2
 from thaadsim.errors import ThaadsimError, check_finite
+from thaadsim.limits import MIN_FLIGHT_KM
 from thaadsim.threats.missile import Missile, get_missile
-from thaadsim.threats.solve import solve_max_range
-from thaadsim.threats.trajectory import Launch, fly
+from thaadsim.threats.solve import check_launch
+from thaadsim.threats.trajectory import GEOD, Launch
+
+__all__ = ["CLASS_TEMPLATES", "CLASS_BOUNDS_KM_S", "DEFAULT_SITE", "GLOBAL_RANGE_KM",
+           "BEARINGS_DEG", "BURN_TIME_SPREAD", "MIN_BURN_SCALE", "LoftResult", "classify",
+           "default_flight_time_tol_s", "kepler_burnout", "kepler_flight_time_bound_s",
+           "loft2range"]
 
 CLASS_TEMPLATES = {"srbm": "scud-c", "mrbm": "nodong", "irbm": "hwasong-12", "icbm": "hwasong-15"}
 # class boundaries on the vacuum Kepler burnout speed (km/s) the test requires
 CLASS_BOUNDS_KM_S = ((2.3, "srbm"), (3.6, "mrbm"), (5.8, "irbm"), (99.0, "icbm"))
 DEFAULT_SITE = Launch(39.20, 125.67)  # Sunan airfield near Pyongyang (site of several tests)
-GLOBAL_RANGE_KM = 19_900.0  # within 100 km of the antipode: every point on Earth is in reach
-AZIMUTHS_DEG = (0, 45, 90, 135, 180, 225, 270, 315)
+BEARINGS_DEG = (0, 45, 90, 135, 180, 225, 270, 315)
+# Relative spread of the template's burn times (assumption: the presets' sources state neither
+# the burn times nor their uncertainty). The band is fitted at 1 - and 1 + this (the longer burn
+# also capped by lift-off thrust/weight >= 1.1).
+BURN_TIME_SPREAD = 0.10
+# Shortest burn considered when matching the flight time: half the template's, thrust doubled
+# (assumption: a bound on the search, not an estimate).
+MIN_BURN_SCALE = 0.5
 
 
 def kepler_burnout(apogee_m: float, range_m: float, r_m: float = E.R_MEAN_M):
@@ -133,9 +164,31 @@ def kepler_flight_time_bound_s(apogee_m: float, r_m: float = E.R_MEAN_M) -> floa
     return 2.0 * t_half
 
 
+def default_flight_time_tol_s(flight_time_s: float) -> float:
+    """Tolerance of a reported flight time from its reporting precision: half its last unit.
+
+    Parameters
+    ----------
+    flight_time_s : float
+        Reported flight time (s).
+
+    Returns
+    -------
+    float
+        30 s for a whole number of minutes (e.g. "53 min"), 0.5 s for a whole number of seconds
+        (e.g. "47 min 12 s"), else 0.05 s (s).
+    """
+    t = float(flight_time_s)
+    if abs(t / 60.0 - round(t / 60.0)) < 1e-9:
+        return 30.0
+    if abs(t - round(t)) < 1e-9:
+        return 0.5
+    return 0.05
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class LoftResult:
-    """A lofted test fitted by a missile, and that missile's range on a standard trajectory.
+    """A lofted test fitted by a missile, its range on a standard trajectory, and the band.
 
     Attributes
     ----------
@@ -143,76 +196,113 @@ class LoftResult:
         Reported apogee and ground range of the test (km).
     flight_time_s_reported : float or None
         Reported flight time (s).
+    flight_time_tol_s : float or None
+        Its tolerance (s): given, or half its reporting unit (``default_flight_time_tol_s``).
     missile_class : str
         ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``.
     template : str
-        Missile preset that was fitted.
-    fitted : Missile
-        The fitted missile (payload and burn times).
-    burn_time_scale : float
-        Fitted factor on the burn times (-); 1 without a flight time.
-    fitted_record : dict
-        Headline numbers of the fitted test flight (``TrajectoryBatch.to_dict``).
-    theta_deg : float
-        Fitted final thrust elevation of the test (deg).
+        Missile preset (or user entry) that was fitted.
+    template_source : str
+        ``"given"`` (the caller named the missile) or ``"class"`` (the class template).
+    central : Member
+        The template with its own burn times, payload and loft fitted (``analysis.loft_fit``).
     max_range_record : dict
-        Headline numbers of the minimum-energy flight on the non-rotating Earth.
+        Headline numbers of the central member's minimum-energy flight (non-rotating Earth).
     max_range_theta_deg : float
         Its final thrust elevation (deg).
+    members : list of dict
+        Every fitted member of the band: role, burn-time scale (-), payload (kg), fitted flight
+        time (s), maximum range (km; None at global reach) and ``reaches_orbit``.
+    window : tuple of float or None
+        Burn-time scales between which the fitted flight time matches the reported one.
     rotating : list of dict
-        Per launch azimuth (deg): maximum range on the rotating Earth (km; None when it reaches
-        orbit or global range) and ``reaches_orbit``.
+        Per impact bearing (deg): launch azimuth (deg), reach along that bearing on the rotating
+        Earth (km; None when global) and ``reaches_orbit``.
+    toward : dict or None
+        Reach toward a point (see ``to_dict``), when asked.
     kepler_burnout_speed_km_s : float
         Vacuum Kepler burnout speed the test requires (km/s).
     site : Launch
         Launch site of the rotating-Earth table.
+    burn_time_spread : float
+        Relative spread of the burn times (-).
     """
     apogee_km: float
     range_km: float
     flight_time_s_reported: float | None
+    flight_time_tol_s: float | None
     missile_class: str
     template: str
-    fitted: Missile
-    burn_time_scale: float
-    fitted_record: dict
-    theta_deg: float
+    template_source: str
+    central: Member
     max_range_record: dict
     max_range_theta_deg: float
+    members: list[dict]
+    window: tuple[float, float] | None
     rotating: list[dict]
+    toward: dict | None
     kepler_burnout_speed_km_s: float
     site: Launch
+    burn_time_spread: float
+
+    @property
+    def fitted(self) -> Missile:
+        """The central fitted missile (template burn times, fitted payload)."""
+        return self.central.missile
 
     def __repr__(self) -> str:
         d = self.to_dict()
+        lo, hi = d["max_range_band_km"]
+        band = f"[{_km(lo)}-{_km(hi)}]"
         reach = ("reaches orbit" if d["reaches_orbit"]
                  else f"max range {d['max_range_km']:,.0f} km")
         return (f"<LoftResult {self.apogee_km:g} km apogee / {self.range_km:g} km range: "
                 f"{self.missile_class} ({self.template}), payload "
-                f"{d['fitted_payload_kg']:,.0f} kg, {reach}>")
+                f"{d['fitted_payload_kg']:,.0f} kg, {reach} {band}>")
 
-    def to_dict(self) -> dict:
-        """Fit and standard-trajectory range, units in the keys (no rounding).
+    def band(self) -> dict:
+        """The band over the members, each input's share and the dominant input.
 
         Returns
         -------
         dict
-            The input, class and template, fitted payload (kg) and burn-time scale, the fitted
-            flight (km, s, km/s), the Kepler burnout speed (km/s), the maximum range (km; None when
-            the missile reaches orbit or global range) with its flight, the rotating-Earth table
+            ``band_summary`` of the members (km, kg, -), with ``burn_time_spread`` (-).
+        """
+        return band_summary(self.members, self.burn_time_spread)
+
+    def to_dict(self) -> dict:
+        """Fit, standard-trajectory range and band, units in the keys (no rounding).
+
+        Returns
+        -------
+        dict
+            The input; class, template and where it came from; the central fit (payload, kg;
+            burn-time scale 1; the fitted flight in km, s, km/s; its flight time is always the
+            model's, ``flight_time_predicted``); the Kepler burnout speed (km/s);
+            ``max_range_km`` (None when the missile reaches orbit or global range) with its
+            flight; ``max_range_band_km`` [low, high] and ``band_dominant_input``; ``band``
+            (``LoftResult.band``); ``flight_time_check`` (reported and predicted time, s, the
+            tolerance, s, ``consistent``, and the burn-time window, or None without a flight
+            time); ``rotating_earth`` (site, deg, and ``by_azimuth``: per impact bearing
+            ``bearing_deg``, ``launch_azimuth_deg``, ``max_range_km``, ``reaches_orbit``);
+            with a point to reach, ``toward``, ``max_range_toward_km`` and ``within_reach``;
             and the assumptions.
         """
-        fr = self.fitted_record
+        c = self.central
+        fr = c.record
         mr = self.max_range_record
-        orbit = _global(mr)
-        return {
+        orbit = is_global(mr)
+        band = self.band()
+        out = {
             "input": {"apogee_km": self.apogee_km, "range_km": self.range_km,
                       "flight_time_s": self.flight_time_s_reported},
             "missile_class": self.missile_class,
             "template": self.template,
-            "fitted_payload_kg": float(self.fitted.rv_mass_kg),
-            "burn_time_scale": float(self.burn_time_scale),
+            "template_source": self.template_source,
+            "fitted_payload_kg": float(c.missile.rv_mass_kg),
+            "burn_time_scale": 1.0,
             "flight_time_s": fr["flight_time_s"],
-            "flight_time_predicted": self.flight_time_s_reported is None,
+            "flight_time_predicted": True,
             "apogee_fit_km": fr["apogee_km"],
             "range_fit_km": fr["range_km"],
             "burnout_speed_km_s": fr["burnout_speed_km_s"],
@@ -221,16 +311,41 @@ class LoftResult:
             "kepler_burnout_speed_km_s": float(self.kepler_burnout_speed_km_s),
             "max_range_km": None if orbit else mr["range_km"],
             "reaches_orbit": orbit,
+            "max_range_band_km": band["max_range_km"],
+            "band_dominant_input": band["dominant_input"],
             "max_range_burnout_speed_km_s": mr["burnout_speed_km_s"],
             "max_range_apogee_km": mr["apogee_km"],
             "max_range_flight_time_s": mr["flight_time_s"],
+            "band": band,
+            "flight_time_check": self._check(),
             "rotating_earth": {"site": {"lat_deg": self.site.lat_deg, "lon_deg": self.site.lon_deg},
                                "by_azimuth": self.rotating},
-            "assumptions": "non-rotating WGS84 Earth with J2 and US 1976 atmosphere for the fit "
-                           "and max_range_km; template boost model of the class with fitted "
-                           "payload" + (" and burn-time scale" if self.flight_time_s_reported
-                                        else "; flight time predicted by the template boost"),
+            "assumptions": "template thrust and burn times; payload and loft fitted to apogee "
+                           "and range; non-rotating WGS84 Earth with J2 and US 1976 atmosphere "
+                           "for the fit and max_range_km; band over the burn times within "
+                           f"+-{self.burn_time_spread:.0%} of the template's and those matching "
+                           "the reported flight time within its tolerance; rotating Earth for "
+                           "the reach along bearings",
         }
+        if self.toward is not None:
+            out["toward"] = self.toward
+            out["max_range_toward_km"] = self.toward["max_range_km"]
+            out["within_reach"] = self.toward["within_reach"]
+        return out
+
+    def _check(self) -> dict | None:
+        if self.flight_time_s_reported is None or self.flight_time_tol_s is None:
+            return None
+        t = self.central.flight_time_s
+        return {"reported_s": self.flight_time_s_reported, "tolerance_s": self.flight_time_tol_s,
+                "predicted_s": t,
+                "consistent": abs(t - self.flight_time_s_reported) <= self.flight_time_tol_s,
+                "burn_time_scale_window": None if self.window is None else list(self.window)}
+
+
+def _km(x: float | None) -> str:
+    """A range for the repr: km with thousands separators, or "global"."""
+    return "global" if x is None else f"{x:,.0f}"
 
 
 def classify(v_kepler_m_s: float) -> str:
@@ -255,14 +370,20 @@ def classify(v_kepler_m_s: float) -> str:
 
 def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = None, *,
                missile_class: str | None = None, site: Launch = DEFAULT_SITE,
-               azimuths_deg=AZIMUTHS_DEG, template: str | None = None) -> LoftResult:
-    """Maximum range on a standard trajectory of the missile that flew a lofted test.
+               bearings_deg=BEARINGS_DEG, template: str | Missile | None = None,
+               flight_time_tol_s: float | None = None,
+               burn_time_spread: float = BURN_TIME_SPREAD,
+               toward: tuple[float, float] | None = None) -> LoftResult:
+    """Maximum range on a standard trajectory of the missile that flew a lofted test, and a band.
 
-    The template (``template``, else that of the class) is fitted to the test: its payload and
-    loft, and with a flight time a common scale of its burn times, are adjusted until the
-    simulated flight (non-rotating WGS84 Earth, J2, atmosphere) reproduces the reported apogee
-    and range (and time). The fitted missile is then flown on its minimum-energy trajectory on
-    the non-rotating Earth, and from ``site`` on the rotating Earth for each azimuth.
+    The template (``template``: the tested missile's preset; else that of the class) keeps its
+    thrust and burn times; its payload and loft are fitted until the simulated flight
+    (non-rotating WGS84 Earth, J2, atmosphere) reproduces the reported apogee and range. The
+    fitted missile is flown on its minimum-energy trajectory on the non-rotating Earth
+    (``max_range_km``), and from ``site`` on the rotating Earth along each impact bearing (and
+    toward ``toward``). The band refits the template with its burn times scaled over
+    ``burn_time_spread`` and over the burn times whose fitted flight lasts the reported flight
+    time within ``flight_time_tol_s``; the flight time never sets the central burn.
 
     Parameters
     ----------
@@ -271,27 +392,40 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     range_km : float
         Reported ground range (km), > 0 and at most 15,000.
     flight_time_s : float, optional
-        Reported flight time (s); None: predicted by the template's boost.
+        Reported flight time (s); None: only predicted.
     missile_class : str, optional
-        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``; default: from the Kepler burnout speed.
+        ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``; default: the template's class when a
+        template is given, else from the Kepler burnout speed.
     site : Launch, optional
-        Launch site of the rotating-Earth table; default Sunan (39.20, 125.67 deg).
-    azimuths_deg : sequence of float, optional
-        Launch azimuths of that table (deg); default every 45 deg.
-    template : str, optional
-        Missile preset to fit; default the class template (``CLASS_TEMPLATES``).
+        Launch site of the rotating-Earth reach; default Sunan (39.20, 125.67 deg).
+    bearings_deg : sequence of float, optional
+        Impact bearings of the rotating-Earth table (deg clockwise from north); default every
+        45 deg.
+    template : str or Missile, optional
+        The tested missile (a preset or user entry, or a ``Missile``); default the class
+        template (``CLASS_TEMPLATES``).
+    flight_time_tol_s : float, optional
+        Tolerance of the flight time (s); default half its reporting unit
+        (``default_flight_time_tol_s``).
+    burn_time_spread : float, optional
+        Relative spread of the template's burn times for the band (-), in [0, 0.5]; default
+        ``BURN_TIME_SPREAD``.
+    toward : tuple of float, optional
+        A point (lat, lon, deg) at least 1 km from ``site``: the reach along the great circle
+        toward it (rotating Earth), for the central fit and the band's ends.
 
     Returns
     -------
     LoftResult
-        Fit and ranges.
+        Fit, ranges and band.
 
     Raises
     ------
     ThaadsimError
         A non-finite or non-positive input, a range or apogee too large, a flight time shorter
-        than twice the free fall from the apogee, an unknown class or template, or a test the
-        template cannot be fitted to.
+        than twice the free fall from the apogee, a tolerance without a flight time, an unknown
+        class or template, a site within 1 deg of a pole, a point to reach closer than 1 km, or
+        a test the template cannot be fitted to.
 
     References
     ----------
@@ -304,7 +438,7 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
         raise ThaadsimError("range_km", "must be below 15,000 km for a lofted test", range_km)
     if A > 20_000e3:
         raise ThaadsimError("apogee_km", "must be below 20,000 km", apogee_km)
-    T = None
+    T = tol = None
     if flight_time_s is not None:
         T = check_finite("flight_time_s", flight_time_s, positive=True)
         tmin = kepler_flight_time_bound_s(A)
@@ -312,92 +446,51 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
             raise ThaadsimError("flight_time_s", f"must be at least {tmin:.0f} s for an apogee of "
                                                  f"{apogee_km:g} km (twice the free fall from "
                                                  "apogee)", flight_time_s)
+        tol = (default_flight_time_tol_s(T) if flight_time_tol_s is None
+               else check_finite("flight_time_tol_s", flight_time_tol_s, positive=True))
+    elif flight_time_tol_s is not None:
+        raise ThaadsimError("flight_time_tol_s", "needs a flight time (flight_time_s)",
+                            flight_time_tol_s)
+    spread = check_finite("burn_time_spread", burn_time_spread, lo=0.0, hi=0.5)
+    check_launch(site)
     v_kep, _ = kepler_burnout(A, R)
-    klass = missile_class or classify(v_kep)
+    if template is None:
+        klass = missile_class or classify(v_kep)
+    else:
+        klass = missile_class or (template.klass if isinstance(template, Missile)
+                                  else get_missile(template).klass)
     if klass not in CLASS_TEMPLATES:
         raise ThaadsimError("missile_class", f"must be one of {', '.join(CLASS_TEMPLATES)}", klass)
-    tmpl = get_missile(template if template is not None else CLASS_TEMPLATES[klass])
-    fitted, scale, th, rec = _fit(tmpl, A, R, T, site)
-    th_max, best = solve_max_range(fitted, site, 90.0, rotating=False)
-    rot = []
-    for az in azimuths_deg:
-        _, b = solve_max_range(fitted, site, float(az), rotating=True)
-        r = b.to_dict(0)
-        rot.append({"azimuth_deg": float(az),
-                    "max_range_km": None if _global(r) else r["range_km"],
-                    "reaches_orbit": _global(r)})
-    return LoftResult(apogee_km, range_km, T, klass, tmpl.name, fitted, scale, rec, th,
-                      best.to_dict(0), th_max, rot, v_kep / 1e3, site)
+    tmpl = (template if isinstance(template, Missile)
+            else get_missile(template if template is not None else CLASS_TEMPLATES[klass]))
+    target = _target(site, toward)
+    members, window = burn_family(tmpl, A, R, site, spread=spread, min_scale=MIN_BURN_SCALE,
+                                  flight_time_s=T, tol_s=tol)
+    if "central" not in members:
+        raise ThaadsimError("apogee_km", f"with a range of {range_km:g} km could not be fitted by "
+                                         f"{tmpl.name} ({tmpl.klass.upper()} class)", apogee_km)
+    roles = list(members)
+    th, b = max_range_many([members[k].missile for k in roles], site, 90.0, rotating=False)
+    rows = [member_row(k, members[k], b.to_dict(i)) for i, k in enumerate(roles)]
+    order = sorted(range(len(rows)), key=lambda i: range_key(rows[i]))
+    ends = (members[roles[order[0]]].missile, members[roles[order[-1]]].missile)
+    rot, tw = rotating_reach(site, members["central"].missile, bearings_deg, target, ends)
+    return LoftResult(apogee_km, range_km, T, tol, klass, tmpl.name,
+                      "class" if template is None else "given", members["central"],
+                      b.to_dict(0), float(th[0]), rows, window, rot, tw, v_kep / 1e3, site,
+                      spread)
 
 
-def _global(rec: dict) -> bool:
-    """Orbit, or so much energy that the best impact is the antipode (half a great circle)."""
-    return rec["status"] == "orbit" or (rec["range_km"] or 0.0) >= GLOBAL_RANGE_KM
-
-
-def _no_fit(tmpl: Missile, A: float, R: float, T: float | None):
-    if T is not None:
-        raise ThaadsimError("flight_time_s", "is inconsistent with this apogee and range for the "
-                                             f"{tmpl.klass.upper()}-class boost (no fit)", T)
-    raise ThaadsimError("apogee_km", f"with a range of {R / 1e3:g} km could not be fitted by a "
-                                     f"{tmpl.klass.upper()}-class missile", A / 1e3)
-
-
-def _fit(tmpl: Missile, A: float, R: float, T: float | None, site: Launch):
-    """Fit (payload, loft[, burn scale]) so the flight matches apogee, range[, time]; flown due
-    east from ``site`` on the non-rotating Earth, as is the maximum range afterwards."""
-
-    def run(params: np.ndarray):
-        ms = [tmpl.scaled(rv_mass_kg=tmpl.rv_mass_kg * math.exp(p[0]),
-                          burn_time_scale=math.exp(p[2]) if len(p) > 2 else 1.0) for p in params]
-        b = fly(ms, site.lat_deg, site.lon_deg, 90.0, params[:, 1], rotating=False)
-        ok = b.impacted
-        res = np.stack([b.col("apogee_alt") / A - 1.0, b.range_m / R - 1.0] +
-                       ([b.col("t_impact") / T - 1.0] if T else []), axis=1)
-        res[~ok] = np.nan
-        return res, b
-
-    # longest burn (lowest thrust) that still lifts off with thrust/weight >= 1.1
-    s0 = tmpl.stages[0]
-    tw = s0.propellant_kg / s0.burn_time_s * G0_M_S2 * s0.isp_sl_s / (tmpl.launch_mass_kg
-                                                                       * G0_M_S2)
-    max_log_scale = math.log(max(tw / 1.1, 1.0 + 1e-6))
-    # coarse grid for a start
-    lp = np.log(np.geomspace(0.15, 4.0, 24))
-    ths = np.linspace(20.0, 89.9, 48)
-    grid = np.array([[a, b] + ([0.0] if T else []) for a in lp for b in ths])
-    res, _ = run(grid)
-    cost = np.nansum(res[:, :2] ** 2, axis=1) + np.where(np.isnan(res[:, 0]), np.inf, 0)
-    x = grid[int(np.argmin(cost))].copy()
-    steps = np.array([1e-3, 1e-3, 1e-3])[: len(x)]
-    for _ in range(40):
-        cand = np.vstack([x] + [x + np.eye(len(x))[k] * steps[k] for k in range(len(x))])
-        res, b = run(cand)
-        r0 = res[0]
-        if np.all(np.isfinite(r0)) and np.max(np.abs(r0)) < 2e-5:
-            break
-        jac = ((res[1:] - r0) / steps[:, None]).T
-        if not np.all(np.isfinite(jac)) or not np.all(np.isfinite(r0)):
-            raise ThaadsimError("apogee_km", "with this range could not be reproduced by a "
-                                             f"{tmpl.klass.upper()}-class missile", A / 1e3)
-        dx = np.linalg.lstsq(jac, -r0, rcond=None)[0]
-        dx = np.clip(dx, -0.5, 0.5)
-        # keep the loft angle below vertical and the burn scale sane
-        lam = 1.0
-        for _ls in range(8):
-            xn = x + lam * dx
-            xn[1] = min(xn[1], 89.95)
-            rn, _ = run(xn[None, :])
-            if np.all(np.isfinite(rn[0])) and np.sum(rn[0] ** 2) < np.sum(r0 ** 2):
-                break
-            lam *= 0.5
-        x = xn
-        if len(x) > 2 and (abs(x[2]) > math.log(3.0) or x[2] > max_log_scale):
-            _no_fit(tmpl, A, R, T)
-    else:
-        _no_fit(tmpl, A, R, T)
-    if np.max(np.abs(r0)) > 1e-3:
-        _no_fit(tmpl, A, R, T)
-    scale = math.exp(x[2]) if len(x) > 2 else 1.0
-    fitted = tmpl.scaled(rv_mass_kg=tmpl.rv_mass_kg * math.exp(x[0]), burn_time_scale=scale)
-    return fitted, scale, float(x[1]), b.to_dict(0)
+def _target(site: Launch, toward) -> tuple | None:
+    """(lat deg, lon deg, bearing deg, distance km) of the point to reach, validated."""
+    if toward is None:
+        return None
+    if len(toward) != 2:
+        raise ThaadsimError("toward", "must be a point (lat, lon) in deg", toward)
+    lat = check_finite("toward", toward[0], lo=-90.0, hi=90.0)
+    lon = check_finite("toward", toward[1])
+    brg, _, d = GEOD.inv(site.lon_deg, site.lat_deg, lon, lat)
+    if not d >= MIN_FLIGHT_KM * 1e3:
+        raise ThaadsimError("toward", f"must lie at least {MIN_FLIGHT_KM:g} km from the launch "
+                                      f"point (it is {d:.0f} m away)", toward)
+    return lat, lon, float(brg) % 360.0, d / 1e3

@@ -138,33 +138,66 @@ def loft2range(
     apogee_km: float = typer.Option(..., "--apogee-km", help="apogee of the lofted test (km)"),
     range_km: float = typer.Option(..., "--range-km", help="ground range of the test (km)"),
     flight_time_s: Optional[float] = typer.Option(None, "--flight-time-s",
-                                                  help="reported flight time (s)"),
-    missile_class: Optional[str] = typer.Option(None, "--class",
-                                                help="srbm|mrbm|irbm|icbm (default: from data)"),
-    site: str = typer.Option("39.20,125.67", "--from", help="launch site for the rotating table"),
+                                                  help="reported flight time (s): a check and a "
+                                                       "share of the band, not the burn time"),
+    flight_time_tol_s: Optional[float] = typer.Option(
+        None, "--flight-time-tol-s", help="tolerance of the flight time (s); default half its "
+                                          "reporting unit (30 s for whole minutes)"),
+    missile: Optional[str] = typer.Option(None, "--missile",
+                                          help="the tested missile, fitted as the template: "
+                                               + MISSILE_HELP),
     template: Optional[str] = typer.Option(None, "--template",
-                                           help="missile to fit (a preset or user entry; "
-                                                "'thaadsim missiles' lists them); default: the "
-                                                "class template"),
+                                           help="same as --missile; default: the class "
+                                                "template"),
+    missile_class: Optional[str] = typer.Option(None, "--class",
+                                                help="srbm|mrbm|irbm|icbm (default: the "
+                                                     "missile's, else from the data)"),
+    site: str = typer.Option("39.20,125.67", "--from", help="launch site LAT,LON for the "
+                                                             "rotating-Earth reach"),
+    toward: Optional[str] = typer.Option(None, "--toward",
+                                         help="LAT,LON: reach along the great circle from "
+                                              "--from toward this point (rotating Earth)"),
     fmt: Fmt = fmt_option(),
     missile_file: Files = file_option("missile", "missiles"),
 ):
-    """Range on a standard trajectory from a lofted test's apogee and range."""
+    """Range on a standard trajectory, with a band, from a lofted test's apogee and range."""
     require_format(fmt, ("table", "json", "csv"))
     use_files(missile_file)
     check("apogee_km", apogee_km, "--apogee-km")
     check("range_km", range_km, "--range-km")
     if flight_time_s is not None:
         check("flight_time_s", flight_time_s, "--flight-time-s")
+    if flight_time_tol_s is not None:
+        check("flight_time_s", flight_time_tol_s, "--flight-time-tol-s")
+        if flight_time_s is None:
+            raise ThaadsimError("--flight-time-tol-s", "needs --flight-time-s", flight_time_tol_s)
+    for opt, name in (("--missile", missile), ("--template", template)):
+        if name is not None:
+            try:
+                api.get_missile(name)
+            except ThaadsimError as e:
+                raise ThaadsimError(opt, e.rule, name) from None
+    if missile and template and api.get_missile(missile).name != api.get_missile(template).name:
+        raise ThaadsimError("--missile", f"names another missile than --template ({template}); "
+                                         "give one of the two", missile)
+    point = None if toward is None else api.launch(toward, "--toward")
     with bar("loft2range"):
-        res = api.loft2range(apogee_km, range_km, flight_time_s, template=template,
-                             missile_class=missile_class, from_=site).to_dict()
+        res = api.loft2range(apogee_km, range_km, flight_time_s, missile=missile or template,
+                             missile_class=missile_class, from_=site,
+                             toward=None if point is None else (point.lat_deg, point.lon_deg),
+                             flight_time_tol_s=flight_time_tol_s).to_dict()
     rows = res["rotating_earth"]["by_azimuth"]
     s = res["rotating_earth"]["site"]
-    table = kv_table({k: v for k, v in res.items() if k != "rotating_earth"})
-    table += ("\n\nrotating Earth, maximum range by launch azimuth from "
+    table = kv_table({k: v for k, v in res.items() if k not in ("rotating_earth", "band")})
+    table += ("\n\nband: fitted members (burn-time scale, payload, flight time, range on a "
+              f"standard trajectory; dominant input: {res['band_dominant_input']}):\n"
+              + rows_table(res["band"]["members"], ["role", "burn_time_scale",
+                                                    "fitted_payload_kg", "flight_time_s",
+                                                    "max_range_km", "reaches_orbit"]))
+    table += ("\n\nrotating Earth, reach along each impact bearing from "
               f"{s['lat_deg']:.2f},{s['lon_deg']:.2f}:\n"
-              + rows_table(rows, ["azimuth_deg", "max_range_km", "reaches_orbit"]))
+              + rows_table(rows, ["bearing_deg", "launch_azimuth_deg", "max_range_km",
+                                  "reaches_orbit"]))
     emit(res, fmt, table=table, rows=rows)
 
 
@@ -271,7 +304,7 @@ def coverage(
 
         coverage_map(res, map_)
     if vertical is not None:
-        from thaadsim.analysis.coverage import range_height
+        from thaadsim.analysis.range_height import range_height
         from thaadsim.viz.maps import vertical_coverage
 
         vertical_coverage(range_height(r, s, rcs_m2), vertical)

@@ -1,15 +1,21 @@
-"""Interceptor flyout and the reach table (minimum time of flight to every ground range and
+"""The interceptor preset and its reach table (minimum time of flight to every ground range and
 altitude), so that feasibility for thousands of threat points is a table look-up.
 
-Flyout model: planar flight over a spherical Earth (radius R_MEAN), point-mass gravity, US 1976
-drag with the boost-phase Cd(Mach) table. The launcher fires at a fixed elevation; during the burn
-the thrust elevation turns linearly from the launcher's to a final elevation (the fan parameter,
-from nearly horizontal to nearly vertical), then the interceptor coasts; a fan of final
-elevations covers the envelope. A point (ground range g, altitude
-h) is reachable at time t if some fan member passes there at t <= max_flyout_time_s with speed >=
-min_intercept_speed_m_s and dynamic pressure <= max_dynamic_pressure_pa. The interceptor is
-assumed to be able to steer to any member of the fan (the kill vehicle's end-game divert is not
-modelled).
+The flyout (``interceptors.flyout``): a fan of thrust-vector pitch programs from a fixed launcher,
+each turning the thrust from an initial to a final elevation during the burn within a
+lateral-acceleration limit; then booster separation and the kill vehicle's coast with its own
+ballistic coefficient. A point (ground range g, altitude h) is reachable at time t if some fan
+member passes there at t with
+
+- the kill vehicle separated, t <= ``max_flyout_time_s`` (endurance), speed >=
+  ``min_intercept_speed_m_s`` and dynamic pressure <= ``max_dynamic_pressure_pa`` (seeker
+  window), h <= ``kv_max_altitude_km`` (design ceiling);
+- the airframe never having flown above ``max_flight_dynamic_pressure_pa`` and never having
+  touched the ground before t.
+
+The kill vehicle's divert then widens each reachable point by the end-game displacement
+``kv_divert_delta_v_m_s * kv_endgame_s / 2`` (the whole divert spent at constant thrust over the
+end game), where the dynamic-pressure and ceiling limits still hold.
 """
 
 from __future__ import annotations
@@ -21,13 +27,12 @@ from functools import lru_cache
 import numpy as np
 
 from thaadsim.core import atmosphere as atm
-from thaadsim.core import earth as E
-from thaadsim.core.aero import CD_TABLE, MACH_TABLE
-from thaadsim.core.constants import G0_M_S2, P_SEA_LEVEL_PA
 from thaadsim.errors import ThaadsimError
+from thaadsim.interceptors.flyout import flyout, flyout_fan
 from thaadsim.presets import build, load
 
-G0 = G0_M_S2
+__all__ = ["Interceptor", "ReachTable", "flyout_fan", "get_interceptor", "list_interceptors",
+           "reach_table"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,21 +54,35 @@ class Interceptor:
     diameter_m : float
         Body diameter (m); sets the drag reference area.
     length_m : float
-        Length (m); descriptive only.
+        Length (m); the canister the interceptor must clear before it can steer.
     kill_vehicle_kg : float
-        Kill-vehicle mass (kg); descriptive only (the flyout keeps the burnt-out booster).
+        Kill-vehicle mass (kg): what flies on after separation.
     max_flyout_time_s : float
         Longest time of flight to an intercept (s): kill-vehicle endurance.
     max_dynamic_pressure_pa : float
-        Highest dynamic pressure at intercept (Pa): sets the lowest intercept altitude.
+        Highest dynamic pressure at intercept (Pa), the seeker-window limit: sets the lowest
+        intercept altitude near the launcher; the kill vehicle separates once below it.
     min_intercept_speed_m_s : float
         Lowest speed at intercept (m/s), for the hit-to-kill end game.
     kv_max_altitude_km : float
         Design ceiling of the kill vehicle (km); default 1000 (no limit).
     launcher_elevation_deg : float
-        Elevation of the launcher rail (deg); default 60.
+        Elevation of the launcher (deg); default 60. The interceptor leaves the canister along
+        it, then pitches over by thrust vectoring (the envelope barely depends on it).
     min_launch_elevation_deg, max_launch_elevation_deg : float
-        Range of the final thrust elevations of the flyout fan (deg); defaults 0 and 89.
+        Span of the initial and final thrust elevations of the flyout fan (deg); defaults 0
+        and 89.
+    max_lateral_accel_g : float
+        Largest lateral acceleration thrust vectoring may give during the burn (g0); default 25.
+    max_flight_dynamic_pressure_pa : float
+        Highest dynamic pressure the airframe may fly through (Pa); default 1e6. Sets how low
+        and flat a flyout may go, hence the floor of the envelope at long range.
+    kv_diameter_m : float
+        Reference diameter of the kill vehicle after separation (m); default 0.34.
+    kv_divert_delta_v_m_s : float
+        Kill vehicle's divert velocity budget (m/s); default 300.
+    kv_endgame_s : float
+        Duration of the end game over which the divert is spent (s); default 5.
     description, notes : str
         Free text.
     sources : tuple of str
@@ -85,6 +104,11 @@ class Interceptor:
     launcher_elevation_deg: float = 60.0
     min_launch_elevation_deg: float = 0.0
     max_launch_elevation_deg: float = 89.0
+    max_lateral_accel_g: float = 25.0
+    max_flight_dynamic_pressure_pa: float = 1.0e6
+    kv_diameter_m: float = 0.34
+    kv_divert_delta_v_m_s: float = 300.0
+    kv_endgame_s: float = 5.0
     description: str = ""
     sources: tuple[str, ...] = ()
     notes: str = ""
@@ -144,101 +168,20 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
                  positive=("launch_mass_kg", "propellant_kg", "isp_sl_s", "isp_vac_s",
                            "burn_time_s", "diameter_m", "length_m", "kill_vehicle_kg",
                            "max_flyout_time_s", "max_dynamic_pressure_pa",
-                           "min_intercept_speed_m_s", "kv_max_altitude_km"),
+                           "min_intercept_speed_m_s", "kv_max_altitude_km", "kv_diameter_m",
+                           "max_lateral_accel_g", "max_flight_dynamic_pressure_pa"),
                  bounds={"launcher_elevation_deg": (0.0, 90.0),
                          "min_launch_elevation_deg": (0.0, 90.0),
                          "max_launch_elevation_deg": (0.0, 90.0),
-                         "max_flyout_time_s": (1.0, 3600.0), "burn_time_s": (0.1, 600.0)})
+                         "max_flyout_time_s": (1.0, 3600.0), "burn_time_s": (0.1, 600.0),
+                         "max_lateral_accel_g": (0.1, 200.0),
+                         "kv_divert_delta_v_m_s": (0.0, 10_000.0),
+                         "kv_endgame_s": (0.0, 600.0)})
     if not ic.propellant_kg + ic.kill_vehicle_kg < ic.launch_mass_kg:
         raise ThaadsimError("--interceptor-file", f"[interceptor.{ic.name}] propellant_kg + "
                                                   "kill_vehicle_kg must be less than "
                                                   "launch_mass_kg", ic.name)
     return ic
-
-
-def flyout_fan(ic: Interceptor, elevations_deg, dt: float = 0.1):
-    """Integrate a fan of flyouts, one per final thrust elevation (RK4, vectorized).
-
-    Planar flight over a spherical Earth (mean radius) with point-mass gravity and U.S. Standard
-    Atmosphere 1976 drag with the boost-phase Cd(Mach) table. During the burn the thrust
-    elevation turns linearly from the launcher's to the final elevation; then the interceptor
-    coasts.
-
-    Parameters
-    ----------
-    ic : Interceptor
-        The interceptor.
-    elevations_deg : array_like, shape (n,)
-        Final thrust elevations above the local horizontal (deg).
-    dt : float, optional
-        Integration step (s); default 0.1.
-
-    Returns
-    -------
-    t : ndarray, shape (nt,)
-        Time since launch (s), up to ``max_flyout_time_s``.
-    g : ndarray, shape (n, nt)
-        Ground range from the launcher (m).
-    h : ndarray, shape (n, nt)
-        Altitude (m).
-    v : ndarray, shape (n, nt)
-        Speed (m/s).
-    q : ndarray, shape (n, nt)
-        Dynamic pressure (Pa).
-    """
-    el = np.radians(np.asarray(elevations_deg, float))
-    el0 = math.radians(ic.launcher_elevation_deg)
-    n = el.size
-    R = E.R_MEAN_M
-    mdot = ic.propellant_kg / ic.burn_time_s
-    area = math.pi * ic.diameter_m**2 / 4
-    nt = int(math.ceil(ic.max_flyout_time_s / dt)) + 1
-    # state: x, y (y up at the launcher, Earth centre at (0, -R)), vx, vy
-    s = np.zeros((n, 4))
-    s[:, 2] = 1.0 * math.cos(el0)
-    s[:, 3] = 1.0 * math.sin(el0)
-
-    def deriv(t, s):
-        x, y, vx, vy = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
-        ry = y + R
-        r = np.hypot(x, ry)
-        h = r - R
-        v = np.hypot(vx, vy)
-        _, p, rho, c = atm.state_arrays(np.maximum(h, 0.0))
-        burning = t < ic.burn_time_s
-        m = ic.launch_mass_kg - mdot * min(t, ic.burn_time_s)
-        thrust = np.where(burning, mdot * G0 * (ic.isp_vac_s - (ic.isp_vac_s - ic.isp_sl_s)
-                                                * p / P_SEA_LEVEL_PA), 0.0)
-        cd = np.interp(v / c, MACH_TABLE, CD_TABLE)
-        drag = 0.5 * rho * v * v * cd * area
-        # thrust elevation above the local horizontal, turned into the plane's axes
-        th = el0 + (el - el0) * min(t / ic.burn_time_s, 1.0)
-        ux, uy = x / r, ry / r  # local up
-        hx, hy = uy, -ux  # local horizontal, downrange
-        tx = np.cos(th) * hx + np.sin(th) * ux
-        ty = np.cos(th) * hy + np.sin(th) * uy
-        ax = (thrust * tx - drag * vx / v) / m - E.MU_M3_S2 * x / r**3
-        ay = (thrust * ty - drag * vy / v) / m - E.MU_M3_S2 * ry / r**3
-        return np.stack([vx, vy, ax, ay], axis=1)
-
-    t_arr = np.arange(nt) * dt
-    out = np.empty((nt, n, 4))
-    out[0] = s
-    for k in range(nt - 1):
-        t = t_arr[k]
-        k1 = deriv(t, s)
-        k2 = deriv(t + dt / 2, s + dt / 2 * k1)
-        k3 = deriv(t + dt / 2, s + dt / 2 * k2)
-        k4 = deriv(t + dt, s + dt * k3)
-        s = s + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-        out[k + 1] = s
-    x, y, vx, vy = (out[..., i].T for i in range(4))
-    r = np.hypot(x, y + R)
-    h = r - R
-    g = R * np.arctan2(x, y + R)
-    v = np.hypot(vx, vy)
-    q = 0.5 * atm.density(np.maximum(h, 0.0)) * v * v
-    return t_arr, g, h, v, q
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -290,6 +233,76 @@ class ReachTable:
                 "kinematic_ceiling_km": self.kinematic_ceiling_km,
                 "max_flyout_time_s": self.interceptor.max_flyout_time_s}
 
+    def min_intercept_altitude_km(self, ground_km) -> np.ndarray:
+        """Lowest altitude the interceptor can intercept at, by ground range (the floor).
+
+        Parameters
+        ----------
+        ground_km : array_like
+            Ground range from the launchers (km); read at the nearest cell.
+
+        Returns
+        -------
+        ndarray
+            Altitude (km), of the input's shape; NaN where nothing is in reach.
+        """
+        return self._altitude_bound(ground_km, lowest=True)
+
+    def max_intercept_altitude_km(self, ground_km) -> np.ndarray:
+        """Highest altitude the interceptor can intercept at, by ground range.
+
+        Parameters
+        ----------
+        ground_km : array_like
+            Ground range from the launchers (km); read at the nearest cell.
+
+        Returns
+        -------
+        ndarray
+            Altitude (km), of the input's shape; NaN where nothing is in reach.
+        """
+        return self._altitude_bound(ground_km, lowest=False)
+
+    def _altitude_bound(self, ground_km, lowest: bool) -> np.ndarray:
+        ok = np.isfinite(self.tof_s)
+        idx = np.arange(ok.shape[1], dtype=float) * self.h_step_m / 1e3
+        col = np.where(ok, idx, np.inf if lowest else -np.inf)
+        bound = col.min(axis=1) if lowest else col.max(axis=1)
+        bound = np.where(np.isfinite(bound), bound, np.nan)
+        gi = np.rint(np.asarray(ground_km, float) * 1e3 / self.g_step_m).astype(np.int64)
+        inside = (gi >= 0) & (gi < ok.shape[0])
+        out = np.full(np.shape(gi), np.nan)
+        out[inside] = bound[gi[inside]]
+        return out
+
+    def altitude_window(self, step_km: float = 10.0) -> list[dict]:
+        """The intercept altitude window by ground range: the envelope's floor and ceiling.
+
+        Parameters
+        ----------
+        step_km : float, optional
+            Ground-range spacing of the rows (km); default 10.
+
+        Returns
+        -------
+        list of dict
+            One row per ground range from 0 to the envelope's edge: ``ground_range_km``,
+            ``min_altitude_km`` and ``max_altitude_km`` (km; None where nothing is in reach) and
+            ``min_tof_s`` (the shortest time of flight to any altitude at that range, s).
+        """
+        edge = self.to_dict()["max_ground_range_km"]
+        rows = []
+        for gk in np.arange(0.0, edge + 1e-9, step_km):
+            lo = float(self.min_intercept_altitude_km(gk))
+            hi = float(self.max_intercept_altitude_km(gk))
+            gi = int(round(gk * 1e3 / self.g_step_m))
+            tmin = float(self.tof_s[gi].min())
+            rows.append({"ground_range_km": float(gk),
+                         "min_altitude_km": None if math.isnan(lo) else lo,
+                         "max_altitude_km": None if math.isnan(hi) else hi,
+                         "min_tof_s": tmin if math.isfinite(tmin) else None})
+        return rows
+
     def tof(self, ground_m, alt_m) -> np.ndarray:
         """Time of flight to points (nearest cell).
 
@@ -313,15 +326,74 @@ class ReachTable:
         return out
 
 
+def _admissible(ic: Interceptor, f) -> np.ndarray:
+    """Fan samples where an intercept is allowed, shape (n, nt)."""
+    airframe = np.maximum.accumulate(f.q, axis=1) <= ic.max_flight_dynamic_pressure_pa
+    aloft = np.minimum.accumulate(f.h, axis=1) >= -1.0
+    return (f.separated & airframe & aloft & (f.v >= ic.min_intercept_speed_m_s)
+            & (f.q <= ic.max_dynamic_pressure_pa) & (f.t <= ic.max_flyout_time_s)
+            & (f.h >= 0) & (f.g >= 0))
+
+
+def _fill_holes(tof: np.ndarray, spd: np.ndarray):
+    """Fill single-cell gaps between fan members with the neighbours' minimum time."""
+    from scipy.ndimage import maximum_filter, minimum_filter
+
+    nb = minimum_filter(tof, size=3, mode="constant", cval=np.inf)
+    holes = ~np.isfinite(tof) & np.isfinite(nb)
+    # only inside the envelope: a hole must have reachable cells on both sides in altitude
+    up = np.isfinite(np.roll(nb, 1, axis=1)) & np.isfinite(np.roll(nb, -1, axis=1))
+    fill = holes & up
+    return np.where(fill, nb, tof), np.where(fill, maximum_filter(spd, size=3), spd)
+
+
+def _divert(ic: Interceptor, tof: np.ndarray, spd: np.ndarray, step_m: float):
+    """Widen every reachable cell by the kill vehicle's end-game divert displacement.
+
+    The whole divert budget spent at constant thrust over the end game moves the intercept
+    point by d = dv * t_endgame / 2 off the coast trajectory; a cell within d of a reachable
+    cell is reachable at the same time and speed if its dynamic pressure and the design
+    ceiling allow it.
+    """
+    r = 0.5 * ic.kv_divert_delta_v_m_s * ic.kv_endgame_s / step_m  # cells
+    k = int(math.floor(r))
+    if k < 1:
+        return tof, spd
+    ng, nh = tof.shape
+    rho = atm.density(np.arange(nh) * step_m)
+    top = int(math.floor(ic.kv_max_altitude_km * 1e3 / step_m + 1e-9))
+    out_t, out_v = tof.copy(), spd.copy()
+    for di in range(-k, k + 1):
+        for dj in range(-k, k + 1):
+            if (di == 0 and dj == 0) or di * di + dj * dj > r * r:
+                continue
+            src_t = np.full_like(tof, np.inf)
+            src_v = np.zeros_like(spd)
+            gs, gd = slice(max(-di, 0), ng - max(di, 0)), slice(max(di, 0), ng - max(-di, 0))
+            hs, hd = slice(max(-dj, 0), nh - max(dj, 0)), slice(max(dj, 0), nh - max(-dj, 0))
+            src_t[gd, hd] = tof[gs, hs]
+            src_v[gd, hd] = spd[gs, hs]
+            q = 0.5 * rho[None, :] * src_v**2
+            better = (src_t < out_t) & (q <= ic.max_dynamic_pressure_pa)
+            better[:, top + 1:] = False
+            out_t = np.where(better, src_t, out_t)
+            out_v = np.where(better, src_v, out_v)
+    return out_t, out_v
+
+
 @lru_cache(maxsize=8)
 def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.0,
-                step_km: float = 1.0, n_fan: int = 721) -> ReachTable:
+                step_km: float = 1.0, n_fan: int = 91, n_initial: int = 10) -> ReachTable:
     """The reach table of an interceptor (cached per arguments).
 
-    A point is reachable at time t if some member of the flyout fan passes there at
-    t <= ``max_flyout_time_s`` with speed >= ``min_intercept_speed_m_s``, dynamic pressure
-    <= ``max_dynamic_pressure_pa`` and altitude <= ``kv_max_altitude_km``; single-cell gaps
-    between fan members are filled from their neighbours.
+    The fan spans ``n_initial`` initial by ``n_fan`` final thrust elevations, each over
+    [``min_launch_elevation_deg``, ``max_launch_elevation_deg``]. A point is reachable at time t
+    if some member passes there at t with the kill vehicle separated, t <=
+    ``max_flyout_time_s``, speed >= ``min_intercept_speed_m_s``, dynamic pressure <=
+    ``max_dynamic_pressure_pa`` and altitude <= ``kv_max_altitude_km``, after a flight that
+    never exceeded ``max_flight_dynamic_pressure_pa`` nor touched the ground; single-cell gaps
+    between fan members are filled from their neighbours, then the kill vehicle's divert
+    widens the reachable set (see the module docstring).
 
     Parameters
     ----------
@@ -334,40 +406,38 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     step_km : float, optional
         Cell size (km); default 1.
     n_fan : int, optional
-        Flyouts in the fan of final thrust elevations; default 721.
+        Final thrust elevations in the fan; default 91 (1 deg apart for the THAAD preset).
+    n_initial : int, optional
+        Initial thrust elevations in the fan; default 10 (about 10 deg apart).
 
     Returns
     -------
     ReachTable
         The table.
     """
-    els = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
-    t, g, h, v, q = flyout_fan(ic, els)
+    span = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
+    first = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_initial)
+    f = flyout(ic, np.tile(span, first.size), np.repeat(first, span.size))
     step = step_km * 1e3
     ng = int(round(g_max_km / step_km)) + 1
     nh = int(round(h_max_km / step_km)) + 1
     tof = np.full((ng, nh), np.inf)
     spd = np.zeros((ng, nh))
-    tt = np.broadcast_to(t, g.shape)
-    ok = ((v >= ic.min_intercept_speed_m_s) & (q <= ic.max_dynamic_pressure_pa)
-          & (tt <= ic.max_flyout_time_s) & (h >= 0) & (g >= 0))
-    gi = np.rint(g[ok] / step).astype(np.int64)
-    hi = np.rint(h[ok] / step).astype(np.int64)
+    tt = np.broadcast_to(f.t, f.g.shape)
+    ok = _admissible(ic, f)
+    gi = np.rint(f.g[ok] / step).astype(np.int64)
+    hi = np.rint(f.h[ok] / step).astype(np.int64)
     inside = (gi < ng) & (hi < nh)
-    gi, hi, tv, vv = gi[inside], hi[inside], tt[ok][inside], v[ok][inside]
+    gi, hi, tv, vv = gi[inside], hi[inside], tt[ok][inside], f.v[ok][inside]
     kin_ceiling = float(hi.max() * step_km) if hi.size else float("nan")
-    design = hi <= ic.kv_max_altitude_km / step_km
+    design = hi <= ic.kv_max_altitude_km / step_km + 1e-9
     gi, hi, tv, vv = gi[design], hi[design], tv[design], vv[design]
-    np.minimum.at(tof, (gi, hi), tv)
+    order = np.argsort(-tv, kind="stable")  # slowest first: the fastest sample writes last
+    gi, hi, tv, vv = gi[order], hi[order], tv[order], vv[order]
+    tof[gi, hi] = tv
     spd[gi, hi] = vv
-    # fill single-cell gaps between fan members with the neighbours' minimum
-    from scipy.ndimage import minimum_filter
-
-    nb = minimum_filter(tof, size=3, mode="constant", cval=np.inf)
-    holes = ~np.isfinite(tof) & np.isfinite(nb)
-    # only inside the envelope: a hole must have reachable cells on both sides in altitude
-    up = np.isfinite(np.roll(nb, 1, axis=1)) & np.isfinite(np.roll(nb, -1, axis=1))
-    tof = np.where(holes & up, nb, tof)
+    tof, spd = _fill_holes(tof, spd)
+    tof, spd = _divert(ic, tof, spd, step)
     if not np.isfinite(tof).any():
         raise ThaadsimError("interceptor", f"{ic.name} reaches no intercept point within its "
                                            "constraints (speed, dynamic pressure, endurance, "

@@ -50,8 +50,9 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
         An output directory the rules refuse.
     """
     from thaadsim.analysis import footprint as fp
-    from thaadsim.analysis.coverage import coverage, range_height
+    from thaadsim.analysis.coverage import coverage
     from thaadsim.analysis.loft2range import loft2range
+    from thaadsim.analysis.range_height import range_height
     from thaadsim.engagement.fire_control import battery_at
     from thaadsim.engagement.raid import engage
     from thaadsim.io.scenario import example_path, load_scenario

@@ -1,16 +1,22 @@
 """Detection and track timelines of trajectories seen by a radar (numba kernel, batched).
 
-For every sample of every trajectory history the kernel checks, in order: line of sight over
-the 4/3 Earth (``horizon``), the elevation floor and ceiling (``elevation``), the face's azimuth
-sector (``sector``), the instrumented range (``instrumented_range``) and the range equation
+For every sample of every trajectory history the kernel checks, in order: line of sight
+(``horizon``), the elevation floor and ceiling (``elevation``), the face's azimuth sector
+(``sector``), the instrumented range (``instrumented_range``) and the range equation
 (``power``: SNR >= threshold, i.e. slant range <= detection range for that RCS). The radar looks
 at a target every ``look_interval_s``; a firm track needs N detections in M consecutive looks.
+
+Refraction as in ``Radar.reach`` (``sensors.geometry``): the 4/3 effective Earth in closed form;
+above ``FOUR_THIRDS_CEILING_M`` under the ``crpl`` model, the central angles of the horizon,
+floor and ceiling rays from a table of the ray trace (``ray_table``), with the straight-ray
+closed form above the atmosphere, and the slant range as the straight chord.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from functools import lru_cache
 
 import numba as nb
 import numpy as np
@@ -18,15 +24,33 @@ import numpy as np
 from thaadsim.core import earth as E
 from thaadsim.core._jit import njit
 from thaadsim.errors import check_finite
-from thaadsim.sensors.geometry import effective_radius_m
+from thaadsim.sensors import geometry as geom
 from thaadsim.sensors.radar import LIMITS, Radar, elevation_floor_deg
 from thaadsim.sensors.site import Site
 
 
+@njit(inline="always", cache=True)
+def _ray_angles(h, h0, dh, table, c, offset, r_mean):
+    """Central angles (rad) of the horizon, floor and ceiling rays of a ``ray_table`` at
+    altitude ``h`` (m): interpolated in the table, the straight-ray closed form above it."""
+    n = table.shape[1]
+    if h >= h0 + dh * (n - 1):
+        rh = r_mean + h
+        return (math.acos(min(1.0, c[0] / rh)) + offset[0],
+                math.acos(min(1.0, c[1] / rh)) + offset[1],
+                math.acos(min(1.0, c[2] / rh)) + offset[2])
+    x = max(h - h0, 0.0) / dh
+    i = min(int(x), n - 2)
+    f = x - i
+    return (table[0, i] + f * (table[0, i + 1] - table[0, i]),
+            table[1, i] + f * (table[1, i + 1] - table[1, i]),
+            table[2, i] + f * (table[2, i + 1] - table[2, i]))
+
+
 @njit(cache=True, parallel=True)
 def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el_min, el_max,
-                   az0, half_w, r_instr, r_pow, stride, n_req, m_win, first, track, last,
-                   reasons):
+                   az0, half_w, r_instr, r_pow, stride, n_req, m_win, h_trace, h0, dh, table,
+                   c_ray, off_ray, first, track, last, reasons):
     n = hist.shape[0]
     ur = site_xyz / math.sqrt(site_xyz[0] ** 2 + site_xyz[1] ** 2 + site_xyz[2] ** 2)
     for i in nb.prange(n):
@@ -44,20 +68,32 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
             y = hist[i, j, 2]
             z = hist[i, j, 3]
             rn = math.sqrt(x * x + y * y + z * z)
-            # altitude over the ellipsoid to ~20 m (ample for radar geometry on a 4/3 sphere)
+            # altitude over the ellipsoid to ~20 m (ample for radar geometry on a sphere)
             sz = z / rn
             alt = rn - E.A_M * (1.0 - E.F * sz * sz)
             c = (x * ur[0] + y * ur[1] + z * ur[2]) / rn
-            th = math.acos(min(1.0, max(-1.0, c))) * r_mean / a_eff
-            rr = a_eff + hr
-            rt = a_eff + max(alt, 0.0)
-            rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(th), 0.0))
-            if rng > 0:
-                se = (rt * rt - rr * rr - rng * rng) / (2 * rr * rng)
+            psi = math.acos(min(1.0, max(-1.0, c)))  # central angle on the sphere
+            if alt > h_trace:
+                # ray trace: compare the central angle with those of the horizon, floor and
+                # ceiling rays at this altitude; the slant range is the straight chord
+                rr = r_mean + hr
+                rt = r_mean + alt
+                rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(psi), 0.0))
+                a_hor, a_floor, a_ceil = _ray_angles(alt, h0, dh, table, c_ray, off_ray, r_mean)
+                hidden = psi > a_hor
+                off_beam = psi > a_floor or psi < a_ceil
             else:
-                se = 1.0
-            el = math.asin(min(1.0, max(-1.0, se)))
-            hor = math.acos(a_eff / rr) + math.acos(a_eff / rt)
+                th = psi * r_mean / a_eff
+                rr = a_eff + hr
+                rt = a_eff + max(alt, 0.0)
+                rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(th), 0.0))
+                if rng > 0:
+                    se = (rt * rt - rr * rr - rng * rng) / (2 * rr * rng)
+                else:
+                    se = 1.0
+                el = math.asin(min(1.0, max(-1.0, se)))
+                hidden = th > math.acos(a_eff / rr) + math.acos(a_eff / rt)
+                off_beam = el < el_min or el > el_max
             dx = x - site_xyz[0]
             dy = y - site_xyz[1]
             dz = z - site_xyz[2]
@@ -66,9 +102,9 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
             az = math.atan2(de, dn)
             daz = abs((az - az0 + math.pi) % (2 * math.pi) - math.pi)
             code = -1
-            if th > hor:
+            if hidden:
                 code = 0
-            elif el < el_min or el > el_max:
+            elif off_beam:
                 code = 1
             elif daz > half_w:
                 code = 2
@@ -91,6 +127,50 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
             if track[i] < 0 and cnt >= n_req:
                 track[i] = j
             j += stride
+
+
+@lru_cache(maxsize=32)
+def ray_table(floor_rad: float, ceiling_rad: float, radar_alt_m: float, step_m: float = 100.0):
+    """Central angles of the horizon, floor and ceiling rays of the ``crpl`` model, tabulated for
+    the detection kernel.
+
+    Parameters
+    ----------
+    floor_rad, ceiling_rad : float
+        Beam floor and ceiling, apparent elevations (rad).
+    radar_alt_m : float
+        Antenna altitude (m).
+    step_m : float, optional
+        Largest altitude step of the table (m); default 100 (linear interpolation good to ~1 m
+        of ground range).
+
+    Returns
+    -------
+    h0_m, dh_m : float
+        First altitude (``geom.FOUR_THIRDS_CEILING_M``) and step (m).
+    table : ndarray, shape (3, n)
+        Central angle (rad) of the horizon, floor and ceiling rays at h0 + i dh up to
+        ``geom.ATMOSPHERE_TOP_M``; 4 rad (beyond any) where a constraint does not bind.
+    c_m, offset_rad : ndarray, shape (3,)
+        Above the table: phi(h) = acos(c / (R + h)) + offset (straight rays).
+    """
+    span = geom.ATMOSPHERE_TOP_M - geom.FOUR_THIRDS_CEILING_M
+    n = int(math.ceil(span / step_m)) + 1
+    h = np.linspace(geom.FOUR_THIRDS_CEILING_M, geom.ATMOSPHERE_TOP_M, n)
+    r_top = geom.R_EARTH_M + geom.ATMOSPHERE_TOP_M
+    c0 = (1 + geom.CRPL.n_minus_1(0.0)) * geom.R_EARTH_M
+    n_r = (1 + geom.CRPL.n_minus_1(radar_alt_m)) * (geom.R_EARTH_M + radar_alt_m)
+    table = np.empty((3, n))
+    table[0] = geom.radio_horizon_ground_range(h, radar_alt_m) / geom.R_EARTH_M
+    c = np.array([c0, n_r * math.cos(floor_rad), n_r * math.cos(ceiling_rad)])
+    for row, e in ((1, floor_rad), (2, ceiling_rad)):
+        table[row] = geom.ray_ground_range(e, h, radar_alt_m) / geom.R_EARTH_M
+    if floor_rad < float(geom.grazing_elevation_rad(radar_alt_m)):
+        table[1], c[1] = geom.UNSEEN_RAD, 0.0
+    offset = table[:, -1] - np.arccos(np.clip(c / r_top, -1, 1))
+    for arr in (table, c, offset):
+        arr.flags.writeable = False  # cached: shared by every call
+    return float(h[0]), span / (n - 1), table, c, offset
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,9 +245,9 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
                        look_interval_s: float | None = None) -> Timeline:
     """Detection and firm-track timelines of trajectories seen by a radar.
 
-    Every history sample is checked against line of sight over the effective Earth, the beam
-    floor and ceiling, the face's sector, the instrumented range and the power-limited detection
-    range for ``rcs_m2``, at one look per ``look_interval_s``.
+    Every history sample is checked against line of sight under the radar's refraction model
+    (``Radar.reach``), the beam floor and ceiling, the face's sector, the instrumented range and
+    the power-limited detection range for ``rcs_m2``, at one look per ``look_interval_s``.
 
     Parameters
     ----------
@@ -202,7 +282,8 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
 
     References
     ----------
-    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
+    Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2; Bean & Dutton,
+    Radio Meteorology, 1966, ch. 3 (ray trace).
     """
     if batch.hist is None:
         raise ValueError("the batch must be flown with history_dt_s")
@@ -224,12 +305,15 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
     track = np.empty(n, np.int64)
     last = np.empty(n, np.int64)
     reasons = np.empty((n, 5), np.int64)
+    el_min, el_max = math.radians(emin), math.radians(radar.max_elevation_deg)
+    h_trace = geom.FOUR_THIRDS_CEILING_M if radar.refraction == "crpl" else math.inf
+    h0, dh, table, c_ray, off_ray = ray_table(el_min, el_max, float(hr))
     _detect_kernel(np.ascontiguousarray(batch.hist), batch.nhist.astype(np.int64), site_xyz, e,
-                   nvec, u, hr, effective_radius_m(radar.refraction_k), E.R_MEAN_M,
-                   math.radians(emin), math.radians(radar.max_elevation_deg), math.radians(az0),
-                   math.radians(radar.half_width_deg), radar.instrumented_range_km * 1e3,
-                   float(radar.detection_range_m(rcs)), stride, n_req, m_win, first, track, last,
-                   reasons)
+                   nvec, u, hr, geom.effective_radius_m(radar.refraction_k), E.R_MEAN_M, el_min,
+                   el_max, math.radians(az0), math.radians(radar.half_width_deg),
+                   radar.instrumented_range_km * 1e3, float(radar.detection_range_m(rcs)),
+                   stride, n_req, m_win, h_trace, h0, dh, table, c_ray, off_ray, first, track,
+                   last, reasons)
     rows = np.arange(n)
 
     def at(idx, col):

@@ -1,5 +1,6 @@
-"""Radar model: parameters (presets in data/radars.toml, [radar.NAME]) and the search radar
-equation; the geometry is in ``sensors.geometry``, sites in ``sensors.site``.
+"""Radar model: parameters (presets in data/radars.toml, [radar.NAME]), the search radar
+equation and the reach of line of sight and beam under the radar's refraction model; the
+geometry is in ``sensors.geometry``, sites in ``sensors.site``.
 
 The search radar equation (Skolnik eq. 2.63): SNR = P_avg A_e t_s sigma / (4 pi k T_s L Omega R^4).
 """
@@ -16,12 +17,40 @@ from thaadsim.core.constants import K_EFFECTIVE_EARTH
 from thaadsim.errors import ThaadsimError
 from thaadsim.limits import check
 from thaadsim.presets import build, load
+from thaadsim.sensors import geometry as geom
 from thaadsim.sensors.site import Site
 
 K_BOLTZMANN = 1.380649e-23
 C_LIGHT = 299_792_458.0
 R_EARTH_M = E.R_MEAN_M
 LIMITS = ("horizon", "elevation", "sector", "instrumented_range", "power")
+
+
+@dataclasses.dataclass(frozen=True)
+class Reach:
+    """Ground ranges (m) that bound line of sight and beam at target altitudes; arrays.
+
+    Attributes
+    ----------
+    model : ndarray of str
+        Refraction model used per altitude (``geometry.model_at``): ``"4/3"`` or ``"crpl"``.
+    horizon_m : ndarray
+        Farthest ground range with line of sight (m).
+    floor_m : ndarray
+        Farthest ground range at or above the beam floor (m); 0 where the target is below the
+        floor even overhead, NaN where never.
+    ceiling_m : ndarray
+        Nearest ground range at or below the beam ceiling (m); as ``floor_m``.
+    slant_k : ndarray
+        Earth radius factor for slant ranges (-): k under the 4/3 model, 1 (the straight chord)
+        under the ray trace.
+    """
+
+    model: np.ndarray
+    horizon_m: np.ndarray
+    floor_m: np.ndarray
+    ceiling_m: np.ndarray
+    slant_k: np.ndarray
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +98,11 @@ class Radar:
     boresight_az_deg : float
         Default face azimuth, clockwise from north (deg).
     refraction_k : float
-        Effective Earth radius factor (-); default 4/3.
+        Effective Earth radius factor of the 4/3 model (-); default 4/3.
+    refraction : str
+        Refraction model, one of ``geometry.REFRACTION_MODELS``: ``"crpl"`` (default: the
+        effective Earth up to 11 km, rays traced through the CRPL exponential reference
+        atmosphere above) or ``"4/3"`` (the effective Earth at every altitude).
     description, notes : str
         Free text.
     sources : tuple of str
@@ -105,11 +138,15 @@ class Radar:
     losses_db: float | None = None
     boresight_az_deg: float = 0.0
     refraction_k: float = K_EFFECTIVE_EARTH
+    refraction: str = "crpl"
     description: str = ""
     sources: tuple[str, ...] = ()
     notes: str = ""
 
     def __post_init__(self):
+        if self.refraction not in geom.REFRACTION_MODELS:
+            raise ThaadsimError("refraction", "must be one of "
+                                + ", ".join(geom.REFRACTION_MODELS), self.refraction)
         if self.losses_db is None:
             if not (self.calibration_range_km and self.calibration_rcs_m2):
                 raise ThaadsimError("losses_db", "must be given, or calibration_range_km and "
@@ -180,6 +217,56 @@ class Radar:
     def wavelength_m(self) -> float:
         """Wavelength c / f (m)."""
         return C_LIGHT / self.frequency_hz
+
+    @property
+    def refraction_note(self) -> str:
+        """The refraction model in words, for outputs' assumptions."""
+        k = f"{self.refraction_k:.4g} effective Earth radius"
+        if self.refraction == "4/3":
+            return f"{k} at every altitude"
+        return (f"{k} up to {geom.FOUR_THIRDS_CEILING_M / 1e3:g} km, rays traced through the "
+                "CRPL exponential reference atmosphere above (refraction_model per layer)")
+
+    def reach(self, target_alt_m, radar_alt_m: float, floor_deg: float) -> Reach:
+        """Line-of-sight and beam limits in ground range under the radar's refraction model.
+
+        Parameters
+        ----------
+        target_alt_m : array_like
+            Target altitudes (m).
+        radar_alt_m : float
+            Antenna altitude (m).
+        floor_deg : float
+            Beam floor, apparent elevation (deg); the ceiling is ``max_elevation_deg``.
+
+        Returns
+        -------
+        Reach
+            One entry per altitude. A floor below the grazing ray does not bind under the ray
+            trace (``floor_m`` is the horizon).
+
+        References
+        ----------
+        Skolnik, Introduction to Radar Systems, 3rd ed., sec. 8.2 (4/3 effective Earth); Bean &
+        Dutton, Radio Meteorology, 1966, ch. 3 (ray trace); formulas in ``sensors.geometry``.
+        """
+        k, hr = self.refraction_k, radar_alt_m
+        h = np.atleast_1d(np.asarray(target_alt_m, float))
+        floor, ceiling = math.radians(floor_deg), math.radians(self.max_elevation_deg)
+        model = geom.model_at(self.refraction, h)
+        hor = geom.horizon_angle(h, hr, k) * geom.effective_radius_m(k)
+        g_floor = geom.ground_range_at_elevation(floor, h, hr, k)
+        g_ceil = geom.ground_range_at_elevation(ceiling, h, hr, k)
+        traced = model == "crpl"
+        if np.any(traced):
+            ht = h[traced]
+            hor[traced] = geom.radio_horizon_ground_range(ht, hr)
+            below = floor < float(geom.grazing_elevation_rad(hr))
+            g_floor[traced] = hor[traced] if below else geom.ray_ground_range(floor, ht, hr)
+            g_ceil[traced] = geom.ray_ground_range(ceiling, ht, hr)
+        shape = np.shape(target_alt_m)
+        return Reach(model.reshape(shape), hor.reshape(shape), g_floor.reshape(shape),
+                     g_ceil.reshape(shape), np.where(traced, 1.0, k).reshape(shape))
 
     def replace(self, **kw) -> Radar:
         """A copy with fields changed.

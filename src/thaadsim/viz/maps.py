@@ -118,7 +118,8 @@ def coverage_map(result, path, extent=None):
     note = (f"Assumptions: detection range {r.detection_range_m(result.rcs_m2) / 1e3:.0f} km for "
             f"{result.rcs_m2:g} m² (calibrated {r.calibration_range_km} km at "
             f"{r.calibration_rcs_m2} m²), beam floor {result.min_elevation_deg:g}°, face "
-            f"{result.boresight_az_deg:g}° ± {r.half_width_deg:g}°, 4/3 Earth, no terrain. "
+            f"{result.boresight_az_deg:g}° ± {r.half_width_deg:g}°, {r.refraction_note}, "
+            "no terrain. "
             f"Sources: {'; '.join(r.sources[:2])}. Public estimates.")
     finish(fig, ax, path, handles, note)
 
@@ -146,7 +147,7 @@ def vertical_coverage(rh, path):
                  fontsize=10)
     ax.grid(alpha=0.3)
     fig.text(0.01, 0.01, f"detection range {rh.detection_range_km:.0f} km; "
-             f"{rh.radar.refraction_k:.3g} effective Earth radius; public estimates", fontsize=7,
+             f"{rh.radar.refraction_note}; public estimates", fontsize=7,
              color="0.3")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=110)
