@@ -159,6 +159,11 @@ def load(filename: str) -> dict:
     return {s: table(filename, s) for s in FILES[filename]}
 
 
+# No parameter of these models is anywhere near this large (assumption); larger numbers only
+# overflow the arithmetic downstream.
+MAX_MAGNITUDE = 1e12
+
+
 def build(cls, table_: dict, parameter: str, name: str, *, also: str = "",
           positive: tuple[str, ...] = (), bounds: dict[str, tuple[float, float]] | None = None,
           limits_of: dict[str, str] | None = None):
@@ -211,6 +216,9 @@ def build(cls, table_: dict, parameter: str, name: str, *, also: str = "",
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                 raise bad(f"{fname} must be a finite number (got {show_value(v)})")
+            if abs(v) > MAX_MAGNITUDE:
+                raise bad(f"{fname} must be at most {MAX_MAGNITUDE:g} in magnitude "
+                          f"(got {show_value(v)})")
             if fname in positive and not v > 0:
                 raise bad(f"{fname} must be > 0 (got {show_value(v)})")
             if bounds and fname in bounds and not bounds[fname][0] <= v <= bounds[fname][1]:

@@ -176,7 +176,8 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
                          "max_flyout_time_s": (1.0, 3600.0), "burn_time_s": (0.1, 600.0),
                          "max_lateral_accel_g": (0.1, 200.0),
                          "kv_divert_delta_v_m_s": (0.0, 10_000.0),
-                         "kv_endgame_s": (0.0, 600.0)})
+                         "kv_endgame_s": (0.0, 600.0),
+                         "isp_sl_s": (1.0, 1000.0), "isp_vac_s": (1.0, 1000.0)})
     if not ic.propellant_kg + ic.kill_vehicle_kg < ic.launch_mass_kg:
         raise ThaadsimError("--interceptor-file", f"[interceptor.{ic.name}] propellant_kg + "
                                                   "kill_vehicle_kg must be less than "

@@ -210,9 +210,9 @@ def _missile_from(key: str, m: dict) -> Missile:
         for k in ("propellant_kg", "dry_kg", "isp_sl_s", "isp_vac_s", "burn_time_s",
                   "diameter_m"):
             v = float(getattr(st, k))
-            ok = math.isfinite(v) and (v >= 0 if k == "dry_kg" else v > 0)
+            ok = math.isfinite(v) and (v >= 0 if k == "dry_kg" else v > 0) and v <= 1e12
             if not ok:
-                rule = ">= 0" if k == "dry_kg" else "> 0"
+                rule = (">= 0" if k == "dry_kg" else "> 0") + " and at most 1e12"
                 raise ThaadsimError(opt, f"[missile.{key}] stages.{k} must be {rule}", f)
     return out
 
