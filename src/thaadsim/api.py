@@ -293,10 +293,7 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     Astrodynamics, Dover 1971, ch. 6. Method after D. Wright's analyses for the Union of
     Concerned Scientists (UCS, 2017).
     """
-    check("apogee_km", apogee_km, "apogee_km")
-    check("range_km", range_km, "range_km")
-    if flight_time_s is not None:
-        check("flight_time_s", flight_time_s, "flight_time_s")
+    # apogee, range and flight time: checked by analysis.loft2range
     if flight_time_tol_s is not None:
         check("flight_time_s", flight_time_tol_s, "flight_time_tol_s")
         if flight_time_s is None:

@@ -133,8 +133,9 @@ def table(filename: str, section: str) -> dict[str, dict]:
         out[name] = dict(entry, _file="thaadsim")
         origin[name] = f"thaadsim's {filename}"
     sources: list[tuple[str, str, dict]] = []
-    for p in _env_files(filename) + _user_files[filename]:
-        option = "THAADSIM_DATA" if p in _env_files(filename) else OPTION_OF[filename]
+    env = _env_files(filename)
+    for p in env + _user_files[filename]:
+        option = "THAADSIM_DATA" if p in env else OPTION_OF[filename]
         sources.append((str(p), option, _read_user(p, option)))
     sources += _inline[filename]
     for where, option, doc in sources:

@@ -23,7 +23,7 @@ import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.core._jit import njit
-from thaadsim.errors import check_finite
+from thaadsim.limits import check
 from thaadsim.sensors import geometry as geom
 from thaadsim.sensors.radar import LIMITS, Radar, elevation_floor_deg
 from thaadsim.sensors.site import Site
@@ -287,7 +287,7 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
     """
     if batch.hist is None:
         raise ValueError("the batch must be flown with history_dt_s")
-    rcs = check_finite("rcs_m2", rcs_m2, positive=True)
+    rcs = check("rcs_m2", rcs_m2, "rcs_m2")
     emin = elevation_floor_deg(radar, site, min_elevation_deg)
     az0 = site.boresight_az_deg if boresight_az_deg is None else boresight_az_deg
     look = radar.look_interval_s if look_interval_s is None else look_interval_s
