@@ -417,8 +417,8 @@ def battery(site: str | Site = "seongju", name: str | None = None, **kw) -> Batt
         Battery name; default: the site's name.
     **kw
         Overrides of ``Battery`` fields: ``launchers``, ``interceptors_per_launcher``,
-        ``reloads``, ``fire_channels``, ``reaction_time_s`` (s), ``rcs_m2`` (m^2). They are not
-        range-checked here.
+        ``reloads``, ``fire_channels``, ``reaction_time_s`` (s), ``rcs_m2`` (m^2), checked with
+        the bounds of a scenario file's ``[[battery]]`` (one line per problem).
 
     Returns
     -------
