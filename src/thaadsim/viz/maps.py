@@ -142,14 +142,16 @@ def vertical_coverage(rh, path):
                linestyles="--", linewidths=1)
     ax.set_xlabel("ground range (km)")
     ax.set_ylabel("target altitude (km)")
-    ax.set_title(f"{rh.radar.description or rh.radar.name} at {rh.site.name}: vertical "
-                 f"coverage, RCS {rh.rcs_m2:g} m² (dashed: {rh.min_elevation_deg:g}° beam floor)",
-                 fontsize=10)
+    import textwrap
+
+    title = (f"{rh.radar.description or rh.radar.name} at {rh.site.name}: vertical coverage, "
+             f"RCS {rh.rcs_m2:g} m² (dashed: {rh.min_elevation_deg:g}° beam floor)")
+    ax.set_title(textwrap.fill(title, 100), fontsize=10)
     ax.grid(alpha=0.3)
-    fig.text(0.01, 0.01, f"detection range {rh.detection_range_km:.0f} km; "
-             f"{rh.radar.refraction_note}; public estimates", fontsize=7,
-             color="0.3")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.text(0.01, 0.01, textwrap.fill(f"detection range {rh.detection_range_km:.0f} km; "
+                                       f"{rh.radar.refraction_note}; public estimates", 160),
+             fontsize=7, color="0.3")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
