@@ -6,7 +6,7 @@ import numpy as np
 
 from tests.conftest import kepler_from_surface
 from thaadsim.core import earth as E
-from thaadsim.threats import fly_ballistic, get_missile
+from thaadsim.threats import Launch, fly_ballistic, get_missile, solve_max_range
 from thaadsim.threats.trajectory import fly
 
 
@@ -44,8 +44,7 @@ def test_east_minus_west_matches_surface_speed_closed_form():
 def test_nodong_east_farther_than_west_by_closed_form_within_10_percent():
     """Full physics (boost, drag, J2): the gain predicted from the non-rotating burnout state."""
     m = get_missile("nodong")
-    th = 30.0
-    b0 = fly(m, 0.0, 0.0, 90.0, th, rotating=False)
+    th, b0 = solve_max_range(m, Launch(0.0, 0.0), 90.0, rotating=False)
     v, g = b0.col("burnout_speed")[0], b0.col("burnout_fpa")[0]
     expected = _closed_form_range(v, g, True) - _closed_form_range(v, g, False)
     be = fly(m, 0.0, 0.0, 90.0, th, rotating=True)

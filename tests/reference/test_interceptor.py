@@ -19,7 +19,8 @@ import pytest
 
 from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
-from thaadsim.core.aero import CD_TABLE, MACH_TABLE
+from thaadsim.core.aero import SLENDER_CD_TABLE as CD_TABLE
+from thaadsim.core.aero import SLENDER_MACH_TABLE as MACH_TABLE
 from thaadsim.interceptors import get_interceptor, reach_table
 from thaadsim.interceptors.flyout import canister_exit_s, flyout, kv_ballistic_coefficient
 

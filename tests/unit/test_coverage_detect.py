@@ -28,7 +28,7 @@ def test_detection_timeline_reasons():
     m = get_missile("nodong")
     # toward Seongju from Pyongyang (seen), away from it to the north-west (sector) and a far
     # launch on the far side of the Earth (horizon)
-    b = fly(m, [39.0, 39.0, -36.0], [125.7, 125.7, -52.0], [145.0, 300.0, 90.0], 30.0,
+    b = fly(m, [39.0, 39.0, -36.0], [125.7, 125.7, -52.0], [145.0, 300.0, 90.0], 65.0,
             history_dt_s=1.0)
     tl = detection_timeline(get_radar("tpy2-terminal"), get_site("seongju"), b, 0.01)
     assert np.isfinite(tl.first_detection_time_s[0])

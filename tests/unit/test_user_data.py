@@ -8,24 +8,25 @@ import pytest
 
 from thaadsim.cli import main
 
-# A user's copy of the Scud-B preset (Zaloga 2003 figures, as shipped) under a new name.
+# A user's copy of the Scud-B preset (Forden 2007 figures, as shipped) under a new name, without
+# the kick duration: the reader finds the same optimum the preset holds.
 MISSILE = """
 [missile.my-srbm]
 class = "srbm"
 description = "a user's SRBM (Scud-B figures)"
 nominal_range_km = 300
-rv_mass_kg = 2300
+rv_mass_kg = 2198
 beta_kg_m2 = 10000
 t_vertical_s = 6
-sources = ["Zaloga, Scud Ballistic Missile and Launch Systems 1955-2005 (Osprey, 2003)"]
+sources = ["Forden, Science & Global Security 15 (2007), Table 1"]
 
 [[missile.my-srbm.stages]]
-propellant_kg = 3770
+propellant_kg = 3699
 dry_kg = 0
-isp_sl_s = 226
-isp_vac_s = 251
-burn_time_s = 62
-diameter_m = 0.88
+isp_sl_s = 230
+isp_vac_s = 230
+burn_time_s = 75
+diameter_m = 0.84
 """
 
 THREAT_SET = """
@@ -117,7 +118,7 @@ def test_user_entry_may_not_shadow_a_preset(capsys, tmp_path):
 
 @pytest.mark.parametrize("text,needle", [
     ("[missile.x]\nclass = 'srbm'\n", "must define"),
-    (MISSILE.replace("propellant_kg = 3770", "propellant_kg = -1"), "propellant_kg"),
+    (MISSILE.replace("propellant_kg = 3699", "propellant_kg = -1"), "propellant_kg"),
     ("not toml [", "valid TOML"),
 ])
 def test_bad_user_entries_one_line(capsys, tmp_path, text, needle):
@@ -146,7 +147,7 @@ def test_scenario_defines_a_missile_inline(capsys, tmp_path):
     code, _, err = run(capsys, "engage", clash, "--trials", "100")
     assert code == 2 and "scud-b" in err and "redefine" in err, err
     bad = tmp_path / "bad.toml"
-    bad.write_text(sc.read_text().replace("rv_mass_kg = 2300\n", ""))
+    bad.write_text(sc.read_text().replace("rv_mass_kg = 2198\n", ""))
     code, _, err = run(capsys, "engage", bad, "--trials", "100")
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and "scenario" in lines[0] \
@@ -154,10 +155,14 @@ def test_scenario_defines_a_missile_inline(capsys, tmp_path):
 
 
 def test_user_missile_as_loft2range_template(capsys, mfile):
-    """A lofted test of the user's Scud-B copy (150 km apogee, 200 km range) fitted with that
-    missile: its standard range lands near the Scud-B's 300 km (Zaloga 2003), +-10 %."""
-    code, out, err = run(capsys, "loft2range", "--apogee-km", "150", "--range-km", "200",
+    """A lofted shot of the user's Scud-B copy (133.1 km apogee, 158.7 km range: the preset flown
+    at a 80 deg kick, due east from the default site, non-rotating Earth) fitted with that
+    missile recovers its own payload (2,198 kg) within 2 % and its own maximum range (289.5 km)
+    within 1 %."""
+    code, out, err = run(capsys, "loft2range", "--apogee-km", "133.07", "--range-km", "158.71",
                          "--template", "my-srbm", "--missile-file", mfile, "--format", "json")
     assert code == 0, err
     d = json.loads(out)
-    assert d["template"] == "my-srbm" and abs(d["max_range_km"] - 300) < 30, d["max_range_km"]
+    assert d["template"] == "my-srbm"
+    assert abs(d["fitted_payload_kg"] / 2198 - 1) < 0.02, d["fitted_payload_kg"]
+    assert abs(d["max_range_km"] / 289.48 - 1) < 0.01, d["max_range_km"]

@@ -19,6 +19,7 @@ from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.threats import get_missile
 from thaadsim.threats.missile import Missile
+from thaadsim.threats.solve import THETA_MIN_DEG, climbs_through_boost
 from thaadsim.threats.trajectory import TrajectoryBatch, fly
 
 HISTORY_DT_S = 2.0
@@ -102,14 +103,14 @@ def trajectory_family(missile_name: str, apogee_km: float | None = None,
     """
     m: Missile = get_missile(missile_name)
     kw = dict(rotating=False, j2=False, ellipsoid=False)
-    lo_th = -45.0 if apogee_km is not None else 5.0
+    lo_th = THETA_MIN_DEG if apogee_km is not None else 5.0
     ths = np.linspace(lo_th, 80.0, 36)
     tcs = np.linspace(min(m.t_vertical_s + 2.0, 0.4 * m.burn_time_s), m.burn_time_s, 50)
     TH, TC = np.meshgrid(ths, tcs, indexing="ij")
     b = fly(m, 0.0, 0.0, 90.0, TH.ravel(), TC.ravel(), **kw)
     xyz = b.summary[:, 2:5]
     rng = np.arccos(np.clip(xyz[:, 0] / np.linalg.norm(xyz, axis=1), -1, 1)) * E.A_M
-    rng = np.where(b.impacted, rng, np.nan).reshape(TH.shape)
+    rng = np.where(b.impacted & climbs_through_boost(b), rng, np.nan).reshape(TH.shape)
     apo = b.col("apogee_alt").reshape(TH.shape)
     rmax = np.nanmax(rng)
     R = np.arange(max(50e3, step_km * 1e3), rmax, step_km * 1e3)

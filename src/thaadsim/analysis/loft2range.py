@@ -467,6 +467,13 @@ def loft2range(apogee_km: float, range_km: float, flight_time_s: float | None = 
     if "central" not in members:
         raise ThaadsimError("apogee_km", f"with a range of {range_km:g} km could not be fitted by "
                                          f"{tmpl.name} ({tmpl.klass.upper()} class)", apogee_km)
+    # the pitch program is not published: the template refitted with the other program (its
+    # own burn times) is the band's pitch-program member
+    other = "programmed" if tmpl.pitch_program == "gravity-turn" else "gravity-turn"
+    alt, _ = burn_family(tmpl.replace(pitch_program=other), A, R, site, spread=0.0,
+                         min_scale=MIN_BURN_SCALE)
+    if "central" in alt:
+        members[f"pitch_program_{other.replace('-', '_')}"] = alt["central"]
     roles = list(members)
     th, b = max_range_many([members[k].missile for k in roles], site, 90.0, rotating=False)
     rows = [member_row(k, members[k], b.to_dict(i)) for i, k in enumerate(roles)]

@@ -21,6 +21,8 @@ from thaadsim.threats.trajectory import Launch, _take, fly
 FIT_REL_TOL = 2e-5  # a fit stops when apogee and range are both matched to this (relative)
 FD_STEP = 1e-3  # finite-difference step on (ln payload, elevation in deg)
 MAX_ITER = 40  # Newton iterations per fit
+STEP_MAX = np.array([0.5, 8.0])  # largest Newton step: ln payload (-), elevation (deg); the
+# gravity-turn elevation moves several degrees per 5 % of burn time
 MIN_LIFTOFF_TW = 1.1  # lift-off thrust/weight below which a burn-time scale is refused
 GLOBAL_RANGE_KM = 19_900.0  # within 100 km of the antipode: every point on Earth is in reach
 
@@ -180,7 +182,7 @@ def fit_members(tmpl: Missile, scales, X0: np.ndarray, A: float, R: float,
                 if not np.all(np.isfinite(jac)):
                     active[i] = False
                     continue
-                dx[i] = np.clip(np.linalg.lstsq(jac, -r0, rcond=None)[0], -0.5, 0.5)
+                dx[i] = np.clip(np.linalg.lstsq(jac, -r0, rcond=None)[0], -STEP_MAX, STEP_MAX)
                 lam[i] = 1.0
             else:
                 lam[i] *= 0.5
@@ -268,12 +270,17 @@ def burn_family(tmpl: Missile, A: float, R: float, site: Launch, *, spread: floa
     roles = {"burn_time_low": max(1.0 - spread, min_scale),
              "burn_time_high": min(1.0 + spread, s_max)}
     roles = {k: s for k, s in roles.items() if abs(s - 1.0) > 1e-9}
-    fitted = fit_members(tmpl, list(roles.values()), _warm([central], list(roles.values())),
+    # continuation: halfway members first, then the ends warm-started from the line through them
+    # (the kick elevation moves several degrees per 5 % of burn)
+    mids = [1.0 + 0.5 * (s - 1.0) for s in roles.values()]
+    steps = [central] + [m for m in fit_members(tmpl, mids, _warm([central], mids), A, R, site)
+                         if m]
+    fitted = fit_members(tmpl, list(roles.values()), _warm(steps, list(roles.values())),
                          A, R, site)
     out.update({k: m for k, m in zip(roles, fitted, strict=True) if m is not None})
     if flight_time_s is None or tol_s is None:
         return out, None
-    known = list(out.values())
+    known = list(out.values()) + steps[1:]
     grid = [s for s in np.geomspace(min_scale, s_max, 7)
             if min(abs(s - m.scale) for m in known) > 0.02]
     known += [m for m in fit_members(tmpl, grid, _warm(known, grid), A, R, site) if m]
@@ -315,7 +322,8 @@ def band_summary(members: list[dict], spread: float) -> dict:
     Parameters
     ----------
     members : list of dict
-        Rows of ``member_row``, central first; roles ``burn_time_*`` and ``flight_time_*``.
+        Rows of ``member_row``, central first; roles ``burn_time_*``, ``flight_time_*`` and
+        ``pitch_program_*``.
     spread : float
         Relative spread of the burn times (-), reported back.
 
@@ -323,23 +331,23 @@ def band_summary(members: list[dict], spread: float) -> dict:
     -------
     dict
         ``max_range_km`` [low, high] (km; None at global reach), ``reaches_orbit`` [low, high],
-        ``dominant_input`` (``"burn_time"`` or ``"flight_time"``: the input whose members lie
-        furthest from the central range), ``by_input_km`` (per input its [low, high], or None),
+        ``dominant_input`` (``"burn_time"``, ``"flight_time"`` or ``"pitch_program"``: the
+        input whose members lie furthest from the central range), ``by_input_km`` (per input
+        its [low, high], or None),
         ``burn_time_scale`` (-) and ``fitted_payload_kg`` (kg) [low, high] over the members,
         ``burn_time_spread`` (-) and the ``members``.
     """
     rc = range_key(members[0])
     by: dict = {}
     ext = {}
-    for inp in ("burn_time", "flight_time"):
+    for inp in ("burn_time", "flight_time", "pitch_program"):
         rs = [range_key(m) for m in members if m["role"].startswith(inp)]
         by[inp] = ([None if math.isinf(x) else x for x in (min(rs), max(rs))] if rs else None)
         ext[inp] = max((0.0 if r == rc else abs(r - rc) for r in rs), default=-1.0)
     lo, hi = min(members, key=range_key), max(members, key=range_key)
     return {"max_range_km": [lo["max_range_km"], hi["max_range_km"]],
             "reaches_orbit": [lo["reaches_orbit"], hi["reaches_orbit"]],
-            "dominant_input": ("flight_time" if ext["flight_time"] > ext["burn_time"]
-                               else "burn_time"),
+            "dominant_input": max(ext, key=lambda k: ext[k]),
             "by_input_km": by,
             "burn_time_scale": [min(m["burn_time_scale"] for m in members),
                                 max(m["burn_time_scale"] for m in members)],

@@ -17,7 +17,7 @@ from thaadsim.threats.trajectory import GEOD, Launch, TrajectoryBatch, fly
 
 
 def max_range_many(missiles: list[Missile], site: Launch, azimuth_deg, *, rotating: bool,
-                   lo_deg=2.0, hi_deg=80.0, n_grid: int = 21,
+                   lo_deg=2.0, hi_deg=89.9, n_grid: int = 21,
                    rounds: int = 3) -> tuple[np.ndarray, TrajectoryBatch]:
     """Final thrust elevation of maximum range for each (missile, azimuth), all in one batch per
     round of grid refinement, with a parabolic last step (as ``threats.solve.solve_max_range``).
@@ -33,7 +33,7 @@ def max_range_many(missiles: list[Missile], site: Launch, azimuth_deg, *, rotati
     rotating : bool
         Earth rotation on or off.
     lo_deg, hi_deg : array_like, optional
-        Elevation bracket per member (deg); default 2-80.
+        Elevation bracket per member (deg); default 2-89.9.
     n_grid : int, optional
         Elevations per member and round; default 21.
     rounds : int, optional

@@ -11,7 +11,7 @@ from thaadsim.core import earth as E
 from thaadsim.core.integrate import earth_params
 from thaadsim.threats import get_missile
 from thaadsim.threats.missile import CD_TABLE, MACH_TABLE
-from thaadsim.threats.trajectory import _stage_arrays
+from thaadsim.threats.trajectory import _stage_arrays, guidance
 
 
 def solve_ivp_baseline(lat, lon, az, th, rtol: float = 1e-8):
@@ -44,8 +44,7 @@ def solve_ivp_baseline(lat, lon, az, th, rtol: float = 1e-8):
     earth = earth_params()
     out = []
     for i in range(len(lat)):
-        guid = np.array([m.t_vertical_s, math.radians(th[i]), math.radians(az[i]), np.inf,
-                         m.stages[0].burn_time_s])
+        guid = guidance([m], th[i], az[i], np.inf)[0]
         r0 = E.geodetic_to_ecef(math.radians(lat[i]), math.radians(lon[i]), 0.0)
         om = earth[5]
         y0 = np.array([r0[0], r0[1], r0[2], -om * r0[1], om * r0[0], 0.0])

@@ -2,9 +2,18 @@
 
 import numpy as np
 
-# Generic slender-body drag coefficient vs Mach for the boost (V-2 / Scud class wind-tunnel
-# data as summarised in Sutton & Biblarz, Rocket Propulsion Elements, 9th ed., Fig. 4-2, and
-# Fleeman, Tactical Missile Design, 2nd ed.): subsonic ~0.2, transonic peak ~0.45, ~0.2 at
-# high Mach.
-MACH_TABLE = np.array([0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0])
-CD_TABLE = np.array([0.20, 0.22, 0.40, 0.45, 0.42, 0.36, 0.29, 0.24, 0.21, 0.20])
+# Drag coefficient of a ballistic-missile body at zero angle of attack against Mach number: the
+# V-2 wind-tunnel curve in Sutton, Rocket Propulsion Elements, 7th ed. (Wiley, 2001),
+# Fig. 4-2 (p. 108), read at its breakpoints: 0.15 subsonic, rising through the transonic drag
+# rise to 0.40 at Mach 1.2, 0.25 at Mach 1.8, 0.15 at Mach 5 and above (held constant beyond).
+MACH_TABLE = np.array([0.0, 0.8, 1.2, 1.8, 5.0, 30.0])
+CD_TABLE = np.array([0.15, 0.15, 0.40, 0.25, 0.15, 0.15])
+
+# Generic slender-body drag coefficient vs Mach used for the interceptor's flyout (V-2 / Scud
+# class wind-tunnel data as summarised in Sutton & Biblarz, Rocket Propulsion Elements, 9th ed.,
+# Fig. 4-2, and Fleeman, Tactical Missile Design, 2nd ed.): subsonic ~0.2, transonic peak ~0.45,
+# ~0.2 at high Mach. The interceptor's envelope is calibrated with it (interceptors/flyout.py);
+# the higher values than the V-2 curve stand for the THAAD interceptor's flared skirt
+# (assumption).
+SLENDER_MACH_TABLE = np.array([0.0, 0.8, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0])
+SLENDER_CD_TABLE = np.array([0.20, 0.22, 0.40, 0.45, 0.42, 0.36, 0.29, 0.24, 0.21, 0.20])

@@ -1,8 +1,25 @@
 """Equations of motion of a missile (numba): thrust from up to three stages with the pitch
 program, J2 gravity, drag on the air-relative velocity with Cd(Mach) during the boost and the
-reentry vehicle's ballistic coefficient after it. ``deriv`` is the right-hand side the
-integrator (``core.integrate``) steps; it is public so that the benchmark can integrate the same
-physics with scipy. Layouts and units: see ``core.integrate``.
+reentry vehicle's ballistic coefficient after it, and lift for quasi-ballistic reentry vehicles.
+
+Pitch program (as flown missiles and standard analyses do): a vertical rise to ``t_vertical``,
+a pitch-over ("kick") in which the thrust elevation falls linearly from 90 deg to
+``theta_final`` at ``t_pitch_end``, at fixed azimuth from local north, then a gravity turn
+through all stages: thrust along the Earth-relative velocity (zero angle of attack), so the
+trajectory's shape is set by the kick and gravity does the turning without steering losses.
+The alternative ``programmed`` program (``hold`` = 1) is the simpler one of earlier analyses:
+the elevation falls linearly over the whole first-stage burn (``t_pitch_end`` = its end) and is
+held there; upper stages fly the gravity turn. It steers against gravity, so it loses range; the
+two bracket the unknown programs of real missiles (``analysis.loft2range`` uses both).
+
+Lift (quasi-ballistic vehicles such as the KN-23): after burnout, below ``pullup_alt`` on the
+way down, the vehicle pulls up in the vertical plane (bank 0): the lift-to-drag ratio is
+``lift_to_drag`` while it descends and falls linearly to 0 at a climb of ``_PULLUP_BAND_RAD``,
+a smooth pull-up into a near-level glide, held while the dynamic pressure allows.
+
+``deriv`` is the right-hand side the integrator (``core.integrate``) steps; it is public so
+that the benchmark can integrate the same physics with scipy. Layouts and units: see
+``core.integrate``.
 
 References: [US76] U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562.
 """
@@ -20,12 +37,16 @@ from thaadsim.core.earth import geodetic_alt_lat, gravity_j2
 
 # Input columns (layouts above): one row of stages, guid, earth
 _STAGE_M_PROP, _STAGE_M_DRY, _STAGE_ISP_SL, _STAGE_ISP_VAC, _STAGE_T_BURN, _STAGE_AREA = range(6)
-_GUID_T_VERTICAL, _GUID_THETA_FINAL, _GUID_AZIMUTH, _GUID_T_CUTOFF, _GUID_T_PITCH_END = range(5)
+(_GUID_T_VERTICAL, _GUID_THETA_FINAL, _GUID_AZIMUTH, _GUID_T_CUTOFF, _GUID_T_PITCH_END,
+ _GUID_LIFT_TO_DRAG, _GUID_PULLUP_ALT, _GUID_HOLD) = range(8)
+NGUID = 8
 _EARTH_A, _EARTH_F, _EARTH_MU, _EARTH_RE_J2, _EARTH_J2, _EARTH_OMEGA = range(6)
 
 # Physics
 _P_SL_PA = P_SEA_LEVEL_PA  # sea-level pressure [US76], for the isp blend
 _ATMOSPHERE_TOP_M = 1.0e6  # top of [US76] (core/atmosphere.py covers 0-1000 km): no drag above
+_PULLUP_BAND_RAD = 0.0873  # assumption: 5 deg, the flight-path band over which lift is
+# commanded from zero to its maximum (a proportional pull-up that keeps the equations smooth)
 _SOUND_SPEED_DEFAULT_M_S = 340.0  # assumption: sea-level value, rounded; only read after the
 # atmosphere has set the actual value (drag needs q > 0, which only the atmosphere branch sets)
 
@@ -85,8 +106,10 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
         Reentry-vehicle mass, kg.
     beta : float
         Ballistic coefficient m / (Cd A) after burnout, kg/m^2; 0 disables coast drag.
-    guid : ndarray, shape (5,)
-        t_vertical s, theta_final rad, azimuth rad, t_cutoff s, t_pitch_end s.
+    guid : ndarray, shape (NGUID,)
+        t_vertical s, theta_final rad, azimuth rad, t_cutoff s, t_pitch_end s, lift_to_drag
+        (-; 0: ballistic), pullup_alt m, hold (1: the programmed pitch holds its elevation in
+        the first stage; 0: gravity turn after the kick).
     mach_tab, cd_tab : ndarray, shape (m,)
         Boost-phase drag coefficient Cd (-) against Mach number (-).
     earth : ndarray, shape (6,)
@@ -129,10 +152,8 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
         t_v, t_pe, th_f = guid[_GUID_T_VERTICAL], guid[_GUID_T_PITCH_END], guid[_GUID_THETA_FINAL]
         if t < t_v:
             th = 0.5 * math.pi
-        elif t < t_pe:
-            th = 0.5 * math.pi - (0.5 * math.pi - th_f) * (t - t_v) / (t_pe - t_v)
         else:
-            th = th_f
+            th = 0.5 * math.pi - (0.5 * math.pi - th_f) * min(1.0, (t - t_v) / (t_pe - t_v))
         lon = math.atan2(yy, x)
         sl, cl = math.sin(lat), math.cos(lat)
         so, co = math.sin(lon), math.cos(lon)
@@ -145,8 +166,9 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
         dx = st * ux + ct * (caz * nx + saz * ex)
         dyy = st * uy + ct * (caz * ny + saz * ey)
         dz = st * uz + ct * caz * nz
-        if t >= t_pe and nst > 1 and vrel > 0.0:
-            # upper stages: gravity turn, thrust along the Earth-relative velocity
+        hold = guid[_GUID_HOLD] != 0.0 and t < stages[0, _STAGE_T_BURN]
+        if t >= t_pe and vrel > 0.0 and not hold:
+            # gravity turn: thrust along the Earth-relative velocity
             dx = wx / vrel
             dyy = wy / vrel
             dz = wz / vrel
@@ -164,6 +186,25 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
         ax -= kd * wx
         ay -= kd * wy
         az -= kd * wz
+        ld = guid[_GUID_LIFT_TO_DRAG]
+        if ld > 0.0 and alt < guid[_GUID_PULLUP_ALT]:
+            # unit up at the position (geocentric radial: the lift plane is the vertical plane)
+            r = math.sqrt(x * x + yy * yy + z * z)
+            rx, ry, rz = x / r, yy / r, z / r
+            vr = wx * rx + wy * ry + wz * rz  # radial air speed
+            gam = math.asin(max(-1.0, min(1.0, vr / vrel)))
+            u = min(1.0, max(0.0, 1.0 - gam / _PULLUP_BAND_RAD))
+            if u > 0.0:
+                # lift direction: radial component of up normal to the velocity
+                lx = rx - vr * wx / (vrel * vrel)
+                ly = ry - vr * wy / (vrel * vrel)
+                lz = rz - vr * wz / (vrel * vrel)
+                ln = math.sqrt(lx * lx + ly * ly + lz * lz)
+                if ln > 0.0:
+                    kl = u * ld * q / beta / ln
+                    ax += kl * lx
+                    ay += kl * ly
+                    az += kl * lz
     dy[0] = vx
     dy[1] = vy
     dy[2] = vz

@@ -7,12 +7,12 @@ Physics (all switchable through ``earth`` and ``drag``):
 - thrust from up to three sequential stages: mass flow m_prop / t_burn, specific impulse blended
   from sea level to vacuum with ambient pressure; thrust direction from the pitch program (vertical
   rise to ``t_vertical``, then the thrust elevation above the local horizontal falls linearly to
-  ``theta_final`` at ``t_pitch_end`` and is held there, at fixed azimuth from local north;
-  ``t_pitch_end`` is the end of the first stage by default; upper stages then fly a gravity
-  turn (thrust along the Earth-relative velocity), which keeps gravity losses near those of flown
-  pitch programs; single-stage missiles follow the program to burnout);
+  ``theta_final`` at ``t_pitch_end`` (the kick), at fixed azimuth from local north; then a
+  gravity turn through all stages (thrust along the Earth-relative velocity), see
+  ``core.dynamics``);
 - boost-phase drag with Cd(Mach) on the current stage's cross-section; after burnout or thrust
-  cutoff the reentry vehicle flies alone with ballistic coefficient beta = m / (Cd A).
+  cutoff the reentry vehicle flies alone with ballistic coefficient beta = m / (Cd A), with lift
+  for quasi-ballistic vehicles (``lift_to_drag`` > 0, see ``core.dynamics``).
 
 Integrator: Dormand-Prince 5(4), adaptive step per trajectory, steps clamped to land on staging,
 cutoff and output times (the only discontinuities). Impact is located on the cubic Hermite
@@ -28,9 +28,9 @@ integrates the same physics with scipy.
 Layouts (n = batch size):
   r0_ecef (n, 3) m; v0_rel (n, 3) m/s Earth-relative initial velocity (zero for a launch)
   stages (n, 3, 6): m_prop kg, m_dry kg, isp_sl s, isp_vac s, t_burn s, area m^2; nst (n,) int
-  m_rv (n,) kg, beta (n,) kg/m^2, guid (n, 5): t_vertical s, theta_final rad, azimuth rad,
-  t_cutoff s (inf for full burn), t_pitch_end s (end of the pitch-over; the elevation is held
-  after it); h_impact (n,) m: altitude of the impact surface.
+  m_rv (n,) kg, beta (n,) kg/m^2, guid (n, NGUID): t_vertical s, theta_final rad, azimuth rad,
+  t_cutoff s (inf for full burn), t_pitch_end s (end of the kick; gravity turn after it),
+  lift_to_drag (-), pullup_alt m; h_impact (n,) m: altitude of the impact surface.
   earth (6,): a, f, mu, re_j2, j2, omega.
 Outputs: summary (n, NSUM) with the columns named in ``SUMMARY_COLUMNS``; hist (n, nh, 7): t, ECEF
 x, y, z, Earth-relative vx, vy, vz in ECEF axes, sampled every ``dt_out`` s (0 disables).
@@ -64,8 +64,10 @@ from thaadsim.core.dynamics import (  # noqa: F401 (deriv, alt_of, earth_params:
     _EARTH_MU,
     _EARTH_OMEGA,
     _GUID_T_CUTOFF,
+    _GUID_T_PITCH_END,
     _GUID_T_VERTICAL,
     _STAGE_T_BURN,
+    NGUID,
     alt_of,
     deriv,
     earth_params,
@@ -168,9 +170,9 @@ def _thrust_end_time(stages, nst, t_cut):
 
 
 @njit(inline="always", cache=True)
-def _next_event_time(t, stages, nst, t_cut, t_vertical):
-    """Earliest thrust discontinuity after t (s): a stage end, the cutoff or the end of the
-    vertical rise; inf if none is left."""
+def _next_event_time(t, stages, nst, t_cut, t_vertical, t_pitch_end):
+    """Earliest thrust discontinuity after t (s): a stage end, the cutoff, the end of the
+    vertical rise or of the pitch-over; inf if none is left."""
     te = np.inf
     tacc = 0.0
     for k in range(nst):
@@ -181,6 +183,8 @@ def _next_event_time(t, stages, nst, t_cut, t_vertical):
         te = t_cut
     if t_vertical > t + _T_EPS_S and t_vertical < te:
         te = t_vertical
+    if t_pitch_end > t + _T_EPS_S and t_pitch_end < te:
+        te = t_pitch_end
     return te
 
 
@@ -315,9 +319,9 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
         Reentry-vehicle mass (kg).
     beta : ndarray, shape (n,)
         Ballistic coefficient after burnout (kg/m^2); 0 disables coast drag.
-    guid : ndarray, shape (n, 5)
+    guid : ndarray, shape (n, NGUID)
         t_vertical (s), theta_final (rad), azimuth (rad), t_cutoff (s; inf for a full burn),
-        t_pitch_end (s).
+        t_pitch_end (s), lift_to_drag (-), pullup_alt (m).
     h_impact : ndarray, shape (n,)
         Altitude of the impact surface (m).
     mach_tab, cd_tab : ndarray, shape (m,)
@@ -396,7 +400,8 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
                 break
             te = np.inf
             if not burnt:
-                te = _next_event_time(t, st, ns, g[_GUID_T_CUTOFF], g[_GUID_T_VERTICAL])
+                te = _next_event_time(t, st, ns, g[_GUID_T_CUTOFF], g[_GUID_T_VERTICAL],
+                                     g[_GUID_T_PITCH_END])
                 if h > _H_MAX_POWERED_S:
                     h = _H_MAX_POWERED_S
             hh, landed_event = _clamp_step(t, h, t_max, te, t_next_out)
@@ -419,7 +424,7 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
                     alt_new <= min(REENTRY_ALT_M, apo):
                 summary[i, _COL_REENTRY_SPEED] = _rel_speed_fpa(yn, om)[0]
                 reentry_done = True
-            if armed and alt_new <= hs and t_new > t_end_thrust:
+            if armed and alt_new <= hs:  # impact, or a crash during the boost
                 ti = _locate_impact(t, hh, y, k1, yn, fn, alt - hs, alt_new - hs, hs, earth, yi)
                 _record_impact(summary, i, ti, yi, om, reentry_done)
                 if dt_out > 0.0 and jh < nh:

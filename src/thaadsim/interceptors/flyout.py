@@ -35,7 +35,8 @@ import numpy as np
 
 from thaadsim.core import atmosphere as atm
 from thaadsim.core import earth as E
-from thaadsim.core.aero import CD_TABLE, MACH_TABLE
+from thaadsim.core.aero import SLENDER_CD_TABLE as CD_TABLE
+from thaadsim.core.aero import SLENDER_MACH_TABLE as MACH_TABLE
 from thaadsim.core.constants import G0_M_S2, P_SEA_LEVEL_PA
 
 if TYPE_CHECKING:

@@ -71,6 +71,23 @@ class Missile:
         Ballistic coefficient after burnout (kg/m^2).
     t_vertical_s : float
         Vertical rise before the pitch-over (s); default 8.
+    pitch_over_s : float
+        Duration of the pitch-over (kick) after the vertical rise (s): the second parameter of
+        the pitch program beside the kick elevation (a gravity turn follows); presets hold the
+        value that maximises range (``tools/calibrate_missiles.py``). Default 10.
+    lift_to_drag : float
+        Largest lift-to-drag ratio of the vehicle after burnout (-); 0 (default): ballistic.
+    pullup_alt_km : float
+        Altitude below which a lifting vehicle pulls up on its way down (km); default 40.
+    pitch_program : str
+        ``"gravity-turn"`` (default: vertical rise, kick, gravity turn through all stages) or
+        ``"programmed"`` (the elevation falls linearly over the first stage and is held; the
+        simpler program of earlier analyses, used to bracket loft2range's band); see
+        ``core.dynamics``.
+    calibration : str
+        What the preset's calibration adjusted (``data/missiles.toml``): ``"none"``,
+        ``"split"`` (propellant/dry split of the launch mass), ``"dry"`` (dry masses); empty for
+        a user entry that does not say.
     klass : str
         ``"srbm"``, ``"mrbm"``, ``"irbm"`` or ``"icbm"``.
     nominal_range_km : float
@@ -88,6 +105,11 @@ class Missile:
     rv_mass_kg: float
     beta_kg_m2: float
     t_vertical_s: float = 8.0
+    pitch_over_s: float = 10.0
+    lift_to_drag: float = 0.0
+    pullup_alt_km: float = 40.0
+    calibration: str = ""
+    pitch_program: str = "gravity-turn"
     klass: str = "srbm"
     nominal_range_km: float = float("nan")
     description: str = ""
@@ -145,7 +167,8 @@ class Missile:
             New mass after burnout (kg); default: unchanged.
         burn_time_scale : float, optional
             Factor applied to every stage's burn time (-); the propellant is unchanged, so thrust
-            scales by its inverse. Default 1.
+            scales by its inverse. The pitch program's vertical rise and kick scale with it, so
+            the program keeps its shape over the burn. Default 1.
 
         Returns
         -------
@@ -155,7 +178,9 @@ class Missile:
         st = tuple(dataclasses.replace(s, burn_time_s=s.burn_time_s * burn_time_scale)
                    for s in self.stages)
         return dataclasses.replace(self, stages=st,
-                                   rv_mass_kg=self.rv_mass_kg if rv_mass_kg is None else rv_mass_kg)
+                                   rv_mass_kg=self.rv_mass_kg if rv_mass_kg is None else rv_mass_kg,
+                                   t_vertical_s=self.t_vertical_s * burn_time_scale,
+                                   pitch_over_s=self.pitch_over_s * burn_time_scale)
 
     def to_dict(self) -> dict:
         """The preset with derived totals and its sources.
@@ -172,6 +197,9 @@ class Missile:
                 "burn_time_s": self.burn_time_s,
                 "ideal_delta_v_km_s": self.ideal_delta_v_m_s() / 1000.0,
                 "beta_kg_m2": self.beta_kg_m2, "t_vertical_s": self.t_vertical_s,
+                "pitch_over_s": self.pitch_over_s, "lift_to_drag": self.lift_to_drag,
+                "pullup_alt_km": self.pullup_alt_km, "pitch_program": self.pitch_program,
+                "calibration": self.calibration,
                 "stages": [dataclasses.asdict(st) for st in self.stages],
                 "description": self.description, "sources": list(self.sources),
                 "notes": self.notes, "estimate": self.estimate}
@@ -192,6 +220,11 @@ def _missile_from(key: str, m: dict) -> Missile:
         out = Missile(
             name=key, stages=stages, rv_mass_kg=float(m["rv_mass_kg"]),
             beta_kg_m2=float(m["beta_kg_m2"]), t_vertical_s=float(m.get("t_vertical_s", 8.0)),
+            pitch_over_s=float(m.get("pitch_over_s", 10.0)),
+            lift_to_drag=float(m.get("lift_to_drag", 0.0)),
+            pullup_alt_km=float(m.get("pullup_alt_km", 40.0)),
+            calibration=str(m.get("calibrate", "")),
+            pitch_program=str(m.get("pitch_program", "gravity-turn")),
             klass=str(m["class"]), nominal_range_km=float(m.get("nominal_range_km", "nan")),
             description=str(m.get("description", "")),
             sources=tuple(map(str, m.get("sources", ()))) + (() if f == "thaadsim"
@@ -202,10 +235,16 @@ def _missile_from(key: str, m: dict) -> Missile:
     except (TypeError, ValueError, AttributeError) as e:
         raise ThaadsimError(opt, f"[missile.{key}] is invalid ({show_value(str(e))[1:-1]})",
                             f) from None
-    for k in ("rv_mass_kg", "beta_kg_m2", "t_vertical_s"):
+    for k in ("rv_mass_kg", "beta_kg_m2", "t_vertical_s", "pitch_over_s", "pullup_alt_km"):
         v = float(getattr(out, k))
         if not (math.isfinite(v) and v > 0):
             raise ThaadsimError(opt, f"[missile.{key}] {k} must be a finite number > 0", f)
+    if out.pitch_program not in ("gravity-turn", "programmed"):
+        raise ThaadsimError(opt, f"[missile.{key}] pitch_program must be gravity-turn or "
+                                 "programmed", f)
+    if not (math.isfinite(out.lift_to_drag) and 0 <= out.lift_to_drag <= 5):
+        raise ThaadsimError(opt, f"[missile.{key}] lift_to_drag must lie in 0-5 (hypersonic "
+                                 "vehicles reach about 3)", f)
     for st in out.stages:
         for k in ("propellant_kg", "dry_kg", "isp_sl_s", "isp_vac_s", "burn_time_s",
                   "diameter_m"):
@@ -221,8 +260,36 @@ def _presets() -> dict[str, Missile]:
     tbl = table("missiles.toml", "missile")
     if id(tbl) not in _built:
         _built.clear()
-        _built[id(tbl)] = {k: _missile_from(k, m) for k, m in tbl.items()}
+        built = {k: _missile_from(k, m) for k, m in tbl.items()}
+        for k, m in tbl.items():
+            if "pitch_over_s" not in m:  # a user entry that does not give its kick duration
+                built[k] = with_optimal_pitch_over(built[k])
+        _built[id(tbl)] = built
     return _built[id(tbl)]
+
+
+def with_optimal_pitch_over(m: Missile) -> Missile:
+    """The missile with the kick duration of its maximum-range pitch program.
+
+    Found as the presets' is (``tools/calibrate_missiles.py``): the two-parameter optimum
+    (``threats.solve.max_range_program``) launched east from 40 N on a non-rotating Earth,
+    rounded to 0.1 s. User entries without ``pitch_over_s`` get it when their file is read.
+
+    Parameters
+    ----------
+    m : Missile
+        The missile.
+
+    Returns
+    -------
+    Missile
+        The copy with ``pitch_over_s`` set.
+    """
+    from thaadsim.threats.solve import max_range_program  # solve imports this module
+    from thaadsim.threats.trajectory import Launch
+
+    prog = max_range_program(m, Launch(40.0, 125.0), 90.0, rotating=False)
+    return m.replace(pitch_over_s=round(prog.pitch_over_s, 1))
 
 
 def missile_names() -> list[str]:

@@ -23,6 +23,22 @@ from thaadsim.threats.trajectory import GEOD, Launch, TrajectoryBatch, _fmt, _ta
 # (~100 km, about 1 deg) are refused with a clear message (assumption; the fix is guidance in a
 # fixed plane, left to the boost-model work of the physics issue).
 POLE_LIMIT_DEG = 89.0
+# Lowest kick elevation searched for lofted and depressed shapes (deg): a kick below the horizon
+# during the pitch-over tilts the velocity far enough for a depressed gravity turn (e.g. the
+# KN-23's ~50 km apogee); the velocity itself never points below the horizon at low speed
+# (trajectories that fly into the ground are impacts and drop out of the search).
+THETA_MIN_DEG = -60.0
+
+
+def climbs_through_boost(b: TrajectoryBatch) -> np.ndarray:
+    """Whether each trajectory still climbs at burnout or cutoff (flight-path angle >= 0).
+
+    A missile does not dive under thrust: shape solvers drop the kicks so strong that the gravity
+    turn bends the boost over into the ground (they would be sea-skimming trajectories at Mach 4
+    in dense air, far outside any missile's structural and heating limits).
+    """
+    fpa = b.col("burnout_fpa")
+    return np.isfinite(fpa) & (fpa >= 0.0)
 
 
 def check_launch(launch: Launch) -> None:
@@ -58,8 +74,9 @@ def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
                     **kw) -> tuple[float, TrajectoryBatch]:
     """Final thrust elevation that gives the maximum range at this azimuth, and that trajectory.
 
-    The minimum-energy shape: the elevation is found by grid refinement over [2, 80] deg with a
-    parabolic last step.
+    The minimum-energy shape: the kick elevation is found by grid refinement over [2, 89.9] deg
+    with a parabolic last step, at the missile's kick duration ``pitch_over_s`` (presets hold the
+    duration of the two-parameter optimum, ``max_range_program``).
 
     Parameters
     ----------
@@ -79,7 +96,7 @@ def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
     Returns
     -------
     theta_deg : float
-        Final thrust elevation (deg).
+        Kick elevation (deg).
     batch : TrajectoryBatch
         The trajectory flown with it (one member).
     """
@@ -90,10 +107,72 @@ def solve_max_range(missile: Missile, launch: Launch, azimuth_deg: float, *,
                 alt_m=launch.alt_m, **kw)
         return np.where(b.impacted, b.range_m, -1.0)
 
-    th = _golden_max(rng, 2.0, 80.0, n_grid=27, refine=2)
+    th = _golden_max(rng, 2.0, 89.9, n_grid=27, refine=2)
     best = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, t_cut_s,
                alt_m=launch.alt_m, history_dt_s=history_dt_s, **kw)
     return th, best
+
+
+@dataclasses.dataclass(frozen=True)
+class PitchProgram:
+    """The pitch program that maximises range: kick elevation and kick duration.
+
+    Attributes
+    ----------
+    theta_deg : float
+        Thrust elevation at the end of the kick (deg).
+    pitch_over_s : float
+        Duration of the kick after the vertical rise (s).
+    range_m : float
+        The maximum range it gives (m).
+    """
+
+    theta_deg: float
+    pitch_over_s: float
+    range_m: float
+
+
+def max_range_program(missile: Missile, launch: Launch, azimuth_deg: float,
+                      **kw) -> PitchProgram:
+    """The pitch program (kick elevation and kick duration) of maximum range: a batched search.
+
+    A grid of 9 kick durations (2 s to 90 % of the first stage's burn, geometric) by 45 kick
+    elevations (2-89.9 deg) flies in one kernel call; two local 9 x 9 grids around the best
+    cell refine it (about 570 trajectories in all, three kernel calls).
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile (its own ``pitch_over_s`` is ignored).
+    launch : Launch
+        Launch point.
+    azimuth_deg : float
+        Launch azimuth, clockwise from north (deg).
+    **kw
+        Further options of ``threats.trajectory.fly`` (e.g. ``rotating=False``).
+
+    Returns
+    -------
+    PitchProgram
+        Kick elevation (deg), kick duration (s) and the range (m).
+    """
+    check_launch(launch)
+    hi_po = max(3.0, 0.9 * missile.stages[0].burn_time_s)
+    pos = np.geomspace(2.0, hi_po, 9)
+    ths = np.linspace(2.0, 89.9, 45)
+    dpo, dth = None, None
+    for _ in range(3):
+        PO, TH = np.meshgrid(pos, ths, indexing="ij")
+        b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, TH.ravel(), np.inf,
+                pitch_over_s=PO.ravel(), alt_m=launch.alt_m, **kw)
+        r = np.where(b.impacted, b.range_m, -1.0).reshape(PO.shape)
+        i, j = np.unravel_index(int(np.argmax(r)), r.shape)
+        best = PitchProgram(float(TH[i, j]), float(PO[i, j]), float(r[i, j]))
+        dpo = np.log(pos[1] / pos[0]) if dpo is None else dpo / 4.0
+        dth = (ths[1] - ths[0]) if dth is None else dth / 4.0
+        pos = np.clip(best.pitch_over_s * np.exp(np.linspace(-dpo, dpo, 9)), 0.5, hi_po)
+        ths = np.clip(np.linspace(best.theta_deg - dth, best.theta_deg + dth, 9), 0.5, 89.9)
+    return best
 
 
 def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m: float, *,
@@ -132,10 +211,10 @@ def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m:
         burnout altitude on the flattest trajectory (named ``apogee_km``, value in km).
     """
     check_launch(launch)
-    ths = np.concatenate([np.linspace(1.0, 80.0, 40), np.linspace(80.5, 89.9, 12)])
+    ths = np.concatenate([np.linspace(THETA_MIN_DEG, 80.0, 57), np.linspace(80.5, 89.9, 12)])
     b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, ths, t_cut_s,
             alt_m=launch.alt_m, **kw)
-    apo = b.col("apogee_alt")
+    apo = np.where(climbs_through_boost(b), b.col("apogee_alt"), np.nan)
     bo_alt = b.col("burnout_alt")
     if apogee_m > np.nanmax(apo):
         raise ThaadsimError("apogee_km", f"must not exceed the highest apogee {missile.name} can "
@@ -212,7 +291,7 @@ def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range
     hi = np.full(th.shape, missile.burn_time_s)
     full = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, np.inf,
                alt_m=launch.alt_m, **kw)
-    feasible = full.impacted & (full.range_m >= range_m)
+    feasible = full.impacted & (full.range_m >= range_m) & climbs_through_boost(full)
     for _ in range(iters):
         mid = 0.5 * (lo + hi)
         b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, mid, alt_m=launch.alt_m,
@@ -224,6 +303,8 @@ def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range
     tcut = np.where(feasible, 0.5 * (lo + hi), np.nan)
     b = fly(missile, launch.lat_deg, launch.lon_deg, azimuth_deg, th, np.nan_to_num(tcut, nan=0.0),
             alt_m=launch.alt_m, **kw)
+    tcut = np.where(climbs_through_boost(b), tcut, np.nan)
+    feasible &= np.isfinite(tcut)
     return tcut, np.where(feasible, b.col("apogee_alt"), np.nan)
 
 
@@ -400,7 +481,7 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
     if not np.isfinite(rmax) or dist > rmax:
         raise OutOfReachError("to", dist / 1e3, rmax / 1e3 if np.isfinite(rmax) else 0.0,
                               missile.name)
-    lo_th = -45.0 if apogee_m is not None else max(1.0, th_max - 40.0)
+    lo_th = THETA_MIN_DEG if apogee_m is not None else max(1.0, th_max - 40.0)
     ths = np.linspace(lo_th, min(89.0, th_max + 45.0), 28)
     tcut, apo = iso_range_family(missile, launch, az0, dist, ths, **kw)
     ok = np.isfinite(tcut)
@@ -445,6 +526,6 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
                             [(apo[1] - apo[0]) / 0.01, (apo[2] - apo[0]) / 0.02]])
             step = np.linalg.solve(jac, [dist - d[0], apogee_m - apo[0]])
             tc = float(np.clip(tc + step[0], 1.0, missile.burn_time_s))
-            th = float(np.clip(th + step[1], -45.0, 89.9))
+            th = float(np.clip(th + step[1], THETA_MIN_DEG, 89.9))
     raise ThaadsimError("to", f"could not be reached within {tol_m:.0f} m (solver did not "
                               f"converge; closest {miss:.0f} m)", (target_lat_deg, target_lon_deg))

@@ -1,9 +1,10 @@
 """Fly missiles (batched): parameters in, a ``TrajectoryBatch`` out (the shape solvers that use
 it are in ``threats.solve``).
 
-Guidance parameters per trajectory: azimuth (from local north, fixed during boost), ``theta`` =
-thrust elevation above the local horizontal at the end of the burn (the pitch program falls
-linearly to it after the vertical rise), and ``t_cut`` = thrust-termination time (inf = full burn).
+Guidance parameters per trajectory: azimuth (from local north, held during the kick), ``theta`` =
+thrust elevation above the local horizontal at the end of the kick (the pitch-over after the
+vertical rise; a gravity turn follows), and ``t_cut`` = thrust-termination time (inf = full
+burn).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from pyproj import Geod
 
 from thaadsim.core import earth as E
-from thaadsim.core.integrate import COL, NSUM, STATUS_IMPACT, earth_params, fly_kernel
+from thaadsim.core.integrate import COL, NGUID, NSUM, STATUS_IMPACT, earth_params, fly_kernel
 from thaadsim.threats.missile import CD_TABLE, MACH_TABLE, Missile
 
 GEOD = Geod(ellps="WGS84")
@@ -223,16 +224,39 @@ def _stage_arrays(missiles: list[Missile]):
     return st, nst, mrv, beta
 
 
+def guidance(missiles: list[Missile], theta_deg, azimuth_deg, t_cut_s,
+             pitch_over_s=None) -> np.ndarray:
+    """The kernel's guidance rows (``core.integrate``, shape (n, NGUID)) for missiles and
+    per-trajectory kick elevation (deg), azimuth (deg) and cutoff (s); ``pitch_over_s`` (s,
+    broadcast) overrides the missiles' kick durations."""
+    n = len(missiles)
+    g = np.empty((n, NGUID))
+    g[:, 0] = [m.t_vertical_s for m in missiles]
+    g[:, 1] = np.radians(theta_deg)
+    g[:, 2] = np.radians(azimuth_deg)
+    g[:, 3] = t_cut_s
+    po = (np.array([m.pitch_over_s for m in missiles]) if pitch_over_s is None
+          else np.broadcast_to(np.asarray(pitch_over_s, float), (n,)))
+    hold = np.array([m.pitch_program == "programmed" for m in missiles])
+    g[:, 4] = np.where(hold, [m.stages[0].burn_time_s for m in missiles], g[:, 0] + po)
+    g[:, 5] = [m.lift_to_drag for m in missiles]
+    g[:, 6] = [m.pullup_alt_km * 1e3 for m in missiles]
+    g[:, 7] = hold
+    return g
+
+
 def fly(missile: Missile | list[Missile], lat_deg, lon_deg, azimuth_deg, theta_deg,
-        t_cut_s=np.inf, *, alt_m=0.0, impact_alt_m=0.0, rotating: bool = True, j2: bool = True,
-        ellipsoid: bool = True, drag: bool = True, rtol: float = DEFAULT_RTOL,
+        t_cut_s=np.inf, *, pitch_over_s=None, alt_m=0.0, impact_alt_m=0.0,
+        rotating: bool = True, j2: bool = True, ellipsoid: bool = True, drag: bool = True,
+        rtol: float = DEFAULT_RTOL,
         t_max_s: float = 20_000.0, history_dt_s: float | None = None,
         history_steps: int | None = None) -> TrajectoryBatch:
     """Fly a batch of missiles from launch points with guidance parameters.
 
     All array arguments broadcast to one batch shape ``(n,)``. The pitch program: vertical rise
-    to the missile's ``t_vertical_s``, then the thrust elevation falls linearly to ``theta_deg``
-    at the end of the first stage; upper stages fly a gravity turn.
+    to the missile's ``t_vertical_s``, a kick in which the thrust elevation falls linearly to
+    ``theta_deg`` over the missile's ``pitch_over_s``, then a gravity turn through all stages
+    (``core.dynamics``).
 
     Parameters
     ----------
@@ -243,9 +267,11 @@ def fly(missile: Missile | list[Missile], lat_deg, lon_deg, azimuth_deg, theta_d
     azimuth_deg : array_like
         Launch azimuth, clockwise from local north (deg).
     theta_deg : array_like
-        Final thrust elevation above the local horizontal (deg).
+        Thrust elevation above the local horizontal at the end of the kick (deg).
     t_cut_s : array_like, optional
         Thrust-termination time (s); inf (default) for a full burn.
+    pitch_over_s : array_like, optional
+        Kick durations (s); default: each missile's ``pitch_over_s``.
     alt_m : array_like, optional
         Launch altitude above the ellipsoid (m); default 0.
     impact_alt_m : array_like, optional
@@ -277,17 +303,16 @@ def fly(missile: Missile | list[Missile], lat_deg, lon_deg, azimuth_deg, theta_d
     WGS84 Earth, J2, U.S. Standard Atmosphere 1976; Dormand-Prince 5(4) (Dormand and Prince
     1980), see ``core.integrate``.
     """
-    lat, lon, az, th, tc, alt, himp = np.broadcast_arrays(
+    lat, lon, az, th, tc, alt, himp, po = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float)) for a in
-          (lat_deg, lon_deg, azimuth_deg, theta_deg, t_cut_s, alt_m, impact_alt_m)))
+          (lat_deg, lon_deg, azimuth_deg, theta_deg, t_cut_s, alt_m, impact_alt_m,
+           np.nan if pitch_over_s is None else pitch_over_s)))
     n = lat.shape[0]
     ms = missile if isinstance(missile, list) else [missile] * n
     if len(ms) != n:
         raise ValueError(f"missile list has {len(ms)} entries for a batch of {n}")
     st, nst, mrv, beta = _stage_arrays(ms)
-    tv = np.array([m.t_vertical_s for m in ms])
-    tpe = np.array([m.stages[0].burn_time_s for m in ms])
-    guid = np.ascontiguousarray(np.stack([tv, np.radians(th), np.radians(az), tc, tpe], axis=1))
+    guid = guidance(ms, th, az, tc, None if pitch_over_s is None else po)
     r0 = E.geodetic_to_ecef(np.radians(lat), np.radians(lon), alt)
     v0 = np.zeros((n, 3))
     return _run(r0, v0, st, nst, mrv, beta, guid, himp, lat, lon,
@@ -334,7 +359,7 @@ def fly_ballistic(r0_ecef_m, v0_rel_m_s, beta_kg_m2=np.inf, *, impact_alt_m=0.0,
     beta = np.broadcast_to(np.asarray(beta_kg_m2, float), (n,)).copy()
     beta[~np.isfinite(beta)] = 0.0  # 0 = no drag in the kernel
     lat, lon, _ = E.ecef_to_geodetic(r0)
-    guid = np.zeros((n, 5))
+    guid = np.zeros((n, NGUID))
     return _run(r0, v0, np.zeros((n, 3, 6)), np.zeros(n, dtype=np.int64), np.ones(n), beta, guid,
                 np.broadcast_to(np.asarray(impact_alt_m, float), (n,)).copy(), np.degrees(lat),
                 np.degrees(lon), earth_params(rotating, j2, ellipsoid), drag, rtol, t_max_s,
