@@ -92,6 +92,10 @@ def test_missiles_lists_sources(capsys):
     d = json.loads(out)
     assert code == 0 and len(d["missiles"]) >= 7
     assert all(m["sources"] for m in d["missiles"])
+    for m in d["missiles"]:  # the residual of each preset is shown (physics issue: within 5 %)
+        assert abs(m["residual_pct"]) < 5, (m["name"], m["model_range_km"], m["residual_pct"])
+        assert abs(m["model_range_km"] / m["nominal_range_km"] - 1 - m["residual_pct"] / 100) \
+            < 1e-6, m  # JSON keeps 8 significant digits
 
 
 def test_loft2range_json(capsys):

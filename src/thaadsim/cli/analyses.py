@@ -25,6 +25,7 @@ from thaadsim.errors import ThaadsimError
 from thaadsim.io.files import check_output_file
 from thaadsim.io.output import rows_table
 from thaadsim.limits import check, check_budget
+from thaadsim.sensors.detect import DETECTION_MODELS
 
 
 def check_trials_seed(trials: int, seed: int) -> tuple[int, int]:
@@ -45,6 +46,9 @@ def engage(
     seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
     timeline: Optional[Path] = typer.Option(None, "--timeline",
                                             help="write a timeline (.png/.svg/.pdf)"),
+    detection: Optional[str] = typer.Option(
+        None, "--detection", help="deterministic|swerling1|swerling3: how the firm-track time "
+                                  "is drawn (default: the scenario's doctrine, else swerling1)"),
     fmt: Fmt = fmt_option(offers="table|json|csv (one row per threat)"),
     missile_file: Files = file_option("missile", "missiles"),
     radar_file: Files = file_option("radar", "radars"),
@@ -56,7 +60,13 @@ def engage(
     if timeline is not None:
         timeline = check_output_file("--timeline", timeline)
     use_files(missile_file, radar_file, interceptor_file)
+    if detection is not None and detection not in DETECTION_MODELS:
+        raise ThaadsimError("--detection", "must be one of " + ", ".join(DETECTION_MODELS),
+                            detection)
     sc = api.load_scenario(scenario)
+    if detection is not None:
+        sc = sc.model_copy(update={"doctrine": sc.doctrine.model_copy(
+            update={"detection": detection})})
     check_budget("--trials", trials, engage_memory_bytes(trials, len(sc.threat), len(sc.battery)),
                  "use fewer --trials")
     with bar(f"engage: aiming {len(sc.threat)} threats") as progress:

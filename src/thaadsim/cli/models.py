@@ -35,12 +35,19 @@ SITE_HELP = ("a site preset ('thaadsim radars' lists them) or LAT,LON[,HEIGHT_M]
 
 @app.command()
 def missiles(fmt: Fmt = fmt_option(), missile_file: Files = file_option("missile", "missiles")):
-    """List missile presets (and user entries) with their sources (public estimates)."""
+    """List missile presets (and user entries) with their sources (public estimates), and each
+    one's model range beside its published nominal range (residual, %)."""
     require_format(fmt, ("table", "json", "csv"))
     use_files(missile_file)
-    rows = [m.to_dict() for m in api.list_missiles()]
-    table = rows_table(rows, ["name", "class", "nominal_range_km", "n_stages", "launch_mass_kg",
-                              "rv_mass_kg", "burn_time_s"]) + sources_block(rows)
+    from thaadsim.threats.solve import nominal_residual
+
+    rows = [dict(m.to_dict(), **nominal_residual(m)) for m in api.list_missiles()]
+    shown = [dict(r, model_range_km=round(r["model_range_km"], 1),
+                  residual_pct=None if r["residual_pct"] is None else round(r["residual_pct"], 1))
+             for r in rows]
+    table = rows_table(shown, ["name", "class", "nominal_range_km", "model_range_km",
+                              "residual_pct", "calibration", "launch_mass_kg", "rv_mass_kg",
+                              "burn_time_s"]) + sources_block(rows)
     emit({"missiles": rows}, fmt, table=table,
          rows=[{k: v for k, v in r.items() if k != "sources"} for r in rows])
 

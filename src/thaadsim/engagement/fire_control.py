@@ -91,6 +91,10 @@ class Doctrine:
         Time from an intercept to the earliest launch of the next shot (s).
     max_shots : int
         Most shots per threat in shoot-look-shoot.
+    detection : str
+        Detection model of the firm-track time (``sensors.detect.DETECTION_MODELS``):
+        ``"swerling1"`` (default: per-look detection probability, so the firm-track time is
+        sampled per Monte Carlo realisation), ``"swerling3"`` or ``"deterministic"``.
     """
 
     mode: str = "sls"
@@ -99,6 +103,7 @@ class Doctrine:
     p_track: float = 0.95
     kill_assessment_s: float = 10.0
     max_shots: int = 2
+    detection: str = "swerling1"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -239,21 +239,22 @@ class MCResult:
     seed: int
 
 
-def run_monte_carlo(plan: Plan, n_threats: int, opportunities, inventory: list[int],
-                    d: Doctrine, trials: int, seed: int) -> MCResult:
+def run_monte_carlo(plan: Plan | list[Plan], n_threats: int, opportunities,
+                    inventory: list[int], d: Doctrine, trials: int, seed: int) -> MCResult:
     """Play the fire plan ``trials`` times with random kill outcomes (vectorized over trials).
 
     Tracking is drawn once per threat and trial; every shot fires ``salvo`` interceptors (fewer
-    when the battery runs out), and a look shot flies only at a surviving threat.
+    when the battery runs out), and a look shot flies only at a surviving threat. With a list of
+    plans (one per sampled firm-track realisation), trial t plays plan t mod K.
 
     Parameters
     ----------
-    plan : Plan
-        The fire plan (sorted by launch time).
+    plan : Plan or list of Plan
+        The fire plan (sorted by launch time), or one per realisation.
     n_threats : int
         Threats in the raid.
-    opportunities : array_like of int, shape (n_threats,)
-        Intercept opportunities per threat (for the closed form).
+    opportunities : array_like of int, shape (n_threats,), or a list of them
+        Intercept opportunities per threat (for the closed form), one per plan.
     inventory : list of int
         Interceptors per battery.
     d : Doctrine
@@ -274,40 +275,68 @@ def run_monte_carlo(plan: Plan, n_threats: int, opportunities, inventory: list[i
     D. Wilkening, Science & Global Security 8:2 (1999): closed form; E. B. Wilson, J. Am. Stat.
     Assoc. 22 (1927): intervals.
     """
+    plans = plan if isinstance(plan, list) else [plan]
+    opps = [np.asarray(o) for o in (opportunities if isinstance(plan, list) else [opportunities])]
     rng = np.random.default_rng(seed)
-    tracked = rng.random((trials, n_threats)) < d.p_track
+    n_inv = len(inventory)
     alive = np.ones((trials, n_threats), dtype=bool)
-    inv = np.tile(np.asarray(inventory, dtype=np.int64), (trials, 1))
-    used = np.zeros((trials, len(inventory)), dtype=np.int64)
-    for j, b, k in zip(plan.threat, plan.battery, plan.shot_index, strict=True):
-        fire = alive[:, j] if k > 0 else np.ones(trials, dtype=bool)
-        n_fired = np.where(fire, np.minimum(d.salvo, inv[:, b]), 0)
-        inv[:, b] -= n_fired
-        used[:, b] += n_fired
-        pk = 1.0 - (1.0 - d.sspk) ** n_fired
-        kill = tracked[:, j] & (rng.random(trials) < pk)
-        alive[:, j] &= ~kill
+    used = np.zeros((trials, n_inv), dtype=np.int64)
+    # trial t plays realisation t mod K (K plans): the groups differ in size by at most one
+    groups = [np.arange(g, trials, len(plans)) for g in range(len(plans))]
+    for pl, idx in zip(plans, groups, strict=True):
+        m = len(idx)
+        if m == 0:
+            continue
+        tracked = rng.random((m, n_threats)) < d.p_track
+        al = np.ones((m, n_threats), dtype=bool)
+        inv = np.tile(np.asarray(inventory, dtype=np.int64), (m, 1))
+        us = np.zeros((m, n_inv), dtype=np.int64)
+        for j, b, k in zip(pl.threat, pl.battery, pl.shot_index, strict=True):
+            fire = al[:, j] if k > 0 else np.ones(m, dtype=bool)
+            n_fired = np.where(fire, np.minimum(d.salvo, inv[:, b]), 0)
+            inv[:, b] -= n_fired
+            us[:, b] += n_fired
+            pk = 1.0 - (1.0 - d.sspk) ** n_fired
+            kill = tracked[:, j] & (rng.random(m) < pk)
+            al[:, j] &= ~kill
+        alive[idx] = al
+        used[idx] = us
     leaks = alive.sum(axis=0)
     p = leaks / trials
     lo, hi = wilson_ci95(leaks, trials)
     nleak = alive.sum(axis=1)
     hist = np.bincount(nleak, minlength=n_threats + 1)
     # closed form where no battery's inventory can bind (the most every planned shot of its
-    # threats could spend) and every opportunity was planned
-    planned = np.bincount(plan.threat, minlength=n_threats)
-    demand = np.bincount(plan.battery, minlength=len(inventory)) * d.salvo
-    inventory_ok = bool(np.all(demand <= np.asarray(inventory)))
+    # threats could spend) and every opportunity was planned, in every realisation; over
+    # realisations it is the trial-weighted mean
+    per_real = [_closed_form(pl, o, n_threats, inventory, d) for pl, o in zip(plans, opps,
+                                                                              strict=True)]
+    weights = np.array([len(g) for g in groups], float) / trials
     analytic: list = []
     for j in range(n_threats):
-        o = int(opportunities[j])
-        want = 0 if o == 0 else (1 if d.mode == "salvo" else min(o, d.max_shots))
-        ok = inventory_ok and planned[j] == want
-        analytic.append(analytic_leak(o, d) if ok else None)
+        vals = [pr[j] for pr in per_real]
+        analytic.append(None if any(v is None for v in vals)
+                        else float(np.dot(weights, vals)))
     p0 = None
-    if all(a is not None for a in analytic):
-        p0 = float(np.prod([1 - a for a in analytic]))
+    if all(all(v is not None for v in pr) for pr in per_real):
+        p0 = float(sum(w * np.prod([1 - v for v in pr]) for w, pr in zip(weights, per_real,
+                                                                          strict=True)))
     el = nleak.mean()
     se = nleak.std(ddof=1) / math.sqrt(trials) if trials > 1 else float("nan")
     return MCResult(p, np.stack([lo, hi], axis=1), analytic, hist, float(el),
                     (float(el - Z_95 * se), float(el + Z_95 * se)), float(used.sum(axis=1).mean()),
                     used.mean(axis=0), float(np.mean(nleak == 0)), p0, trials, seed)
+
+
+def _closed_form(plan: Plan, opportunities, n_threats: int, inventory, d: Doctrine) -> list:
+    """Per-threat closed-form leak probability of one fire plan; None where it does not apply."""
+    planned = np.bincount(plan.threat, minlength=n_threats)
+    demand = np.bincount(plan.battery, minlength=len(inventory)) * d.salvo
+    inventory_ok = bool(np.all(demand <= np.asarray(inventory)))
+    out: list = []
+    for j in range(n_threats):
+        o = int(opportunities[j])
+        want = 0 if o == 0 else (1 if d.mode == "salvo" else min(o, d.max_shots))
+        ok = inventory_ok and planned[j] == want
+        out.append(analytic_leak(o, d) if ok else None)
+    return out

@@ -19,6 +19,10 @@ from thaadsim.threats import Launch, aim, fly, get_missile
 from thaadsim.threats.trajectory import TrajectoryBatch
 
 HISTORY_DT_S = 1.0
+# Realisations of the random firm-track times per Monte Carlo run (Swerling detection): trials
+# cycle through them (assumption: 16 resolve the firm-track spread of a few looks; each costs one
+# detection timeline and one fire plan per battery)
+TRACK_REALISATIONS = 16
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,7 +87,7 @@ def build_batteries(sc) -> list[Battery]:
 
 
 def doctrine_of(sc) -> Doctrine:
-    """The doctrine of a scenario (``max_shots`` keeps its default of 2).
+    """The doctrine of a scenario.
 
     Parameters
     ----------
@@ -97,7 +101,7 @@ def doctrine_of(sc) -> Doctrine:
     """
     d = sc.doctrine
     return Doctrine("salvo" if d.mode == "salvo" else "sls", d.salvo, d.sspk, d.p_track,
-                    d.kill_assessment_s)
+                    d.kill_assessment_s, d.max_shots, d.detection)
 
 
 def fly_threats(sc, progress=None) -> tuple[TrajectoryBatch, list[str]]:
@@ -228,6 +232,42 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
         ``plan`` (``Plan``, absolute times in s) and ``opportunities`` (per threat).
     """
     n = len(k.scenario.threat)
+    d = k.doctrine
+    if d.detection == "deterministic":
+        windows_sets = [k.windows]
+    else:
+        # firm track is a random time: K realisations of every battery's detection timeline
+        windows_sets = []
+        for r in range(min(TRACK_REALISATIONS, trials)):
+            ws = []
+            for bi, bat in enumerate(k.batteries):
+                tl = detection_timeline(bat.radar, bat.site, k.batch, bat.rcs_m2,
+                                        detection=d.detection,
+                                        seed=(seed * 1_000_003 + r) * 31 + bi)
+                ws.append(intercept_windows(bat, k.batch, tl.track_time_s, d))
+            windows_sets.append(ws)
+    plans, opps = [], []
+    for ws in windows_sets:
+        plan, opp = _plan(k, ws, n)
+        plans.append(plan)
+        opps.append(opp)
+    res = run_monte_carlo(plans, n, opps, [b.inventory for b in k.batteries], d, trials, seed)
+    return res, {"plan": plans[0], "opportunities": opps[0],
+                 "track_time_s": _track_samples(windows_sets, k.assigned)}
+
+
+def _track_samples(windows_sets, assigned) -> np.ndarray:
+    """Firm-track time (s) of each threat by its assigned battery, per realisation: (K, n)."""
+    out = np.full((len(windows_sets), len(assigned)), np.nan)
+    for r, ws in enumerate(windows_sets):
+        for j, b in enumerate(assigned):
+            if b >= 0:
+                out[r, j] = ws[b].t_track[j]
+    return out
+
+
+def _plan(k: RaidKinematics, windows, n: int):
+    """Fire plan and opportunities for one set of windows (one per battery)."""
     hist, _ = k.batch.history
     steps = hist.shape[1]
     t_abs = np.full((n, steps), np.nan)
@@ -237,16 +277,14 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
     for j in range(n):
         b = k.assigned[j]
         if b >= 0:
-            w = k.windows[b]
+            w = windows[b]
             t_abs[j] = hist[j, :, 0] + k.launch_time_s[j]
             feas[j] = w.feasible[j]
             l_abs[j] = w.launch_s[j] + k.launch_time_s[j]
             opp[j] = w.opportunities[j]
     plan = plan_shots(t_abs, feas, l_abs, k.assigned, k.priority, k.doctrine,
                       [b.fire_channels for b in k.batteries])
-    res = run_monte_carlo(plan, n, opp, [b.inventory for b in k.batteries], k.doctrine, trials,
-                          seed)
-    return res, {"plan": plan, "opportunities": opp}
+    return plan, opp
 
 
 def _interval(ci) -> str:
@@ -269,13 +307,18 @@ class EngageResult:
     plan : Plan
         The fire plan (absolute times, s).
     opportunities : ndarray of int
-        Intercept opportunities per threat against its assigned battery.
+        Intercept opportunities per threat against its assigned battery (of the first
+        realisation of the firm-track times).
+    track_samples : ndarray, shape (K, n), or None
+        Firm-track time of each threat by its battery (s since the threat's launch) in each of
+        the K realisations the Monte Carlo played (Swerling detection); None when deterministic.
     """
 
     kinematics: RaidKinematics
     mc: MCResult
     plan: object  # montecarlo.Plan
     opportunities: np.ndarray
+    track_samples: np.ndarray | None = None  # (K, n) firm-track times per realisation (s)
 
     def __repr__(self) -> str:
         k, r = self.kinematics, self.mc
@@ -312,7 +355,8 @@ class EngageResult:
             intervals, expected leakers beside the closed form, and the leaker distribution.
         """
         return _engage_dict(self.kinematics, self.mc, {"plan": self.plan,
-                                                        "opportunities": self.opportunities})
+                                                        "opportunities": self.opportunities,
+                                                        "track_time_s": self.track_samples})
 
 
 def engage(scenario, trials: int = 10_000, seed: int = 1, progress=None) -> EngageResult:
@@ -350,7 +394,20 @@ def engage(scenario, trials: int = 10_000, seed: int = 1, progress=None) -> Enga
     """
     k = prepare(scenario, progress=progress)
     res, extra = fight(k, trials, seed)
-    return EngageResult(k, res, extra["plan"], extra["opportunities"])
+    samples = None if k.doctrine.detection == "deterministic" else extra["track_time_s"]
+    return EngageResult(k, res, extra["plan"], extra["opportunities"], samples)
+
+
+def _band(samples, j: int, t0: float):
+    """[5th, 95th] percentile of threat j's sampled firm-track time (s, raid clock); None when
+    deterministic or never tracked."""
+    if samples is None:
+        return None
+    x = samples[:, j]
+    x = x[np.isfinite(x)]
+    if not x.size:
+        return None
+    return [float(np.percentile(x, 5) + t0), float(np.percentile(x, 95) + t0)]
 
 
 def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
@@ -370,6 +427,7 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
             "range_km": r["range_km"], "apogee_km": r["apogee_km"],
             "flight_time_s": r["flight_time_s"], "impact": r["impact"],
             "track_time_s": f(w.t_track[j] + t.launch_time_s),
+            "track_time_band_s": _band(extra.get("track_time_s"), j, t.launch_time_s),
             "intercept_opportunities": int(extra["opportunities"][j]),
             "earliest_intercept_s": f(w.earliest_intercept_s[j] + t.launch_time_s),
             "latest_intercept_s": f(w.latest_intercept_s[j] + t.launch_time_s),
@@ -405,5 +463,7 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
                                  for i, c in enumerate(res.leakers_hist) if c > 0},
         "assumptions": "public estimates; SSPK and tracking probability are scenario inputs; "
                        "kill outcomes independent; closed form per Wilkening (1999) where the "
-                       "inventory and fire channels do not bind",
+                       "inventory and fire channels do not bind; track_time_s is the firm track "
+                       "at the detection threshold, track_time_band_s its 5-95 % spread over "
+                       "the Swerling realisations the Monte Carlo plays",
     }

@@ -59,7 +59,8 @@ class BatteryCfg(BaseModel):
 
 class DoctrineCfg(BaseModel):
     """Firing doctrine: ``salvo`` (one salvo) or ``sls`` (shoot-look-shoot), salvo size, single-shot
-    kill probability, tracking probability and kill-assessment time (s)."""
+    kill probability, tracking probability, kill-assessment time (s), most shots per threat in
+    shoot-look-shoot, and the detection model of the firm-track time."""
 
     model_config = STRICT
     mode: Literal["salvo", "sls", "shoot-look-shoot"] = "sls"
@@ -67,6 +68,8 @@ class DoctrineCfg(BaseModel):
     sspk: float = Field(0.8, ge=0, le=1, allow_inf_nan=False)
     p_track: float = Field(0.95, ge=0, le=1, allow_inf_nan=False)
     kill_assessment_s: float = Field(10.0, ge=0, le=300, allow_inf_nan=False)
+    max_shots: int = Field(2, ge=1, le=4)
+    detection: Literal["swerling1", "swerling3", "deterministic"] = "swerling1"
 
 
 class AssetCfg(LatLon):

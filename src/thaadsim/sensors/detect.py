@@ -3,8 +3,22 @@
 For every sample of every trajectory history the kernel checks, in order: line of sight
 (``horizon``), the elevation floor and ceiling (``elevation``), the face's azimuth sector
 (``sector``), the instrumented range (``instrumented_range``) and the range equation
-(``power``: SNR >= threshold, i.e. slant range <= detection range for that RCS). The radar looks
-at a target every ``look_interval_s``; a firm track needs N detections in M consecutive looks.
+(``power``). The radar looks at a target every ``look_interval_s``; a firm track needs N
+detections in M consecutive looks.
+
+Detection models (``DETECTION_MODELS``): ``deterministic`` detects a look exactly when the SNR
+reaches the radar's threshold (slant range <= the detection range for that RCS), so the firm
+track is a fixed delay (the analytic tests use it); ``swerling1`` and ``swerling3`` detect a look
+with the single-look probability of a square-law detector against a Swerling I or III
+fluctuating target at the radar's false-alarm probability, from the SNR of the range equation,
+so the firm-track time is a random variable. The draws come from a counter-based hash of
+(seed, trajectory, look): the same seed gives the same timelines whatever the number of threads.
+
+Single-look detection probability, threshold T = ln(1/Pfa) on the noise-normalised square-law
+output, mean SNR S (derivation: average the Rician density over the chi-square SNR density):
+Swerling I: Pd = exp(-T / (1 + S)); Swerling III: Pd = exp(-T / (1 + S/2)) (1 + (S/2) T /
+(1 + S/2)^2). [Skolnik, Introduction to Radar Systems, 3rd ed., 2001, sec. 2.8; M. A. Richards,
+Fundamentals of Radar Signal Processing, 2nd ed., 2014, sec. 6.3.]
 
 Refraction as in ``Radar.reach`` (``sensors.geometry``): the 4/3 effective Earth in closed form;
 above ``FOUR_THIRDS_CEILING_M`` under the ``crpl`` model, the central angles of the horizon,
@@ -47,10 +61,63 @@ def _ray_angles(h, h0, dh, table, c, offset, r_mean):
             table[2, i] + f * (table[2, i + 1] - table[2, i]))
 
 
+DETECTION_MODELS = ("deterministic", "swerling1", "swerling3")
+_MODEL_CODE = {"deterministic": 0, "swerling1": 1, "swerling3": 3}
+
+
+def detection_probability(snr, pfa: float, model: str):
+    """Single-look detection probability of a square-law detector (module docstring).
+
+    Parameters
+    ----------
+    snr : array_like
+        Mean signal-to-noise ratio, linear (-).
+    pfa : float
+        False-alarm probability per look (-), in (0, 1).
+    model : str
+        ``"swerling1"`` or ``"swerling3"``.
+
+    Returns
+    -------
+    ndarray
+        Pd in [0, 1].
+    """
+    s = np.asarray(snr, float)
+    t = math.log(1.0 / pfa)
+    if model == "swerling1":
+        return np.exp(-t / (1.0 + s))
+    if model == "swerling3":
+        h = 1.0 + 0.5 * s
+        return np.exp(-t / h) * (1.0 + 0.5 * s * t / (h * h))
+    raise ValueError(f"model must be swerling1 or swerling3, got {model!r}")
+
+
+@njit(inline="always", cache=True)
+def _uniform(seed, i, k):
+    """A uniform number in [0, 1) from the counter (seed, i, k): SplitMix64 finaliser (Steele,
+    Lea and Flood, OOPSLA 2014), independent of thread scheduling."""
+    z = (np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)
+         + np.uint64(i) * np.uint64(0xBF58476D1CE4E5B9)
+         + np.uint64(k) * np.uint64(0x94D049BB133111EB) + np.uint64(0x632BE59BD9B4E019))
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return float(z >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(inline="always", cache=True)
+def _pd(snr, t_thr, model):
+    """Single-look Pd (module docstring) for Swerling I (model 1) or III (model 3)."""
+    if model == 1:
+        return math.exp(-t_thr / (1.0 + snr))
+    h = 1.0 + 0.5 * snr
+    return math.exp(-t_thr / h) * (1.0 + 0.5 * snr * t_thr / (h * h))
+
+
 @njit(cache=True, parallel=True)
 def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el_min, el_max,
                    az0, half_w, r_instr, r_pow, stride, n_req, m_win, h_trace, h0, dh, table,
-                   c_ray, off_ray, first, track, last, reasons):
+                   c_ray, off_ray, model, snr_thr, t_thr, seed, first, track, last, reasons):
     n = hist.shape[0]
     ur = site_xyz / math.sqrt(site_xyz[0] ** 2 + site_xyz[1] ** 2 + site_xyz[2] ** 2)
     for i in nb.prange(n):
@@ -110,8 +177,14 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
                 code = 2
             elif rng > r_instr:
                 code = 3
-            elif rng > r_pow:
-                code = 4
+            elif model == 0:
+                if rng > r_pow:
+                    code = 4
+            else:
+                # SNR of the range equation: the threshold SNR at r_pow, scaling as R^-4
+                q = r_pow / max(rng, 1.0)
+                if _uniform(seed, i, look) >= _pd(snr_thr * q * q * q * q, t_thr, model):
+                    code = 4
             det = 1 if code < 0 else 0
             if code >= 0:
                 reasons[i, code] += 1
@@ -242,7 +315,8 @@ class Timeline:
 def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
                        min_elevation_deg: float | None = None,
                        boresight_az_deg: float | None = None, n_of_m: tuple[int, int] = (3, 5),
-                       look_interval_s: float | None = None) -> Timeline:
+                       look_interval_s: float | None = None, detection: str = "deterministic",
+                       seed: int = 0) -> Timeline:
     """Detection and firm-track timelines of trajectories seen by a radar.
 
     Every history sample is checked against line of sight under the radar's refraction model
@@ -267,6 +341,10 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
         Firm track after N detections in M consecutive looks; default (3, 5).
     look_interval_s : float, optional
         Time between looks (s); default: the radar's.
+    detection : str, optional
+        ``"deterministic"`` (default), ``"swerling1"`` or ``"swerling3"`` (module docstring).
+    seed : int, optional
+        Seed of the detection draws (ignored when deterministic); default 0.
 
     Returns
     -------
@@ -296,6 +374,11 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
     n_req, m_win = n_of_m
     if not (1 <= n_req <= m_win):
         raise ValueError(f"n_of_m must satisfy 1 <= N <= M, got {n_of_m}")
+    if detection not in _MODEL_CODE:
+        from thaadsim.errors import ThaadsimError
+
+        raise ThaadsimError("detection", "must be one of " + ", ".join(DETECTION_MODELS),
+                            detection)
     lat0, lon0 = math.radians(site.lat_deg), math.radians(site.lon_deg)
     hr = site.antenna_height_m
     site_xyz = E.geodetic_to_ecef(lat0, lon0, hr)
@@ -312,7 +395,9 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
                    nvec, u, hr, geom.effective_radius_m(radar.refraction_k), E.R_MEAN_M, el_min,
                    el_max, math.radians(az0), math.radians(radar.half_width_deg),
                    radar.instrumented_range_km * 1e3, float(radar.detection_range_m(rcs)),
-                   stride, n_req, m_win, h_trace, h0, dh, table, c_ray, off_ray, first, track,
+                   stride, n_req, m_win, h_trace, h0, dh, table, c_ray, off_ray,
+                   _MODEL_CODE[detection], 10 ** (radar.snr_threshold_db / 10),
+                   math.log(1.0 / radar.pfa), int(seed) & 0x7FFFFFFFFFFFFFFF, first, track,
                    last, reasons)
     rows = np.arange(n)
 

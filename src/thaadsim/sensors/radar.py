@@ -97,6 +97,10 @@ class Radar:
         System losses (dB); derived when None.
     boresight_az_deg : float
         Default face azimuth, clockwise from north (deg).
+    pfa : float
+        False-alarm probability per look of the detection threshold (-); default 1e-6
+        (assumption, a common search-radar design value, Skolnik sec. 2.5). Used by the
+        Swerling detection models (``sensors.detect``).
     refraction_k : float
         Effective Earth radius factor of the 4/3 model (-); default 4/3.
     refraction : str
@@ -137,6 +141,7 @@ class Radar:
     calibration_rcs_m2: float | None = None
     losses_db: float | None = None
     boresight_az_deg: float = 0.0
+    pfa: float = 1e-6
     refraction_k: float = K_EFFECTIVE_EARTH
     refraction: str = "crpl"
     description: str = ""

@@ -175,6 +175,35 @@ def max_range_program(missile: Missile, launch: Launch, azimuth_deg: float,
     return best
 
 
+# The presets' calibration convention (tools/calibrate_missiles.py)
+NOMINAL_SITE = Launch(40.0, 125.0)
+
+
+def nominal_residual(missile: Missile) -> dict:
+    """The model's maximum range beside the published nominal one.
+
+    Flown as the presets are calibrated: launched east from 40 N, 125 E on a non-rotating Earth
+    at the missile's own pitch program (``solve_max_range``).
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile.
+
+    Returns
+    -------
+    dict
+        ``model_range_km`` (km), ``residual_pct`` (model over published, %, None without a
+        published range) and ``calibration`` (what the preset's calibration adjusted).
+    """
+    _, b = solve_max_range(missile, NOMINAL_SITE, 90.0, rotating=False)
+    r = float(b.range_m[0]) / 1e3
+    nom = missile.nominal_range_km
+    return {"model_range_km": r,
+            "residual_pct": 100.0 * (r / nom - 1.0) if math.isfinite(nom) and nom > 0 else None,
+            "calibration": missile.calibration or None}
+
+
 def solve_apogee(missile: Missile, launch: Launch, azimuth_deg: float, apogee_m: float, *,
                  t_cut_s: float = np.inf, history_dt_s: float | None = None,
                  **kw) -> tuple[float, TrajectoryBatch]:
