@@ -18,7 +18,7 @@ def _nodong_batch(n: int, seed: int = 0):
     lat = 39.0 + rng.uniform(-0.5, 0.5, n)
     lon = 125.7 + rng.uniform(-0.5, 0.5, n)
     az = rng.uniform(120.0, 200.0, n)
-    th = rng.uniform(20.0, 45.0, n)
+    th = rng.uniform(60.0, 85.0, n)  # kick elevations: ~800 km to lofted (max range near 70)
     return lat, lon, az, th
 
 

@@ -61,8 +61,13 @@ def solve_ivp_baseline(lat, lon, az, th, rtol: float = 1e-8):
         setattr(hit, "terminal", True)  # noqa: B010 (solve_ivp reads event attributes)
         setattr(hit, "direction", -1)  # noqa: B010
         atol = np.array([1e-2] * 3 + [1e-5] * 3)
-        s1 = solve_ivp(f, (0.0, tb), y0, method="RK45", rtol=rtol, atol=atol)
-        s2 = solve_ivp(f, (tb, 5000.0), s1.y[:, -1], method="RK45", rtol=rtol, atol=atol,
-                       events=hit)
+        # the boost in pieces between the program's kinks (end of the vertical rise, of the
+        # kick), as the batched kernel clamps its steps to them
+        y = y0
+        knots = sorted({0.0, float(guid[0]), float(guid[4]), tb})
+        for a, b in zip(knots[:-1], knots[1:], strict=True):
+            if b > a:
+                y = solve_ivp(f, (a, b), y, method="RK45", rtol=rtol, atol=atol).y[:, -1]
+        s2 = solve_ivp(f, (tb, 5000.0), y, method="RK45", rtol=rtol, atol=atol, events=hit)
         out.append(s2.t_events[0][0] if len(s2.t_events[0]) else np.nan)
     return np.array(out)
