@@ -12,7 +12,8 @@ The public API (``thaadsim.api``) is available from the package itself, loaded o
 __version__ = "0.1.0"
 
 __all__ = [
-    "fly", "aim", "loft2range", "coverage", "track", "footprint", "compare", "engage",
+    "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
+    "engage",
     "battery", "batteries", "load_scenario", "launch", "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
     "list_missiles", "list_radars", "list_sites", "list_interceptors", "list_threat_sets",

@@ -22,6 +22,7 @@ from thaadsim.analysis.coverage import coverage as _coverage
 from thaadsim.analysis.footprint import Comparison, FootprintResult
 from thaadsim.analysis.footprint import compare as _compare
 from thaadsim.analysis.footprint import footprint as _footprint
+from thaadsim.analysis.footprint import footprints as _footprints
 from thaadsim.analysis.loft2range import LoftResult
 from thaadsim.analysis.loft2range import loft2range as _loft2range
 from thaadsim.analysis.track import HISTORY_DT_S, TrackResult
@@ -45,7 +46,8 @@ from thaadsim.threats.trajectory import Launch, TrajectoryBatch
 
 __all__ = [
     # analyses
-    "fly", "aim", "loft2range", "coverage", "track", "footprint", "compare", "engage",
+    "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
+    "engage",
     # inputs
     "battery", "batteries", "load_scenario", "launch", "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
@@ -516,6 +518,49 @@ def footprint(batteries_: Battery | list[Battery] | str = "seongju",
     g = check("grid_km", grid_km, "grid_km")
     return _footprint(bats, _threat_set(threat_set), g, label=label, doctrine=doctrine,
                       progress=progress)
+
+
+def footprints(configurations, threat_set: str | ThreatSet = "nk-default",
+               grid_km: float = 5.0, doctrine: Doctrine | None = None,
+               progress=None) -> list[FootprintResult]:
+    """Footprints of several configurations in one pass (each threat laid to each cell once).
+
+    Parameters
+    ----------
+    configurations : list of str or list of (list of Battery)
+        Configuration texts as for ``footprint`` (``"seongju"``, ``"withdrawn"``,
+        ``"A+B"``, ``"LAT,LON"``) or lists of batteries.
+    threat_set : str or ThreatSet, optional
+        Threat-set name or object; default ``"nk-default"``.
+    grid_km : float, optional
+        Grid spacing (km), 1-50; default 5.
+    doctrine : Doctrine, optional
+        As for ``footprint``.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per missile and launch area.
+
+    Returns
+    -------
+    list of FootprintResult
+        One per configuration, in order; the same cells as ``footprint`` gives for each.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown configuration or threat set, or a grid spacing outside its bounds.
+    """
+    labels: list[str | None] = []
+    configs: list[list[Battery]] = []
+    for c in configurations:
+        if isinstance(c, str):
+            labels.append(parse_configuration(c)[0])
+            configs.append(batteries(c))
+        else:
+            bats = [c] if isinstance(c, Battery) else list(c)
+            labels.append(None)
+            configs.append(bats)
+    g = check("grid_km", grid_km, "grid_km")
+    return _footprints(configs, _threat_set(threat_set), g, labels, doctrine, progress)
 
 
 def compare(*results: FootprintResult) -> Comparison:

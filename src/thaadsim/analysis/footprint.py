@@ -16,12 +16,13 @@ import shapely
 from shapely.geometry import box, mapping
 
 from thaadsim import geo
-from thaadsim.analysis.families import lay_family, trajectory_family
+from thaadsim.analysis.families import HISTORY_DT_S, trajectory_family
+from thaadsim.analysis.footprint_kernel import footprint_kernel, pack_batteries
 from thaadsim.analysis.grid import GRID_CENTER, south_korea_grid
-from thaadsim.engagement.fire_control import Battery, Doctrine, intercept_windows
-from thaadsim.sensors.detect import detection_timeline
+from thaadsim.engagement.fire_control import Battery, Doctrine
 from thaadsim.threats.threat_set import ThreatSet
-from thaadsim.threats.trajectory import TrajectoryBatch
+
+N_OF_M = (3, 5)  # firm track: 3 detections in 5 looks (as sensors.detect.detection_timeline)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -204,13 +205,11 @@ class FootprintResult:
         return {"type": "FeatureCollection", "properties": dict(s), "features": feats}
 
 
-CHUNK_CELLS = 4096  # aim points laid out at once: bounds the trajectory samples in memory
-
-
 # Cost of one (grid cell, threat pair, configuration) evaluation, measured with `make bench`
-# (bench footprint: ~9.7 s for 3,926 cells x 12 pairs on the 2-core reference machine, Nov 2026),
-# rounded up. Used only to refuse requests that would run for many minutes.
-SECONDS_PER_CELL_PAIR = 2.5e-4
+# (bench footprint: ~0.5 s for 4,474 cells x 12 pairs with the fused kernel on the 2-core
+# reference machine, Nov 2026), rounded up to 2e-5 s. Used only to refuse requests that would
+# run for many minutes.
+SECONDS_PER_CELL_PAIR = 2e-5
 MAX_SECONDS = 600.0  # a sane wait for one command (assumption); longer sweeps belong in scripts
 
 
@@ -233,9 +232,9 @@ def footprint_work(grid_km: float, n_pairs: int, n_configs: int = 1) -> dict:
         ``cell_threat_evaluations`` and ``seconds`` (s, from a measured cost per evaluation).
     """
     cells = south_korea_grid(grid_km).size
-    steps = 1200  # history samples of the longest family member (Nodong, 2 s), upper bound
-    chunk = min(cells, CHUNK_CELLS)
-    mem = chunk * steps * 7 * 8 * 4  # histories and their temporaries
+    # per cell and configuration: opportunities (int64) and the defended flags; per thread one
+    # laid history (at most ~1,200 samples of 4 floats)
+    mem = cells * (n_configs * 8 + n_configs * 2 + 64) + 8 * 1200 * 4 * 8
     evals = cells * n_pairs * n_configs
     return {"cells": cells, "pairs": n_pairs, "configurations": n_configs,
             "memory_bytes": mem, "cell_threat_evaluations": evals,
@@ -250,7 +249,8 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
     For each missile and launch area, trajectories from the family of that missile and shape are
     laid to every land cell; each battery's detection and intercept windows give the
     opportunities, which add up over batteries. A cell is defended when every threat that
-    reaches it has at least one opportunity (two for shoot-look-shoot).
+    reaches it has at least one opportunity (two for shoot-look-shoot). The work runs in one
+    fused kernel per threat (``analysis.footprint_kernel``).
 
     Parameters
     ----------
@@ -278,42 +278,78 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
     ThaadsimError
         A grid spacing outside its bounds, or a shape a missile cannot fly.
     """
+    return footprints([batteries], threat_set, grid_km, [label], doctrine, progress)[0]
+
+
+def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: float = 5.0,
+               labels: list[str | None] | None = None, doctrine: Doctrine | None = None,
+               progress=None) -> list[FootprintResult]:
+    """Footprints of several configurations against one threat set, in one pass.
+
+    Each threat's trajectory is laid to each cell once and every configuration's batteries
+    look at it, so a comparison costs little more than one footprint.
+
+    Parameters
+    ----------
+    configs : list of list of Battery
+        The configurations (a configuration may be empty: withdrawn).
+    threat_set : ThreatSet
+        The threat set.
+    grid_km : float, optional
+        Grid spacing (km), in [1, 50]; default 5.
+    labels : list of str or None, optional
+        Names of the configurations (default as in ``footprint``).
+    doctrine : Doctrine, optional
+        Only ``kill_assessment_s`` (s) is used; default ``Doctrine()``.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per missile and launch area.
+
+    Returns
+    -------
+    list of FootprintResult
+        One per configuration, in order.
+    """
     g = south_korea_grid(grid_km)
     d = doctrine or Doctrine()
     n = g.size
-    defended = np.ones(n, dtype=bool)
-    sls = np.ones(n, dtype=bool)
-    limiting: dict[str, int] = {}
+    nc = len(configs)
+    labels = list(labels) if labels is not None else [None] * nc
+    defended = np.ones((nc, n), dtype=bool)
+    sls = np.ones((nc, n), dtype=bool)
+    limiting: list[dict[str, int]] = [{} for _ in range(nc)]
+    packed = pack_batteries(configs, HISTORY_DT_S)
+    nbat = packed.pop("n_batteries")
+    lat, lon = np.radians(g.lat), np.radians(g.lon)
+    opp = np.zeros((nc, n), dtype=np.int64)
+    reach = np.zeros(n, dtype=bool)
     pairs = [(m, a) for m in threat_set.missiles for a in threat_set.launch_areas]
     for i, (mname, area) in enumerate(pairs):
         if progress:
             progress(f"{mname} from {area[0]}", i, len(pairs))
         fam = trajectory_family(mname, threat_set.depressed.get(mname))
-        opp = np.zeros(n, dtype=int)
-        reach = np.zeros(n, dtype=bool)
-        for c0 in range(0, n, CHUNK_CELLS):
-            sl = slice(c0, min(n, c0 + CHUNK_CELLS))
-            hist, nhist, r = lay_family(fam, area[1], area[2], g.lat[sl], g.lon[sl])
-            reach[sl] = r
-            if not batteries or not r.any():
-                continue
-            idx = np.nonzero(r)[0]
-            b = TrajectoryBatch(np.zeros((idx.size, 1)), np.full(idx.size, area[1]),
-                                np.full(idx.size, area[2]), hist[idx], nhist[idx])
-            for bat in batteries:
-                tl = detection_timeline(bat.radar, bat.site, b, bat.rcs_m2)
-                w = intercept_windows(bat, b, tl.track_time_s, d)
-                opp[c0 + idx] += w.opportunities
-        fail1 = reach & (opp < 1)
-        fail2 = reach & (opp < 2)
-        limiting[f"{mname} from {area[0]}"] = int(fail1.sum())
-        defended &= ~fail1
-        sls &= ~fail2
+        kw = dict(packed)
+        if nbat == 0:  # no battery anywhere: the kernel only decides the reach
+            kw["config_of"] = np.zeros(0, dtype=np.int64)
+            kw["rps"] = kw["rps"][:0]
+        footprint_kernel(math.radians(area[1]), math.radians(area[2]), lat, lon,
+                         fam.ranges_m, fam.t, fam.s, fam.h, fam.n.astype(np.int64),
+                         0.5 * float(fam.ranges_m.min()), fam.max_range_m,
+                         n_req=N_OF_M[0], m_win=N_OF_M[1], ka=d.kill_assessment_s,
+                         opp=opp, reach=reach, **kw)
+        for c in range(nc):
+            fail1 = reach & (opp[c] < 1)
+            fail2 = reach & (opp[c] < 2)
+            limiting[c][f"{mname} from {area[0]}"] = int(fail1.sum())
+            defended[c] &= ~fail1
+            sls[c] &= ~fail2
     if progress:
         progress("done", len(pairs), len(pairs))
-    name = label or ("+".join(b.name for b in batteries) if batteries else "withdrawn")
-    return FootprintResult(name, batteries, threat_set, g.step_km, g.lat, g.lon, g.x, g.y,
-                           defended, sls, g.cell_area_km2, limiting)
+    out = []
+    for c, bats in enumerate(configs):
+        name = labels[c] or ("+".join(b.name for b in bats) if bats else "withdrawn")
+        out.append(FootprintResult(name, bats, threat_set, g.step_km, g.lat, g.lon, g.x, g.y,
+                                   defended[c], sls[c], g.cell_area_km2, limiting[c]))
+    return out
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -398,4 +434,4 @@ def compare(results) -> Comparison:
     return Comparison(tuple(results))
 
 
-__all__ = ["footprint", "compare", "footprint_work", "FootprintResult", "Comparison"]
+__all__ = ["footprint", "footprints", "compare", "footprint_work", "FootprintResult", "Comparison"]

@@ -121,14 +121,9 @@ def footprint(
                                          "--grid-km or fewer --compare", grid_km)
     if map_ is not None:
         map_ = check_output_file("--map", map_)
-    results = []
-    with bar("footprint") as progress:
-        for i, (label, bats) in enumerate(configs):
-            def prog(text, done, total, i=i, label=label):
-                progress(f"{label} ({i + 1}/{len(configs)}): {text}", i * total + done,
-                         len(configs) * total)
-
-            results.append(api.footprint(bats, ts, grid_km, label=label, progress=prog))
+    with bar("footprint: " + ", ".join(label for label, _ in configs)) as progress:
+        results = fp.footprints([bats for _, bats in configs], ts, grid_km,
+                                [label for label, _ in configs], progress=progress)
     for n in sorted({api.site_note(b.site) or "" for _, bats in configs for b in bats} - {""}):
         note(n)
     if map_ is not None:

@@ -78,7 +78,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
         ts = get_threat_set("nk-default")
         configs = [("seongju", [battery_at("seongju")]), ("withdrawn", []),
                    ("pyeongtaek", [battery_at("pyeongtaek")])]
-        res = [fp.footprint(b, ts, 5.0, label=lab) for lab, b in configs]
+        res = fp.footprints([b for _, b in configs], ts, 5.0, [lab for lab, _ in configs])
         (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
         maps.footprint_map(res[:1], tmp / "footprint.png",
                            title="THAAD at Seongju: defended footprint against nk-default")

@@ -114,12 +114,99 @@ def _pd(snr, t_thr, model):
     return math.exp(-t_thr / h) * (1.0 + 0.5 * snr * t_thr / (h * h))
 
 
+# Packed per-radar geometry (``pack_geometry``): indices into the float vector ``rp``
+(_RP_SX, _RP_SY, _RP_SZ, _RP_EX, _RP_EY, _RP_EZ, _RP_NX, _RP_NY, _RP_NZ, _RP_HR, _RP_AEFF,
+ _RP_RMEAN, _RP_ELMIN, _RP_ELMAX, _RP_AZ0, _RP_HALFW, _RP_RINSTR, _RP_RPOW, _RP_HTRACE, _RP_H0,
+ _RP_DH, _RP_C0, _RP_C1, _RP_C2, _RP_O0, _RP_O1, _RP_O2, _RP_UX, _RP_UY, _RP_UZ) = range(30)
+NRP = 30
+
+
+@njit(inline="always", cache=True)
+def look_geometry(x, y, z, rp, table):
+    """Geometric limits of one look at a target at ECEF (x, y, z) (m).
+
+    Returns ``(code, slant_range_m)``: code -1 when the target is in line of sight, inside the
+    beam, the face's sector and the instrumented range; else the first limit that excludes it
+    (0 horizon, 1 elevation, 2 sector, 3 instrumented range: ``radar.LIMITS``). The power limit
+    (code 4) is the caller's: it depends on the detection model.
+    """
+    rn = math.sqrt(x * x + y * y + z * z)
+    # altitude over the ellipsoid to ~20 m (ample for radar geometry on a sphere)
+    sz = z / rn
+    alt = rn - E.A_M * (1.0 - E.F * sz * sz)
+    c = (x * rp[_RP_UX] + y * rp[_RP_UY] + z * rp[_RP_UZ]) / rn
+    psi = math.acos(min(1.0, max(-1.0, c)))  # central angle on the sphere
+    hr, r_mean, a_eff = rp[_RP_HR], rp[_RP_RMEAN], rp[_RP_AEFF]
+    if alt > rp[_RP_HTRACE]:
+        # ray trace: compare the central angle with those of the horizon, floor and ceiling
+        # rays at this altitude; the slant range is the straight chord
+        rr = r_mean + hr
+        rt = r_mean + alt
+        rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(psi), 0.0))
+        a_hor, a_floor, a_ceil = _ray_angles(alt, rp[_RP_H0], rp[_RP_DH], table,
+                                             rp[_RP_C0:_RP_C2 + 1], rp[_RP_O0:_RP_O2 + 1],
+                                             r_mean)
+        hidden = psi > a_hor
+        off_beam = psi > a_floor or psi < a_ceil
+    else:
+        th = psi * r_mean / a_eff
+        rr = a_eff + hr
+        rt = a_eff + max(alt, 0.0)
+        rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(th), 0.0))
+        if rng > 0:
+            se = (rt * rt - rr * rr - rng * rng) / (2 * rr * rng)
+        else:
+            se = 1.0
+        el = math.asin(min(1.0, max(-1.0, se)))
+        hidden = th > math.acos(a_eff / rr) + math.acos(a_eff / rt)
+        off_beam = el < rp[_RP_ELMIN] or el > rp[_RP_ELMAX]
+    dx = x - rp[_RP_SX]
+    dy = y - rp[_RP_SY]
+    dz = z - rp[_RP_SZ]
+    de = dx * rp[_RP_EX] + dy * rp[_RP_EY] + dz * rp[_RP_EZ]
+    dn = dx * rp[_RP_NX] + dy * rp[_RP_NY] + dz * rp[_RP_NZ]
+    az = math.atan2(de, dn)
+    daz = abs((az - rp[_RP_AZ0] + math.pi) % (2 * math.pi) - math.pi)
+    if hidden:
+        return 0, rng
+    if off_beam:
+        return 1, rng
+    if daz > rp[_RP_HALFW]:
+        return 2, rng
+    if rng > rp[_RP_RINSTR]:
+        return 3, rng
+    return -1, rng
+
+
+@njit(inline="always", cache=True)
+def track_index(pos, nh, rp, table, stride, n_req, m_win, win):
+    """First sample index of firm track (N detections in M consecutive looks) of one history,
+    deterministic detection (SNR at the threshold); -1 if never. ``pos`` (steps, >= 4) holds
+    t, x, y, z in columns 0-3; ``win`` is scratch of length >= m_win."""
+    for k in range(m_win):
+        win[k] = 0
+    cnt = 0
+    look = 0
+    j = 0
+    r_pow = rp[_RP_RPOW]
+    while j < nh:
+        code, rng = look_geometry(pos[j, 1], pos[j, 2], pos[j, 3], rp, table)
+        det = 1 if (code < 0 and rng <= r_pow) else 0
+        slot = look % m_win
+        cnt += det - win[slot]
+        win[slot] = det
+        look += 1
+        if cnt >= n_req:
+            return j
+        j += stride
+    return -1
+
+
 @njit(cache=True, parallel=True)
-def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el_min, el_max,
-                   az0, half_w, r_instr, r_pow, stride, n_req, m_win, h_trace, h0, dh, table,
-                   c_ray, off_ray, model, snr_thr, t_thr, seed, first, track, last, reasons):
+def _detect_kernel(hist, nhist, rp, table, stride, n_req, m_win, model, snr_thr, t_thr, seed,
+                   first, track, last, reasons):
     n = hist.shape[0]
-    ur = site_xyz / math.sqrt(site_xyz[0] ** 2 + site_xyz[1] ** 2 + site_xyz[2] ** 2)
+    r_pow = rp[_RP_RPOW]
     for i in nb.prange(n):
         first[i] = -1
         track[i] = -1
@@ -131,60 +218,16 @@ def _detect_kernel(hist, nhist, site_xyz, east, north, up, hr, a_eff, r_mean, el
         look = 0
         j = 0
         while j < nhist[i]:
-            x = hist[i, j, 1]
-            y = hist[i, j, 2]
-            z = hist[i, j, 3]
-            rn = math.sqrt(x * x + y * y + z * z)
-            # altitude over the ellipsoid to ~20 m (ample for radar geometry on a sphere)
-            sz = z / rn
-            alt = rn - E.A_M * (1.0 - E.F * sz * sz)
-            c = (x * ur[0] + y * ur[1] + z * ur[2]) / rn
-            psi = math.acos(min(1.0, max(-1.0, c)))  # central angle on the sphere
-            if alt > h_trace:
-                # ray trace: compare the central angle with those of the horizon, floor and
-                # ceiling rays at this altitude; the slant range is the straight chord
-                rr = r_mean + hr
-                rt = r_mean + alt
-                rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(psi), 0.0))
-                a_hor, a_floor, a_ceil = _ray_angles(alt, h0, dh, table, c_ray, off_ray, r_mean)
-                hidden = psi > a_hor
-                off_beam = psi > a_floor or psi < a_ceil
-            else:
-                th = psi * r_mean / a_eff
-                rr = a_eff + hr
-                rt = a_eff + max(alt, 0.0)
-                rng = math.sqrt(max(rr * rr + rt * rt - 2 * rr * rt * math.cos(th), 0.0))
-                if rng > 0:
-                    se = (rt * rt - rr * rr - rng * rng) / (2 * rr * rng)
+            code, rng = look_geometry(hist[i, j, 1], hist[i, j, 2], hist[i, j, 3], rp, table)
+            if code < 0:
+                if model == 0:
+                    if rng > r_pow:
+                        code = 4
                 else:
-                    se = 1.0
-                el = math.asin(min(1.0, max(-1.0, se)))
-                hidden = th > math.acos(a_eff / rr) + math.acos(a_eff / rt)
-                off_beam = el < el_min or el > el_max
-            dx = x - site_xyz[0]
-            dy = y - site_xyz[1]
-            dz = z - site_xyz[2]
-            de = dx * east[0] + dy * east[1] + dz * east[2]
-            dn = dx * north[0] + dy * north[1] + dz * north[2]
-            az = math.atan2(de, dn)
-            daz = abs((az - az0 + math.pi) % (2 * math.pi) - math.pi)
-            code = -1
-            if hidden:
-                code = 0
-            elif off_beam:
-                code = 1
-            elif daz > half_w:
-                code = 2
-            elif rng > r_instr:
-                code = 3
-            elif model == 0:
-                if rng > r_pow:
-                    code = 4
-            else:
-                # SNR of the range equation: the threshold SNR at r_pow, scaling as R^-4
-                q = r_pow / max(rng, 1.0)
-                if _uniform(seed, i, look) >= _pd(snr_thr * q * q * q * q, t_thr, model):
-                    code = 4
+                    # SNR of the range equation: the threshold SNR at r_pow, scaling as R^-4
+                    q = r_pow / max(rng, 1.0)
+                    if _uniform(seed, i, look) >= _pd(snr_thr * q * q * q * q, t_thr, model):
+                        code = 4
             det = 1 if code < 0 else 0
             if code >= 0:
                 reasons[i, code] += 1
@@ -312,6 +355,29 @@ class Timeline:
                 "not_seen_because": self.not_seen_because[i]}
 
 
+def pack_geometry(radar: Radar, site: Site, rcs_m2: float, min_elevation_deg: float,
+                  boresight_az_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """The radar's geometry for the kernels: the packed vector ``rp`` (``NRP`` floats: site,
+    east-north-up axes, antenna height, effective radius, beam floor and ceiling, face, ranges,
+    refraction table parameters, site unit vector) and the ray table (3, m)."""
+    lat0, lon0 = math.radians(site.lat_deg), math.radians(site.lon_deg)
+    hr = site.antenna_height_m
+    site_xyz = E.geodetic_to_ecef(lat0, lon0, hr)
+    e, nvec, _ = E.enu_basis(lat0, lon0)
+    el_min, el_max = math.radians(min_elevation_deg), math.radians(radar.max_elevation_deg)
+    h_trace = geom.FOUR_THIRDS_CEILING_M if radar.refraction == "crpl" else math.inf
+    h0, dh, table, c_ray, off_ray = ray_table(el_min, el_max, float(hr))
+    ur = site_xyz / np.linalg.norm(site_xyz)
+    rp = np.concatenate([site_xyz, e, nvec,
+                         [hr, geom.effective_radius_m(radar.refraction_k), E.R_MEAN_M, el_min,
+                          el_max, math.radians(boresight_az_deg),
+                          math.radians(radar.half_width_deg), radar.instrumented_range_km * 1e3,
+                          float(radar.detection_range_m(rcs_m2)), h_trace, h0, dh],
+                         c_ray, off_ray, ur]).astype(float)
+    assert rp.shape == (NRP,)
+    return rp, np.ascontiguousarray(table)
+
+
 def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
                        min_elevation_deg: float | None = None,
                        boresight_az_deg: float | None = None, n_of_m: tuple[int, int] = (3, 5),
@@ -379,26 +445,16 @@ def detection_timeline(radar: Radar, site: Site, batch, rcs_m2: float, *,
 
         raise ThaadsimError("detection", "must be one of " + ", ".join(DETECTION_MODELS),
                             detection)
-    lat0, lon0 = math.radians(site.lat_deg), math.radians(site.lon_deg)
-    hr = site.antenna_height_m
-    site_xyz = E.geodetic_to_ecef(lat0, lon0, hr)
-    e, nvec, u = E.enu_basis(lat0, lon0)
+    rp, table = pack_geometry(radar, site, rcs, emin, az0)
     n = len(batch)
     first = np.empty(n, np.int64)
     track = np.empty(n, np.int64)
     last = np.empty(n, np.int64)
     reasons = np.empty((n, 5), np.int64)
-    el_min, el_max = math.radians(emin), math.radians(radar.max_elevation_deg)
-    h_trace = geom.FOUR_THIRDS_CEILING_M if radar.refraction == "crpl" else math.inf
-    h0, dh, table, c_ray, off_ray = ray_table(el_min, el_max, float(hr))
-    _detect_kernel(np.ascontiguousarray(batch.hist), batch.nhist.astype(np.int64), site_xyz, e,
-                   nvec, u, hr, geom.effective_radius_m(radar.refraction_k), E.R_MEAN_M, el_min,
-                   el_max, math.radians(az0), math.radians(radar.half_width_deg),
-                   radar.instrumented_range_km * 1e3, float(radar.detection_range_m(rcs)),
-                   stride, n_req, m_win, h_trace, h0, dh, table, c_ray, off_ray,
-                   _MODEL_CODE[detection], 10 ** (radar.snr_threshold_db / 10),
-                   math.log(1.0 / radar.pfa), int(seed) & 0x7FFFFFFFFFFFFFFF, first, track,
-                   last, reasons)
+    _detect_kernel(np.ascontiguousarray(batch.hist), batch.nhist.astype(np.int64), rp, table,
+                   stride, n_req, m_win, _MODEL_CODE[detection],
+                   10 ** (radar.snr_threshold_db / 10), math.log(1.0 / radar.pfa),
+                   int(seed) & 0x7FFFFFFFFFFFFFFF, first, track, last, reasons)
     rows = np.arange(n)
 
     def at(idx, col):

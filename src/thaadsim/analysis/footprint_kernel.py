@@ -1,0 +1,222 @@
+"""The footprint's inner pipeline fused into one numba kernel, parallel over aim points.
+
+For one threat (a missile's trajectory family and a launch area) and every aim point, in one
+pass without temporaries: the family member nearest in range is scaled to the distance and laid
+along the great circle (the same construction as ``analysis.families.lay_family``, with the
+point on the great circle written as cos(d) P + sin(d) T instead of the spherical-trigonometry
+formulas); every battery's radar looks at it until firm track (``sensors.detect.track_index``,
+deterministic detection); from firm track plus the reaction time on, the interceptor's reach
+table gives the launch time each sample needs (``engagement.fire_control.intercept_windows``);
+opportunities are counted, each next one at least the kill-assessment time after the previous
+intercept. Batteries of several configurations are evaluated on the same laid trajectory, so a
+comparison of configurations lays each trajectory once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from thaadsim.core import earth as E
+from thaadsim.core._jit import njit
+from thaadsim.sensors.detect import NRP, pack_geometry, track_index
+
+# Opportunities counted per threat and aim point: the footprint needs one (defended) and two
+# (shoot-look-shoot); counting stops there
+MAX_COUNTED = 2
+
+
+@njit(cache=True, parallel=True)
+def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, fam_n,
+                     r_lo, r_hi, rps, tables, strides, n_req, m_win, tofs, g_step, h_step,
+                     h_lo, h_hi, ground_u, reaction, config_of, ka, opp, reach):
+    """Opportunities per configuration and aim point against one threat.
+
+    Parameters
+    ----------
+    la0, lo0 : float
+        Launch point (rad).
+    cell_lat, cell_lon : ndarray, shape (n,)
+        Aim points (rad).
+    ranges : ndarray, shape (K,)
+        Family members' ranges (m), increasing.
+    fam_t, fam_s, fam_h : ndarray, shape (K, steps)
+        Sample times (s), ground distance (m) and altitude (m) of each member.
+    fam_n : ndarray of int, shape (K,)
+        Valid samples per member.
+    r_lo, r_hi : float
+        Distances (m) the family reaches: from half the shortest member to the longest.
+    rps : ndarray, shape (B, NRP)
+        Each battery's packed radar geometry (``sensors.detect.pack_geometry``).
+    tables : ndarray, shape (B, 3, m)
+        Their ray tables (padded to a common length).
+    strides : ndarray of int, shape (B,)
+        History samples per radar look.
+    n_req, m_win : int
+        Firm track after n_req detections in m_win looks.
+    tofs : ndarray, shape (B, n_g, n_h)
+        Reach tables: interceptor time of flight (s; inf out of reach), padded with inf.
+    g_step, h_step : ndarray, shape (B,)
+        Their cell sizes (m).
+    h_lo, h_hi : ndarray, shape (B,)
+        Lowest and highest reachable altitude of each table (m): samples outside are skipped.
+    ground_u : ndarray, shape (B, 3)
+        Unit vector of each battery's site at zero altitude (ground range on the mean sphere).
+    reaction : ndarray, shape (B,)
+        Firm track to the earliest launch (s).
+    config_of : ndarray of int, shape (B,)
+        Configuration of each battery.
+    ka : float
+        Kill-assessment time (s).
+    opp : ndarray of int, shape (n_config, n)
+        Output, overwritten: opportunities (up to MAX_COUNTED per battery, summed).
+    reach : ndarray of bool, shape (n,)
+        Output, overwritten: whether the threat reaches each aim point.
+    """
+    n = cell_lat.shape[0]
+    nb_ = rps.shape[0]
+    steps = fam_t.shape[1]
+    nk = ranges.shape[0]
+    e2 = E.F * (2.0 - E.F)
+    a = E.A_M
+    sl0, cl0 = math.sin(la0), math.cos(la0)
+    p0 = np.array([cl0 * math.cos(lo0), cl0 * math.sin(lo0), sl0])
+    for c in range(opp.shape[0]):
+        for i in range(n):
+            opp[c, i] = 0
+    for i in nb.prange(n):
+        la, lo = cell_lat[i], cell_lon[i]
+        # haversine distance and initial azimuth on the sphere of radius a (geo.gc_*)
+        dlat = la - la0
+        dlon = lo - lo0
+        hv = math.sin(dlat / 2) ** 2 + cl0 * math.cos(la) * math.sin(dlon / 2) ** 2
+        d = 2.0 * a * math.asin(math.sqrt(min(max(hv, 0.0), 1.0)))
+        reach[i] = d <= r_hi and d >= r_lo
+        if not reach[i]:
+            continue
+        az = math.atan2(math.sin(dlon) * math.cos(la),
+                        cl0 * math.sin(la) - sl0 * math.cos(la) * math.cos(dlon))
+        # nearest member in range (np.searchsorted, side left)
+        k = 0
+        while k < nk and ranges[k] < d:
+            k += 1
+        k = min(max(k, 0), nk - 1)
+        if k > 0 and abs(ranges[k - 1] - d) < abs(ranges[k] - d):
+            k -= 1
+        scale = d / ranges[k]
+        nh = fam_n[k]
+        # tangent toward the azimuth at the launch point: north and east components
+        sa, ca = math.sin(az), math.cos(az)
+        tx = ca * (-sl0 * math.cos(lo0)) + sa * (-math.sin(lo0))
+        ty = ca * (-sl0 * math.sin(lo0)) + sa * math.cos(lo0)
+        tz = ca * cl0
+        pos = np.empty((steps, 4))
+        for j in range(nh):
+            dd = fam_s[k, j] * scale / a
+            cd, sd = math.cos(dd), math.sin(dd)
+            ux = cd * p0[0] + sd * tx
+            uy = cd * p0[1] + sd * ty
+            uz = cd * p0[2] + sd * tz
+            # the spherical latitude of the point used as geodetic latitude (lay_family)
+            h = max(fam_h[k, j], -1000.0)
+            nn = a / math.sqrt(1.0 - e2 * uz * uz)
+            pos[j, 0] = fam_t[k, j]
+            pos[j, 1] = (nn + h) * ux
+            pos[j, 2] = (nn + h) * uy
+            pos[j, 3] = (nn * (1.0 - e2) + h) * uz
+        win = np.empty(m_win, dtype=np.int64)
+        for b in range(nb_):
+            tr = track_index(pos, nh, rps[b], tables[b], strides[b], n_req, m_win, win)
+            if tr < 0:
+                continue
+            ready = pos[tr, 0] + reaction[b]
+            prev = -np.inf
+            cnt = 0
+            ng, nhh = tofs.shape[1], tofs.shape[2]
+            for j in range(tr, nh):
+                x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
+                rn = math.sqrt(x * x + y * y + z * z)
+                sz = z / rn
+                alt = rn - a * (1.0 - E.F * sz * sz)
+                if alt < h_lo[b] or alt > h_hi[b]:
+                    continue
+                cg = (x * ground_u[b, 0] + y * ground_u[b, 1] + z * ground_u[b, 2]) / rn
+                g = math.acos(min(1.0, max(-1.0, cg))) * E.R_MEAN_M
+                gi = int(np.rint(g / g_step[b]))
+                hi = int(np.rint(alt / h_step[b]))
+                if gi < 0 or gi >= ng or hi < 0 or hi >= nhh:
+                    continue
+                tof = tofs[b, gi, hi]
+                if not math.isfinite(tof):
+                    continue
+                launch = pos[j, 0] - tof
+                if launch >= ready and launch >= prev:
+                    cnt += 1
+                    prev = pos[j, 0] + ka
+                    if cnt >= MAX_COUNTED:
+                        break
+            opp[config_of[b], i] += cnt
+
+
+def pack_batteries(configs, look_dt_s: float):
+    """Kernel inputs for the batteries of several configurations (flattened in order).
+
+    Parameters
+    ----------
+    configs : list of list of Battery
+        The configurations.
+    look_dt_s : float
+        Sampling interval of the laid histories (s), for the radar's look stride.
+
+    Returns
+    -------
+    dict
+        The keyword arguments ``rps`` to ``config_of`` of ``footprint_kernel``.
+    """
+    from thaadsim.sensors.radar import elevation_floor_deg
+
+    bats = [(c, b) for c, cfg in enumerate(configs) for b in cfg]
+    nbat = max(len(bats), 1)
+    rps = np.zeros((nbat, NRP))
+    tabs, tofs = [], []
+    strides = np.ones(nbat, dtype=np.int64)
+    g_step = np.ones(nbat)
+    h_step = np.ones(nbat)
+    h_lo = np.full(nbat, np.inf)
+    h_hi = np.full(nbat, -np.inf)
+    ground_u = np.zeros((nbat, 3))
+    reaction = np.zeros(nbat)
+    config_of = np.zeros(nbat, dtype=np.int64)
+    for k, (c, bat) in enumerate(bats):
+        radar, site = bat.radar, bat.site
+        emin = elevation_floor_deg(radar, site, None)
+        rp, tab = pack_geometry(radar, site, bat.rcs_m2, emin, site.boresight_az_deg)
+        rps[k] = rp
+        tabs.append(tab)
+        strides[k] = max(int(round(radar.look_interval_s / look_dt_s)), 1)
+        rt = bat.reach
+        tofs.append(rt.tof_s)
+        g_step[k], h_step[k] = rt.g_step_m, rt.h_step_m
+        ok_h = np.nonzero(np.isfinite(rt.tof_s).any(axis=0))[0]
+        # half a cell beyond the reachable rows: the table rounds to the nearest cell
+        h_lo[k] = (ok_h.min() - 0.5) * rt.h_step_m if ok_h.size else np.inf
+        h_hi[k] = (ok_h.max() + 0.5) * rt.h_step_m if ok_h.size else -np.inf
+        s0 = E.geodetic_to_ecef(math.radians(site.lat_deg), math.radians(site.lon_deg), 0.0)
+        ground_u[k] = s0 / np.linalg.norm(s0)
+        reaction[k] = bat.reaction_time_s
+        config_of[k] = c
+    m = max((t.shape[1] for t in tabs), default=1)
+    tables = np.full((nbat, 3, m), 4.0)
+    for k, t in enumerate(tabs):
+        tables[k, :, :t.shape[1]] = t
+        tables[k, :, t.shape[1]:] = t[:, -1:]
+    g_max = max((t.shape[0] for t in tofs), default=1)
+    h_max = max((t.shape[1] for t in tofs), default=1)
+    tof = np.full((nbat, g_max, h_max), np.inf)
+    for k, t in enumerate(tofs):
+        tof[k, :t.shape[0], :t.shape[1]] = t
+    return {"rps": rps, "tables": tables, "strides": strides, "tofs": tof, "g_step": g_step,
+            "h_step": h_step, "h_lo": h_lo, "h_hi": h_hi, "ground_u": ground_u,
+            "reaction": reaction, "config_of": config_of, "n_batteries": len(bats)}
