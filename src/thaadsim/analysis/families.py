@@ -19,7 +19,7 @@ from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.threats import get_missile
 from thaadsim.threats.missile import Missile
-from thaadsim.threats.solve import THETA_MIN_DEG, climbs_through_boost
+from thaadsim.threats.solve import shape_table
 from thaadsim.threats.trajectory import TrajectoryBatch, fly
 
 HISTORY_DT_S = 2.0
@@ -103,46 +103,11 @@ def trajectory_family(missile_name: str, apogee_km: float | None = None,
     """
     m: Missile = get_missile(missile_name)
     kw = dict(rotating=False, j2=False, ellipsoid=False)
-    lo_th = THETA_MIN_DEG if apogee_km is not None else 5.0
-    ths = np.linspace(lo_th, 80.0, 36)
-    tcs = np.linspace(min(m.t_vertical_s + 2.0, 0.4 * m.burn_time_s), m.burn_time_s, 50)
-    TH, TC = np.meshgrid(ths, tcs, indexing="ij")
-    b = fly(m, 0.0, 0.0, 90.0, TH.ravel(), TC.ravel(), **kw)
-    xyz = b.summary[:, 2:5]
-    rng = np.arccos(np.clip(xyz[:, 0] / np.linalg.norm(xyz, axis=1), -1, 1)) * E.A_M
-    rng = np.where(b.impacted & climbs_through_boost(b), rng, np.nan).reshape(TH.shape)
-    apo = b.col("apogee_alt").reshape(TH.shape)
-    rmax = np.nanmax(rng)
-    R = np.arange(max(50e3, step_km * 1e3), rmax, step_km * 1e3)
-    tc_of = np.full((ths.size, R.size), np.nan)
-    apo_of = np.full((ths.size, R.size), np.nan)
-    for i in range(ths.size):
-        ok = np.isfinite(rng[i])
-        if ok.sum() < 2:
-            continue
-        r_i = np.maximum.accumulate(rng[i][ok])
-        inside = (R >= r_i[0]) & (R <= r_i[-1])
-        tc_of[i, inside] = np.interp(R[inside], r_i, tcs[ok])
-        apo_of[i, inside] = np.interp(R[inside], r_i, apo[i][ok])
-    if apogee_km is None:
-        k = np.nanargmin(np.where(np.isfinite(tc_of), tc_of, np.inf), axis=0)
-        th_sel = ths[k]
-        tc_sel = tc_of[k, np.arange(R.size)]
-    else:
-        th_sel = np.full(R.size, np.nan)
-        tc_sel = np.full(R.size, np.nan)
-        for j in range(R.size):
-            ok = np.isfinite(apo_of[:, j])
-            a = apo_of[ok, j]
-            if ok.sum() >= 2 and a.min() <= apogee_km * 1e3 <= a.max():
-                order = np.argsort(a)
-                th_sel[j] = np.interp(apogee_km * 1e3, a[order], ths[ok][order])
-                tc_sel[j] = np.interp(th_sel[j], ths[ok], tc_of[ok, j])
-    keep = np.isfinite(tc_sel)
-    if not keep.any():
+    tab = shape_table(m, None if apogee_km is None else apogee_km * 1e3, step_km)
+    if tab is None:
         raise ThaadsimError("threat-set", f"{missile_name} cannot fly the requested shape",
                             apogee_km)
-    R, th_sel, tc_sel = R[keep], th_sel[keep], tc_sel[keep]
+    R, th_sel, tc_sel = tab
     fb = fly(m, 0.0, 0.0, 90.0, th_sel, tc_sel, history_dt_s=HISTORY_DT_S, **kw)
     s, h = _sphere_s_h(fb)
     hist, nhist = fb.history

@@ -16,6 +16,7 @@ from thaadsim.sensors.detect import detection_timeline
 from thaadsim.sensors.radar import get_radar
 from thaadsim.sensors.site import parse_site
 from thaadsim.threats import Launch, aim, fly, get_missile
+from thaadsim.threats.solve import aim_many
 from thaadsim.threats.trajectory import TrajectoryBatch
 
 HISTORY_DT_S = 1.0
@@ -126,6 +127,22 @@ def fly_threats(sc, progress=None) -> tuple[TrajectoryBatch, list[str]]:
     sols: dict = {}
     params = []
     problems = []
+    # all distinct threats aimed together from their shape tables (aim_many); the rest, and
+    # those that do not converge there, one by one with the full solve
+    keys: dict = {}
+    for t in sc.threat:
+        key = (t.missile, t.launch.lat_deg, t.launch.lon_deg, t.aim.lat_deg, t.aim.lon_deg,
+               t.apogee_km)
+        keys.setdefault(key, t)
+    try:
+        jobs = [(get_missile(k[0]), Launch(k[1], k[2]), k[3], k[4],
+                 None if k[5] is None else k[5] * 1e3) for k in keys]
+    except ThaadsimError:
+        jobs = []
+    if jobs:
+        for k, sol in zip(keys, aim_many(jobs), strict=True):
+            if sol is not None:
+                sols[k] = sol
     for i, t in enumerate(sc.threat):
         if progress:
             progress(f"threat {t.id}", i, len(sc.threat))

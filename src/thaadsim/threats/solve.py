@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from functools import lru_cache
 
 import numpy as np
 
+from thaadsim.core import earth as E
 from thaadsim.errors import OutOfReachError, ThaadsimError
 from thaadsim.limits import MIN_FLIGHT_KM
 from thaadsim.threats.missile import Missile
@@ -337,6 +339,79 @@ def iso_range_family(missile: Missile, launch: Launch, azimuth_deg: float, range
     return tcut, np.where(feasible, b.col("apogee_alt"), np.nan)
 
 
+@lru_cache(maxsize=64)
+def shape_table(missile: Missile, apogee_m: float | None = None, step_km: float = 10.0):
+    """Guidance by range for one missile and shape, on a non-rotating sphere (cached).
+
+    A grid of 36 kick elevations (41 for a given apogee) by 50 cutoff times flies due east along
+    the equator of a non-rotating sphere without J2 (one kernel call); for each range on a
+    ``step_km`` grid (from 50 km, or one step if larger, to the longest range) it keeps the
+    minimum-energy member
+    (shortest burn) or, with ``apogee_m``, the member with that apogee. The trajectory families
+    of the footprint are flown from it, and ``aim`` starts from it.
+
+    Parameters
+    ----------
+    missile : Missile
+        The missile (frozen, so the cache holds user variants as well).
+    apogee_m : float, optional
+        Apogee of every member (m); None (default) for minimum energy.
+    step_km : float, optional
+        Range spacing (km); default 10.
+
+    Returns
+    -------
+    tuple of ndarray or None
+        Ranges (m), kick elevations (deg) and cutoff times (s), shape (K,) each; None when no
+        range can be flown with that shape.
+    """
+    m = missile
+    kw = dict(rotating=False, j2=False, ellipsoid=False)
+    if apogee_m is None:
+        ths = np.linspace(5.0, 80.0, 36)
+    else:  # lofted shapes need kicks near vertical
+        ths = np.concatenate([np.linspace(THETA_MIN_DEG, 80.0, 36), np.linspace(82.0, 89.9, 5)])
+    tcs = np.linspace(min(m.t_vertical_s + 2.0, 0.4 * m.burn_time_s), m.burn_time_s, 50)
+    TH, TC = np.meshgrid(ths, tcs, indexing="ij")
+    b = fly(m, 0.0, 0.0, 90.0, TH.ravel(), TC.ravel(), **kw)
+    xyz = b.summary[:, 2:5]
+    rng = np.arccos(np.clip(xyz[:, 0] / np.linalg.norm(xyz, axis=1), -1, 1)) * E.A_M
+    rng = np.where(b.impacted & climbs_through_boost(b), rng, np.nan).reshape(TH.shape)
+    apo = b.col("apogee_alt").reshape(TH.shape)
+    if not np.isfinite(rng).any():
+        return None
+    rmax = np.nanmax(rng)
+    R = np.arange(max(50e3, step_km * 1e3), rmax, step_km * 1e3)
+    tc_of = np.full((ths.size, R.size), np.nan)
+    apo_of = np.full((ths.size, R.size), np.nan)
+    for i in range(ths.size):
+        ok = np.isfinite(rng[i])
+        if ok.sum() < 2:
+            continue
+        r_i = np.maximum.accumulate(rng[i][ok])
+        inside = (R >= r_i[0]) & (R <= r_i[-1])
+        tc_of[i, inside] = np.interp(R[inside], r_i, tcs[ok])
+        apo_of[i, inside] = np.interp(R[inside], r_i, apo[i][ok])
+    if apogee_m is None:
+        k = np.nanargmin(np.where(np.isfinite(tc_of), tc_of, np.inf), axis=0)
+        th_sel = ths[k]
+        tc_sel = tc_of[k, np.arange(R.size)]
+    else:
+        th_sel = np.full(R.size, np.nan)
+        tc_sel = np.full(R.size, np.nan)
+        for j in range(R.size):
+            ok = np.isfinite(apo_of[:, j])
+            a = apo_of[ok, j]
+            if ok.sum() >= 2 and a.min() <= apogee_m <= a.max():
+                order = np.argsort(a)
+                th_sel[j] = np.interp(apogee_m, a[order], ths[ok][order])
+                tc_sel[j] = np.interp(th_sel[j], ths[ok], tc_of[ok, j])
+    keep = np.isfinite(tc_sel)
+    if not keep.any():
+        return None
+    return R[keep], th_sel[keep], tc_sel[keep]
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class AimSolution:
     """Guidance that lands on the target, and the flown trajectory.
@@ -460,6 +535,104 @@ class Flight:
         return self.batch.to_dataframe()
 
 
+# Warm starts from the shape table are used up to this fraction of its longest range: beyond,
+# Earth rotation and J2 can take the target out of reach (a few per cent), and the full solve
+# with its reach check runs instead (assumption)
+WARM_RANGE_FRACTION = 0.95
+NEWTON_STEPS = 12  # corrections per aim before giving up (the full solve then runs)
+
+
+def aim_many(jobs, *, tol_m: float = 200.0, **kw) -> list[AimSolution | None]:
+    """Aim many missiles at once, warm-started from their shape tables.
+
+    Every job starts from the guidance that ``shape_table`` gives for its distance (non-rotating
+    sphere), then all jobs' Newton corrections of azimuth (cross-range) and cutoff time and kick
+    elevation (down-range, apogee) advance together: one kernel call per correction for all of
+    them, three trajectories per job.
+
+    Parameters
+    ----------
+    jobs : list of tuple
+        ``(missile, launch, target_lat_deg, target_lon_deg, apogee_m)``; ``apogee_m`` None for
+        minimum energy.
+    tol_m : float, optional
+        Largest accepted miss distance (m); default 200.
+    **kw
+        Further options of ``threats.trajectory.fly``.
+
+    Returns
+    -------
+    list of AimSolution or None
+        Per job the solution (summary only), or None where the warm start does not apply or
+        does not converge (``aim`` then runs the full solve).
+    """
+    n = len(jobs)
+    out: list[AimSolution | None] = [None] * n
+    state = []
+    for i, (m, launch, tlat, tlon, apo) in enumerate(jobs):
+        if abs(launch.lat_deg) > POLE_LIMIT_DEG:
+            continue
+        az0, _, dist = GEOD.inv(launch.lon_deg, launch.lat_deg, tlon, tlat)
+        if not dist >= MIN_FLIGHT_KM * 1e3:
+            continue
+        tab = shape_table(m, apo)
+        if tab is None:
+            continue
+        R, th_s, tc_s = tab
+        if not R[0] <= dist <= WARM_RANGE_FRACTION * R[-1]:
+            continue
+        state.append([i, float(az0), float(np.interp(dist, R, th_s)),
+                      float(np.interp(dist, R, tc_s)), float(az0), dist])
+    for _ in range(NEWTON_STEPS):
+        if not state:
+            break
+        ms, lat0, lon0, alt0, cand = [], [], [], [], []
+        for i, az, th, tc, _, _ in state:
+            m, launch = jobs[i][0], jobs[i][1]
+            for c in ([az, th, tc], [az, th, tc + 0.01], [az, th + 0.02, tc]):
+                ms.append(m)
+                lat0.append(launch.lat_deg)
+                lon0.append(launch.lon_deg)
+                alt0.append(launch.alt_m)
+                cand.append(c)
+        cand_a = np.array(cand)
+        b = fly(ms, lat0, lon0, cand_a[:, 0], cand_a[:, 1], cand_a[:, 2], alt_m=alt0, **kw)
+        lat, lon = b.impact_lat_lon_deg
+        azi, _, d = GEOD.inv(np.array(lon0), np.array(lat0), np.nan_to_num(lon),
+                             np.nan_to_num(lat))
+        apo_col = b.col("apogee_alt")
+        keep = []
+        for k, st in enumerate(state):
+            i, az, th, tc, az_t, dist = st
+            m, launch, tlat, tlon, apo = jobs[i]
+            j = 3 * k
+            if not np.all(b.impacted[j:j + 3]):
+                continue  # the full solve decides
+            _, _, miss = GEOD.inv(lon[j], lat[j], tlon, tlat)
+            if miss < tol_m:
+                out[i] = AimSolution(az, th, tc, float(miss), _take(b, j))
+                continue
+            az = az + ((az_t - azi[j] + 180.0) % 360.0 - 180.0)
+            if apo is None:
+                drdt = (d[j + 1] - d[j]) / 0.01
+                if not drdt > 0:
+                    continue
+                tc = float(np.clip(tc + (dist - d[j]) / drdt, 1.0, m.burn_time_s))
+            else:
+                jac = np.array([[(d[j + 1] - d[j]) / 0.01, (d[j + 2] - d[j]) / 0.02],
+                                [(apo_col[j + 1] - apo_col[j]) / 0.01,
+                                 (apo_col[j + 2] - apo_col[j]) / 0.02]])
+                try:
+                    step = np.linalg.solve(jac, [dist - d[j], apo - apo_col[j]])
+                except np.linalg.LinAlgError:
+                    continue
+                tc = float(np.clip(tc + step[0], 1.0, m.burn_time_s))
+                th = float(np.clip(th + step[1], THETA_MIN_DEG, 89.9))
+            keep.append([i, az, th, tc, az_t, dist])
+        state = keep
+    return out
+
+
 def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg: float, *,
         apogee_m: float | None = None, tol_m: float = 200.0, history_dt_s: float | None = None,
         **kw) -> AimSolution:
@@ -467,8 +640,10 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
 
     Shape: minimum energy (the elevation that needs the shortest burn for this range) when
     ``apogee_m`` is None, else the lofted or depressed trajectory with that apogee. Starts from
-    the iso-range family on the great-circle azimuth, then corrects azimuth (cross-range) and
-    cutoff time and elevation (down-range, apogee) by finite-difference Newton steps.
+    the missile's shape table (``shape_table``, non-rotating sphere; ``aim_many``) and corrects
+    azimuth (cross-range) and cutoff time and elevation (down-range, apogee) by
+    finite-difference Newton steps; where that does not apply or converge (targets near the
+    edge of reach), from the iso-range family on the great-circle azimuth of the rotating Earth.
 
     Parameters
     ----------
@@ -501,6 +676,25 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
         fly at this range, or no convergence within 12 corrections.
     """
     check_launch(launch)
+    warm = aim_many([(missile, launch, target_lat_deg, target_lon_deg, apogee_m)], tol_m=tol_m,
+                    **kw)[0]
+    if warm is not None:
+        if history_dt_s:
+            return dataclasses.replace(
+                warm, batch=fly(missile, launch.lat_deg, launch.lon_deg, warm.azimuth_deg,
+                                warm.theta_deg, warm.t_cut_s, alt_m=launch.alt_m,
+                                history_dt_s=history_dt_s, **kw))
+        return warm
+    return _aim_full(missile, launch, target_lat_deg, target_lon_deg, apogee_m=apogee_m,
+                     tol_m=tol_m, history_dt_s=history_dt_s, **kw)
+
+
+def _aim_full(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg: float, *,
+              apogee_m: float | None = None, tol_m: float = 200.0,
+              history_dt_s: float | None = None, **kw) -> AimSolution:
+    """``aim`` without the warm start: the reach check, the iso-range family on the rotating
+    Earth, then Newton corrections."""
+    check_launch(launch)
     az0, _, dist = GEOD.inv(launch.lon_deg, launch.lat_deg, target_lon_deg, target_lat_deg)
     if not dist >= MIN_FLIGHT_KM * 1e3:
         raise ThaadsimError("to", f"must lie at least {MIN_FLIGHT_KM:g} km from the launch point "
@@ -511,7 +705,8 @@ def aim(missile: Missile, launch: Launch, target_lat_deg: float, target_lon_deg:
         raise OutOfReachError("to", dist / 1e3, rmax / 1e3 if np.isfinite(rmax) else 0.0,
                               missile.name)
     lo_th = THETA_MIN_DEG if apogee_m is not None else max(1.0, th_max - 40.0)
-    ths = np.linspace(lo_th, min(89.0, th_max + 45.0), 28)
+    hi_th = 89.9 if apogee_m is not None else min(89.0, th_max + 45.0)  # lofts kick near vertical
+    ths = np.linspace(lo_th, hi_th, 28)
     tcut, apo = iso_range_family(missile, launch, az0, dist, ths, **kw)
     ok = np.isfinite(tcut)
     if apogee_m is None:
