@@ -332,7 +332,9 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
             kw["config_of"] = np.zeros(0, dtype=np.int64)
             kw["rps"] = kw["rps"][:0]
         footprint_kernel(math.radians(area[1]), math.radians(area[2]), lat, lon,
-                         fam.ranges_m, fam.t, fam.s, fam.h, fam.n.astype(np.int64),
+                         fam.ranges_m, np.ascontiguousarray(fam.t),
+                         np.ascontiguousarray(fam.s), np.ascontiguousarray(fam.h),
+                         fam.n.astype(np.int64),
                          0.5 * float(fam.ranges_m.min()), fam.max_range_m,
                          n_req=N_OF_M[0], m_win=N_OF_M[1], ka=d.kill_assessment_s,
                          opp=opp, reach=reach, **kw)

@@ -220,3 +220,23 @@ def pack_batteries(configs, look_dt_s: float):
     return {"rps": rps, "tables": tables, "strides": strides, "tofs": tof, "g_step": g_step,
             "h_step": h_step, "h_lo": h_lo, "h_hi": h_hi, "ground_u": ground_u,
             "reaction": reaction, "config_of": config_of, "n_batteries": len(bats)}
+
+
+def warm_kernels() -> None:
+    """Compile (or load from the cache) the footprint and detection kernels with tiny inputs of
+    the exact types the analyses pass. The demo runs it in its figure worker while the main
+    process compiles the trajectory kernel, so a first run compiles them side by side."""
+    from thaadsim.sensors.detect import _detect_kernel
+
+    z1 = np.zeros(1)
+    z2 = np.zeros((1, 1))
+    i1 = np.zeros(1, dtype=np.int64)
+    footprint_kernel(0.0, 0.0, z1, z1, np.ones(1), z2, z2, z2, i1, 0.0, 0.0,
+                     np.zeros((1, NRP)), np.zeros((1, 3, 2)), np.ones(1, dtype=np.int64), 1, 1,
+                     np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
+                     i1, 0.0, np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool))
+    table = np.zeros((3, 2))
+    table.flags.writeable = False  # as the cached ray tables (sensors.detect.ray_table)
+    _detect_kernel(np.zeros((1, 1, 7)), i1, np.zeros(NRP), table, 1, 1, 1, 0, 1.0,
+                   1.0, 0, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
+                   np.zeros(1, dtype=np.int64), np.zeros((1, 5), dtype=np.int64))

@@ -8,12 +8,64 @@ a report that looks finished and never deletes a file thaadsim did not write.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from thaadsim.io.files import ReportDir
 from thaadsim.io.output import to_json
 from thaadsim.report.render import render_html
+
+
+class _Painter:
+    """Draws the report's figures in a second process while the numbers are computed (the
+    figures take a third of the run and are plain Python; this process keeps the kernels busy).
+
+    The worker is forked at the start of the run, before any kernel has started its threads, and
+    inherits the loaded modules (a spawned worker would re-import the caller's script). A figure
+    whose worker failed is drawn again here, and where no worker can start they are all drawn
+    here.
+    """
+
+    def __init__(self):
+        self.jobs: list = []
+        try:
+            self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+                1, mp_context=mp.get_context("fork"))
+            self.pool.submit(int).result(timeout=60)  # fork now, while single-threaded
+            # a first run compiles the footprint and detection kernels there meanwhile
+            from thaadsim.analysis.footprint_kernel import warm_kernels
+
+            self.pool.submit(warm_kernels)
+        except (OSError, ValueError, RuntimeError, TimeoutError, BrokenProcessPool):
+            self.pool = None
+
+    def __call__(self, fn, *args, **kw):
+        if self.pool is None:
+            fn(*args, **kw)
+            return
+        try:
+            fut = self.pool.submit(fn, *args, **kw)
+        except (RuntimeError, BrokenProcessPool):
+            fut = None
+        self.jobs.append((fut, fn, args, kw))
+
+    def wait(self):
+        """Wait for every figure; one the worker could not draw is drawn here (its own error,
+        if any, is raised here)."""
+        try:
+            for fut, fn, args, kw in self.jobs:
+                try:
+                    if fut is None:
+                        raise BrokenProcessPool("no worker")
+                    fut.result()
+                except BrokenProcessPool:
+                    fn(*args, **kw)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
 
 def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=None,
@@ -69,6 +121,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
         if progress:
             progress(f"[{i}/{steps}] {text} ({time.perf_counter() - t_start:.1f} s)", i - 1, steps)
 
+    draw = _Painter()
     with rd:
         tmp = rd.staging
         summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
@@ -80,13 +133,13 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                    ("pyeongtaek", [battery_at("pyeongtaek")])]
         res = fp.footprints([b for _, b in configs], ts, 5.0, [lab for lab, _ in configs])
         (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
-        maps.footprint_map(res[:1], tmp / "footprint.png",
-                           title="THAAD at Seongju: defended footprint against nk-default")
-        maps.footprint_map([res[0], res[2]], tmp / "footprint-compare.png",
-                           title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
+        draw(maps.footprint_map, res[:1], tmp / "footprint.png",
+             title="THAAD at Seongju: defended footprint against nk-default")
+        draw(maps.footprint_map, [res[0], res[2]], tmp / "footprint-compare.png",
+             title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
         summary["footprint"] = res[0].to_dict()
         summary["comparison"] = fp.compare(res).to_dict()
-        step(2, "footprint against nk-2019 (adds depressed KN-23)")
+        step(2, "footprint against nk-2019 (adds the lifting KN-23)")
         r19 = fp.footprint(configs[0][1], get_threat_set("nk-2019"), 5.0, label="seongju")
         summary["footprint_nk2019"] = r19.to_dict()
         # 3. radar coverage
@@ -96,18 +149,19 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
         for mode in ("tpy2-terminal", "tpy2-forward"):
             radar = get_radar(mode)
             c = coverage(radar, site, [10.0, 100.0, 300.0, 1000.0], 0.01)
-            maps.coverage_map(c, tmp / f"coverage-{mode}.png")
+            draw(maps.coverage_map, c, tmp / f"coverage-{mode}.png")
             cov[mode] = c.to_dict()
-        maps.vertical_coverage(range_height(get_radar("tpy2-terminal"), site, 0.01,
-                                            max_range_km=900),
-                               tmp / "vertical-coverage-terminal.png")
+        draw(maps.vertical_coverage, range_height(get_radar("tpy2-terminal"), site, 0.01,
+                                                  max_range_km=900),
+             tmp / "vertical-coverage-terminal.png")
         summary["coverage"] = cov
         # 4. trajectories
         step(4, "representative threat trajectories")
         cases = [("nodong", (39.20, 125.67), (35.10, 129.03), None, "Nodong → Busan"),
                  ("scud-c", (39.15, 127.45), (35.87, 128.60), None, "Scud-C → Daegu"),
                  ("scud-b", (38.58, 126.10), (37.57, 126.98), None, "Scud-B → Seoul"),
-                 ("kn-23", (39.15, 127.45), (36.03, 128.18), 60e3, "KN-23 (depressed) → Seongju")]
+                 ("kn-23", (39.15, 127.45), (36.03, 128.18), 50e3,
+                  "KN-23 (50 km apogee, pull-up) → Seongju")]
         ms, lats, lons, azs, ths, tcs, labels = [], [], [], [], [], [], []
         for m, l0, a0, apo, lab in cases:
             s = aim(get_missile(m), Launch(*l0), *a0, apogee_m=apo)
@@ -119,17 +173,16 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             tcs.append(s.t_cut_s)
             labels.append(lab)
         b = fly(ms, lats, lons, azs, ths, tcs, history_dt_s=1.0)
-        plots.trajectory_profile(b, labels, tmp / "trajectories.png",
-                                 title="Representative North Korean threats (aimed, rotating "
-                                       "Earth)",
-                                 note="thaadsim; presets are public estimates (thaadsim missiles); "
-                                      "rotating WGS84 Earth, J2, US 1976 atmosphere")
+        draw(plots.trajectory_profile, b, labels, tmp / "trajectories.png",
+             title="Representative North Korean threats (aimed, rotating Earth)",
+             note="thaadsim; presets are public estimates (thaadsim missiles); rotating WGS84 "
+                  "Earth, J2, US 1976 atmosphere")
         summary["trajectories"] = [dict(b.to_dict(i), case=labels[i]) for i in range(len(b))]
         # 5. engagement
         step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
         er = engage(load_scenario(example_path()), trials, seed)
         eng = er.to_dict()
-        plots.engagement_timeline(er.kinematics, er.plan, tmp / "engagement-timeline.png")
+        draw(plots.engagement_timeline, er.kinematics, er.plan, tmp / "engagement-timeline.png")
         summary["engagement"] = eng
         # 6. loft2range
         step(6, "loft2range on the 2017 flight tests")
@@ -145,6 +198,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             for m, apo, rng, t, label in tests]
         # 7. report
         step(7, "writing report.html and summary.json")
+        draw.wait()
         summary["runtime_s"] = round(time.perf_counter() - t_start, 1)
         (tmp / "summary.json").write_text(to_json(summary))
         (tmp / "report.html").write_text(render_html(summary, tmp))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -16,31 +18,43 @@ from thaadsim import geo  # noqa: E402
 LAYER_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
 
 
-def base_map(extent, *, title="", figsize=(9, 8), n_cities=25, city_countries=("KR", "KP"),
-             min_population=0):
-    """Figure and axes with shipped countries, the Korean DMZ line and labelled cities."""
+@lru_cache(maxsize=8)
+def _base_layers(extent: tuple):
+    """Projection, clipped country geometries and the DMZ line for one map extent (cached: the
+    same geometry objects let cartopy reuse their projected paths across maps)."""
     lon0 = 0.5 * (extent[0] + extent[1])
     lat0 = 0.5 * (extent[2] + extent[3])
     proj = ccrs.LambertConformal(central_longitude=lon0, central_latitude=lat0,
                                  standard_parallels=(lat0 - 5, lat0 + 5))
+    win = box(extent[0] - 5, extent[2] - 5, extent[1] + 5, extent[3] + 5)
+    cs = geo.countries()
+    countries = []
+    for iso, g in cs.items():
+        gg = g.intersection(win)
+        if not gg.is_empty:
+            countries.append((iso, gg))
+    dmz = None
+    if "KOR" in cs and "PRK" in cs:
+        d = cs["KOR"].boundary.intersection(cs["PRK"].buffer(0.02))
+        dmz = None if d.is_empty else d
+    return proj, countries, dmz
+
+
+def base_map(extent, *, title="", figsize=(9, 8), n_cities=25, city_countries=("KR", "KP"),
+             min_population=0):
+    """Figure and axes with shipped countries, the Korean DMZ line and labelled cities."""
+    proj, countries, dmz = _base_layers(tuple(float(x) for x in extent))
     fig = plt.figure(figsize=figsize)
     ax = fig.add_subplot(1, 1, 1, projection=proj)
     ax.set_extent(extent, crs=ccrs.PlateCarree())
     ax.set_facecolor("#dbe9f4")
-    win = box(extent[0] - 5, extent[2] - 5, extent[1] + 5, extent[3] + 5)
-    cs = geo.countries()
-    for iso, g in cs.items():
-        gg = g.intersection(win)
-        if gg.is_empty:
-            continue
+    for iso, gg in countries:
         ax.add_geometries([gg], ccrs.PlateCarree(),
                           facecolor="#f4f1e8" if iso != "KOR" else "#fbf8ee",
                           edgecolor="#777777", linewidth=0.6, zorder=1)
-    if "KOR" in cs and "PRK" in cs:
-        dmz = cs["KOR"].boundary.intersection(cs["PRK"].buffer(0.02))
-        if not dmz.is_empty:
-            ax.add_geometries([dmz], ccrs.PlateCarree(), facecolor="none", edgecolor="#b22222",
-                              linewidth=1.4, linestyle="--", zorder=5)
+    if dmz is not None:
+        ax.add_geometries([dmz], ccrs.PlateCarree(), facecolor="none", edgecolor="#b22222",
+                          linewidth=1.4, linestyle="--", zorder=5)
     rows = [c for c in geo.cities() if c["country"] in city_countries
             and extent[0] <= c["lon_deg"] <= extent[1] and extent[2] <= c["lat_deg"] <= extent[3]
             and c["population"] >= min_population]
