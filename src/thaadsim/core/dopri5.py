@@ -31,7 +31,7 @@ _FAC_MIN = 0.2  # [HNW93] smallest step ratio (DOPRI5 code default)
 _FAC_MAX = 5.0  # assumption: largest step ratio (the DOPRI5 code default is 10)
 _ERR_EXP = -0.2  # -1/(q+1), q = 4
 _H_INIT_S = 0.5  # assumption: first trial step
-_H_MAX_POWERED_S = 2.0  # assumption: longest step under thrust (pitch program, mass flow)
+_H_MAX_POWERED_S = 10.0  # assumption: longest step under thrust (pitch program, mass flow)
 _H_MIN_AFTER_BURNOUT_S = 1.0  # assumption: the first coast step may grow to at least this
 _V_SCALE_MIN_M_S = 100.0  # assumption: floor of the velocity error scale (launch from rest)
 _STAGE_END_FRAC = 1.0 - 1e-12  # assumption: the last DOPRI5 stages are evaluated this fraction

@@ -150,28 +150,29 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
         isp = isp_vac - (isp_vac - isp_sl) * pa / _P_SL_PA
         thrust = mdot * G0 * isp
         t_v, t_pe, th_f = guid[_GUID_T_VERTICAL], guid[_GUID_T_PITCH_END], guid[_GUID_THETA_FINAL]
-        if t < t_v:
-            th = 0.5 * math.pi
-        else:
-            th = 0.5 * math.pi - (0.5 * math.pi - th_f) * min(1.0, (t - t_v) / (t_pe - t_v))
-        lon = math.atan2(yy, x)
-        sl, cl = math.sin(lat), math.cos(lat)
-        so, co = math.sin(lon), math.cos(lon)
-        saz, caz = math.sin(guid[_GUID_AZIMUTH]), math.cos(guid[_GUID_AZIMUTH])
-        st, ct = math.sin(th), math.cos(th)
-        # up, north, east in the inertial axes at the current position
-        ux, uy, uz = cl * co, cl * so, sl
-        nx, ny, nz = -sl * co, -sl * so, cl
-        ex, ey = -so, co
-        dx = st * ux + ct * (caz * nx + saz * ex)
-        dyy = st * uy + ct * (caz * ny + saz * ey)
-        dz = st * uz + ct * caz * nz
         hold = guid[_GUID_HOLD] != 0.0 and t < stages[0, _STAGE_T_BURN]
         if t >= t_pe and vrel > 0.0 and not hold:
             # gravity turn: thrust along the Earth-relative velocity
             dx = wx / vrel
             dyy = wy / vrel
             dz = wz / vrel
+        else:
+            if t < t_v:
+                th = 0.5 * math.pi
+            else:
+                th = 0.5 * math.pi - (0.5 * math.pi - th_f) * min(1.0, (t - t_v) / (t_pe - t_v))
+            lon = math.atan2(yy, x)
+            sl, cl = math.sin(lat), math.cos(lat)
+            so, co = math.sin(lon), math.cos(lon)
+            saz, caz = math.sin(guid[_GUID_AZIMUTH]), math.cos(guid[_GUID_AZIMUTH])
+            st, ct = math.sin(th), math.cos(th)
+            # up, north, east in the inertial axes at the current position
+            ux, uy, uz = cl * co, cl * so, sl
+            nx, ny, nz = -sl * co, -sl * so, cl
+            ex, ey = -so, co
+            dx = st * ux + ct * (caz * nx + saz * ex)
+            dyy = st * uy + ct * (caz * ny + saz * ey)
+            dz = st * uz + ct * caz * nz
         k = thrust / m
         ax += k * dx
         ay += k * dyy
