@@ -18,9 +18,9 @@ aim = {lat_deg = 37.2, lon_deg = 127.5}
 """
 
 EXPECTED = {
-    "fly": "<Flight scud-b (minimum-energy): range 291.9 km, apogee 76.4 km, flight 307.1 s>",
-    "batch": "<TrajectoryBatch 1 trajectory: impact, range 291.9 km, apogee 76.4 km, flight "
-             "307.1 s; history 311 samples>",
+    "fly": "<Flight scud-b (minimum-energy): range 293.7 km, apogee 76.5 km, flight 307.3 s>",
+    "batch": "<TrajectoryBatch 1 trajectory: impact, range 293.7 km, apogee 76.5 km, flight "
+             "307.3 s; history 311 samples>",
     "coverage": "<CoverageResult tpy2-terminal at seongju, RCS 0.01 m2, altitudes [10, 100] km; "
                 "China up to 9,291 km2>",
     "footprint": "<FootprintResult seongju vs nk-default (50 km grid): 53.8 % of South Korea "
@@ -30,7 +30,7 @@ EXPECTED = {
     "track": "<TrackResult scud-b seen by tpy2-terminal at 37.3000,127.0000 (RCS 0.01 m2): firm "
              "track at 64 s>",
     "loft": "<LoftResult 770 km apogee / 3700 km range: irbm (hwasong-12), payload 1,041 kg, max "
-            "range 3,707 km [3,704-3,712]>",
+            "range 3,707 km [3,705-3,712]>",
 }
 
 

@@ -72,7 +72,8 @@ def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
 
 @njit(cache=True)
 def _cd(mach, mach_tab, cd_tab):
-    """Drag coefficient at ``mach``: linear in the table, held constant outside it."""
+    """Drag coefficient at ``mach``: the monotone cubic (C1) through the table, held constant
+    outside it. ``cd_tab`` holds the m values then their m slopes (``core.aero.cd_table``)."""
     n = mach_tab.shape[0]
     if mach <= mach_tab[0]:
         return cd_tab[0]
@@ -81,8 +82,12 @@ def _cd(mach, mach_tab, cd_tab):
     j = 0
     while mach_tab[j + 1] < mach:
         j += 1
-    w = (mach - mach_tab[j]) / (mach_tab[j + 1] - mach_tab[j])
-    return cd_tab[j] + w * (cd_tab[j + 1] - cd_tab[j])
+    hx = mach_tab[j + 1] - mach_tab[j]
+    s = (mach - mach_tab[j]) / hx
+    s2 = s * s
+    s3 = s2 * s
+    return ((2 * s3 - 3 * s2 + 1) * cd_tab[j] + (s3 - 2 * s2 + s) * hx * cd_tab[n + j]
+            + (-2 * s3 + 3 * s2) * cd_tab[j + 1] + (s3 - s2) * hx * cd_tab[n + j + 1])
 
 
 @njit(cache=True)

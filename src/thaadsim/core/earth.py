@@ -68,11 +68,12 @@ def geodetic_alt_lat(p: float, z: float, a: float, f: float) -> tuple[float, flo
     e2 = f * (2.0 - f)
     ep2 = e2 / (1.0 - e2)
     beta = math.atan2(a * z, b * p)
-    for _ in range(2):
+    for it in range(2):
         sb = math.sin(beta)
         cb = math.cos(beta)
         lat = math.atan2(z + ep2 * b * sb * sb * sb, p - e2 * a * cb * cb * cb)
-        beta = math.atan2((1.0 - f) * math.sin(lat), math.cos(lat))
+        if it == 0:  # the refinement's parametric latitude (not needed after the last pass)
+            beta = math.atan2((1.0 - f) * math.sin(lat), math.cos(lat))
     sl = math.sin(lat)
     n = a / math.sqrt(1.0 - e2 * sl * sl)
     cl = math.cos(lat)
