@@ -18,8 +18,8 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[2] / "src" / "thaadsim"
 
-# integrate.alt_of (core/integrate.py) calls earth.geodetic_alt_lat (core/earth.py): the cheapest
-# cross-file kernel pair. A point on the equator 12,345 m above the ellipsoid.
+# integrate.alt_of (core/integrate.py) calls earth.geodetic_alt_lat_fast (core/earth.py): the
+# cheapest cross-file kernel pair. A point on the equator 12,345 m above the ellipsoid.
 SCRIPT = """
 import json
 import numpy as np
@@ -33,8 +33,10 @@ print(json.dumps({"value": float(v), "file": thaadsim.__file__,
                   "hits": sum(st.cache_hits.values()), "info": _jit.cache_info()}))
 """
 
-CALLEE_OLD = "        h = p / cl - n\n"
-CALLEE_NEW = "        h = p / cl - n + 1000.0\n"
+CALLEE_OLD = ("    return p * cl + z * sl - a * math.sqrt(1.0 - e2 * sl * sl), "
+              "math.atan2(num, den)\n")
+CALLEE_NEW = ("    return p * cl + z * sl - a * math.sqrt(1.0 - e2 * sl * sl) + 1000.0, "
+              "math.atan2(num, den)\n")
 
 
 def _copy_pkg(tmp_path: Path) -> Path:

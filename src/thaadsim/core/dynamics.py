@@ -33,7 +33,7 @@ import numpy as np
 from thaadsim.core._jit import njit
 from thaadsim.core.atmosphere import G0, state
 from thaadsim.core.constants import P_SEA_LEVEL_PA
-from thaadsim.core.earth import geodetic_alt_lat, gravity_j2
+from thaadsim.core.earth import geodetic_alt_lat_fast, gravity_j2
 
 # Input columns (layouts above): one row of stages, guid, earth
 _STAGE_M_PROP, _STAGE_M_DRY, _STAGE_ISP_SL, _STAGE_ISP_VAC, _STAGE_T_BURN, _STAGE_AREA = range(6)
@@ -135,7 +135,7 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
     vx, vy, vz = y[3], y[4], y[5]
     gx, gy, gz = gravity_j2(x, yy, z, mu, rej2, j2)
     p = math.sqrt(x * x + yy * yy)
-    alt, lat = geodetic_alt_lat(p, z, a, f)
+    alt, lat = geodetic_alt_lat_fast(p, z, a, f)
     # Earth-relative (air) velocity
     wx = vx + om * yy
     wy = vy - om * x
@@ -237,8 +237,8 @@ def alt_of(y, earth):
     float
         Altitude above the ellipsoid, m.
     """
-    return geodetic_alt_lat(math.sqrt(y[0] * y[0] + y[1] * y[1]), y[2], earth[_EARTH_A],
-                            earth[_EARTH_F])[0]
+    return geodetic_alt_lat_fast(math.sqrt(y[0] * y[0] + y[1] * y[1]), y[2], earth[_EARTH_A],
+                                 earth[_EARTH_F])[0]
 
 
 def earth_params(rotating: bool = True, j2: bool = True, ellipsoid: bool = True) -> np.ndarray:

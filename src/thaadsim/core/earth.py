@@ -85,6 +85,43 @@ def geodetic_alt_lat(p: float, z: float, a: float, f: float) -> tuple[float, flo
 
 
 @njit(cache=True)
+def geodetic_alt_lat_fast(p: float, z: float, a: float, f: float) -> tuple[float, float]:
+    """``geodetic_alt_lat`` for the integrator's right-hand side: one pass of Bowring's formula
+    without trigonometry, and the altitude from h = p cos(lat) + z sin(lat) - a sqrt(1 - e^2
+    sin^2(lat)), which is stationary in the latitude's error: altitude within 1e-8 m and latitude
+    within 1e-8 rad of the refined solution for -10 km to 10,000 km on WGS84
+    (tests/reference/test_geodesy.py), at about a fifteenth of its cost.
+
+    Parameters
+    ----------
+    p, z, a, f : float
+        As for ``geodetic_alt_lat``.
+
+    Returns
+    -------
+    h : float
+        Altitude above the ellipsoid (m).
+    lat : float
+        Geodetic latitude (rad).
+    """
+    if f == 0.0:
+        r = math.sqrt(p * p + z * z)
+        return r - a, math.atan2(z, p)
+    b = a * (1.0 - f)
+    e2 = f * (2.0 - f)
+    ep2 = e2 / (1.0 - e2)
+    u = a * z
+    v = b * p
+    rr = math.sqrt(u * u + v * v)
+    sb, cb = u / rr, v / rr  # parametric latitude, tan(beta) = a z / (b p)
+    num = z + ep2 * b * sb * sb * sb
+    den = p - e2 * a * cb * cb * cb
+    rn = math.sqrt(num * num + den * den)
+    sl, cl = num / rn, den / rn
+    return p * cl + z * sl - a * math.sqrt(1.0 - e2 * sl * sl), math.atan2(num, den)
+
+
+@njit(cache=True)
 def _ecef_to_geodetic_arr(xyz, a, f, out):
     for i in range(xyz.shape[0]):
         x = xyz[i, 0]

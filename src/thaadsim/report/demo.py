@@ -29,7 +29,7 @@ class _Painter:
     here.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.jobs: list = []
         try:
             self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
@@ -42,7 +42,7 @@ class _Painter:
         except (OSError, ValueError, RuntimeError, TimeoutError, BrokenProcessPool):
             self.pool = None
 
-    def __call__(self, fn, *args, **kw):
+    def __call__(self, fn, *args, **kw) -> None:
         if self.pool is None:
             fn(*args, **kw)
             return
@@ -52,7 +52,7 @@ class _Painter:
             fut = None
         self.jobs.append((fut, fn, args, kw))
 
-    def wait(self):
+    def wait(self) -> None:
         """Wait for every figure; one the worker could not draw is drawn here (its own error,
         if any, is raised here)."""
         try:
