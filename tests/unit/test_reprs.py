@@ -30,7 +30,7 @@ EXPECTED = {
     "track": "<TrackResult scud-b seen by tpy2-terminal at 37.3000,127.0000 (RCS 0.01 m2): firm "
              "track at 64 s>",
     "loft": "<LoftResult 770 km apogee / 3700 km range: irbm (hwasong-12), payload 1,041 kg, max "
-            "range 3,707 km [3,704-3,712]>",
+            "range 3,707 km [3,705-3,712]>",
 }
 
 

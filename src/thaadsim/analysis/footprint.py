@@ -264,7 +264,8 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
         Name of the configuration; default the battery names joined by ``"+"``, or
         ``"withdrawn"``.
     doctrine : Doctrine, optional
-        Only ``kill_assessment_s`` (s) is used; default ``Doctrine()``.
+        Only ``kill_assessment_s`` (s) is used (detection is at the radar's threshold, a
+        geometric answer: ``detection`` is not used); default ``Doctrine()``.
     progress : callable, optional
         ``progress(text, done, total)``, called per missile and launch area.
 

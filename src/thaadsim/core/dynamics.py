@@ -14,8 +14,9 @@ two bracket the unknown programs of real missiles (``analysis.loft2range`` uses 
 
 Lift (quasi-ballistic vehicles such as the KN-23): after burnout, below ``pullup_alt`` on the
 way down, the vehicle pulls up in the vertical plane (bank 0): the lift-to-drag ratio is
-``lift_to_drag`` while it descends and falls linearly to 0 at a climb of ``_PULLUP_BAND_RAD``,
-a smooth pull-up into a near-level glide, held while the dynamic pressure allows.
+``lift_to_drag`` while it descends (or flies level) and falls linearly to 0 at a climb of
+``_PULLUP_BAND_RAD`` (so a shallow climb below ``pullup_alt`` carries some lift too): a smooth
+pull-up into a near-level glide, held while the dynamic pressure allows.
 
 ``deriv`` is the right-hand side the integrator (``core.integrate``) steps; it is public so
 that the benchmark can integrate the same physics with scipy. Layouts and units: see
@@ -73,7 +74,7 @@ def _mass_thrust_area(t, stages, nst, m_rv, t_cut):
 @njit(cache=True)
 def _cd(mach, mach_tab, cd_tab):
     """Drag coefficient at ``mach``: the monotone cubic (C1) through the table, held constant
-    outside it. ``cd_tab`` holds the m values then their m slopes (``core.aero.cd_table``)."""
+    outside it. ``cd_tab`` holds the m values then their m slopes (``core.aero.CD_TABLE``)."""
     n = mach_tab.shape[0]
     if mach <= mach_tab[0]:
         return cd_tab[0]
@@ -115,8 +116,10 @@ def deriv(t, y, dy, stages, nst, m_rv, beta, guid, mach_tab, cd_tab, earth, drag
         t_vertical s, theta_final rad, azimuth rad, t_cutoff s, t_pitch_end s, lift_to_drag
         (-; 0: ballistic), pullup_alt m, hold (1: the programmed pitch holds its elevation in
         the first stage; 0: gravity turn after the kick).
-    mach_tab, cd_tab : ndarray, shape (m,)
-        Boost-phase drag coefficient Cd (-) against Mach number (-).
+    mach_tab : ndarray, shape (m,)
+        Mach numbers (-) of the boost-phase drag table.
+    cd_tab : ndarray, shape (2 m,)
+        Drag coefficients (-) at those Mach numbers, then their slopes (``core.aero.CD_TABLE``).
     earth : ndarray, shape (6,)
         a m, f (-), mu m^3/s^2, re_j2 m, j2 (-), omega rad/s (see ``earth_params``).
     drag : int

@@ -63,6 +63,7 @@ from thaadsim.core.dynamics import (  # noqa: F401 (deriv, alt_of, earth_params:
     _EARTH_A,
     _EARTH_MU,
     _EARTH_OMEGA,
+    _GUID_LIFT_TO_DRAG,
     _GUID_T_CUTOFF,
     _GUID_T_PITCH_END,
     _GUID_T_VERTICAL,
@@ -325,8 +326,10 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
         t_pitch_end (s), lift_to_drag (-), pullup_alt (m).
     h_impact : ndarray, shape (n,)
         Altitude of the impact surface (m).
-    mach_tab, cd_tab : ndarray, shape (m,)
-        Boost-phase drag coefficient (-) against Mach number (-).
+    mach_tab : ndarray, shape (m,)
+        Mach numbers (-) of the boost-phase drag table.
+    cd_tab : ndarray, shape (2 m,)
+        Drag coefficients (-) at those Mach numbers, then their slopes (``core.aero.CD_TABLE``).
     earth : ndarray, shape (6,)
         See ``earth_params``.
     drag : int
@@ -406,10 +409,11 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
                 if h > _H_MAX_POWERED_S:
                     h = _H_MAX_POWERED_S
             hh, landed_event = _clamp_step(t, h, t_max, te, t_next_out)
-            # reentry (unpowered, descending in the atmosphere): the drag grows by e every
-            # ~3 s; a looser relative tolerance there keeps the impact within metres
-            rt = rtol * REENTRY_RTOL_FACTOR if (burnt and q > 0.0 and _r_dot_v(y) < 0.0) \
-                else rtol
+            # reentry (unpowered, ballistic, descending below 100 km): the drag grows by e
+            # every ~3 s; a looser relative tolerance there keeps the impact within metres
+            rt = rtol * REENTRY_RTOL_FACTOR if (burnt and q > 0.0 and alt < REENTRY_ALT_M
+                                                 and g[_GUID_LIFT_TO_DRAG] == 0.0
+                                                 and _r_dot_v(y) < 0.0) else rtol
             err = _dopri5_step(t, hh, y, k1, k2, k3, k4, k5, k6, k7, ytmp, yn, st, ns, mrv, bt, g,
                                mach_tab, cd_tab, earth, drag, rt)
             steps += 1

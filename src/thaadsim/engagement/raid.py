@@ -269,8 +269,15 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
         plans.append(plan)
         opps.append(opp)
     res = run_monte_carlo(plans, n, opps, [b.inventory for b in k.batteries], d, trials, seed)
-    return res, {"plan": plans[0], "opportunities": opps[0],
-                 "track_time_s": _track_samples(windows_sets, k.assigned)}
+    # what is reported per threat (windows, plan, opportunities) is the threshold's (k.windows),
+    # one consistent set; the sampled realisations add their spread
+    if d.detection == "deterministic":
+        plan0, opp0 = plans[0], opps[0]
+    else:
+        plan0, opp0 = _plan(k, k.windows, n)
+    return res, {"plan": plan0, "opportunities": opp0,
+                 "track_time_s": _track_samples(windows_sets, k.assigned),
+                 "opportunity_samples": np.stack(opps)}
 
 
 def _track_samples(windows_sets, assigned) -> np.ndarray:
@@ -324,11 +331,13 @@ class EngageResult:
     plan : Plan
         The fire plan (absolute times, s).
     opportunities : ndarray of int
-        Intercept opportunities per threat against its assigned battery (of the first
-        realisation of the firm-track times).
+        Intercept opportunities per threat against its assigned battery, with firm track at the
+        detection threshold (as the windows and the plan reported).
     track_samples : ndarray, shape (K, n), or None
         Firm-track time of each threat by its battery (s since the threat's launch) in each of
         the K realisations the Monte Carlo played (Swerling detection); None when deterministic.
+    opportunity_samples : ndarray of int, shape (K, n), or None
+        Opportunities per threat in each realisation; None when deterministic.
     """
 
     kinematics: RaidKinematics
@@ -336,6 +345,7 @@ class EngageResult:
     plan: object  # montecarlo.Plan
     opportunities: np.ndarray
     track_samples: np.ndarray | None = None  # (K, n) firm-track times per realisation (s)
+    opportunity_samples: np.ndarray | None = None  # (K, n) opportunities per realisation
 
     def __repr__(self) -> str:
         k, r = self.kinematics, self.mc
@@ -373,7 +383,9 @@ class EngageResult:
         """
         return _engage_dict(self.kinematics, self.mc, {"plan": self.plan,
                                                         "opportunities": self.opportunities,
-                                                        "track_time_s": self.track_samples})
+                                                        "track_time_s": self.track_samples,
+                                                        "opportunity_samples":
+                                                            self.opportunity_samples})
 
 
 def engage(scenario, trials: int = 10_000, seed: int = 1, progress=None) -> EngageResult:
@@ -411,13 +423,15 @@ def engage(scenario, trials: int = 10_000, seed: int = 1, progress=None) -> Enga
     """
     k = prepare(scenario, progress=progress)
     res, extra = fight(k, trials, seed)
-    samples = None if k.doctrine.detection == "deterministic" else extra["track_time_s"]
-    return EngageResult(k, res, extra["plan"], extra["opportunities"], samples)
+    det = k.doctrine.detection == "deterministic"
+    return EngageResult(k, res, extra["plan"], extra["opportunities"],
+                        None if det else extra["track_time_s"],
+                        None if det else extra["opportunity_samples"])
 
 
 def _band(samples, j: int, t0: float):
-    """[5th, 95th] percentile of threat j's sampled firm-track time (s, raid clock); None when
-    deterministic or never tracked."""
+    """[5th, 95th] percentile of threat j's sampled firm-track time (s, raid clock) over the
+    realisations in which it is tracked; None when deterministic or never tracked."""
     if samples is None:
         return None
     x = samples[:, j]
@@ -425,6 +439,16 @@ def _band(samples, j: int, t0: float):
     if not x.size:
         return None
     return [float(np.percentile(x, 5) + t0), float(np.percentile(x, 95) + t0)]
+
+
+def _sampled(extra: dict, j: int) -> dict:
+    """Per threat, what the Swerling realisations add: the share never tracked and the range
+    of opportunities; empty when deterministic."""
+    tr, op = extra.get("track_time_s"), extra.get("opportunity_samples")
+    if tr is None or op is None:
+        return {}
+    return {"untracked_fraction_of_realisations": float(np.mean(~np.isfinite(tr[:, j]))),
+            "intercept_opportunities_sampled": [int(op[:, j].min()), int(op[:, j].max())]}
 
 
 def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
@@ -454,6 +478,7 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
             "p_leak": float(res.p_leak[j]),
             "p_leak_ci95": [float(x) for x in res.p_leak_ci95[j]],
             "p_leak_analytic": res.p_leak_analytic[j],
+            **_sampled(extra, j),
         })
     d = k.doctrine
     return {
@@ -480,7 +505,10 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
                                  for i, c in enumerate(res.leakers_hist) if c > 0},
         "assumptions": "public estimates; SSPK and tracking probability are scenario inputs; "
                        "kill outcomes independent; closed form per Wilkening (1999) where the "
-                       "inventory and fire channels do not bind; track_time_s is the firm track "
-                       "at the detection threshold, track_time_band_s its 5-95 % spread over "
-                       "the Swerling realisations the Monte Carlo plays",
+                       "inventory and fire channels do not bind; track_time_s, the windows, "
+                       "intercept_opportunities and the plan are those of a firm track at the "
+                       "detection threshold; the Monte Carlo plays the Swerling realisations: "
+                       "track_time_band_s (5-95 %, tracked ones), "
+                       "untracked_fraction_of_realisations and intercept_opportunities_sampled "
+                       "give their spread",
     }

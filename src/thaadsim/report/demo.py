@@ -31,16 +31,18 @@ class _Painter:
 
     def __init__(self) -> None:
         self.jobs: list = []
+        self.pool: ProcessPoolExecutor | None = None
+        if _threads_started():  # forking now could copy a held OpenMP lock: draw inline
+            return
         try:
-            self.pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-                1, mp_context=mp.get_context("fork"))
+            self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
             self.pool.submit(int).result(timeout=60)  # fork now, while single-threaded
             # a first run compiles the footprint and detection kernels there meanwhile
             from thaadsim.analysis.footprint_kernel import warm_kernels
 
             self.pool.submit(warm_kernels)
         except (OSError, ValueError, RuntimeError, TimeoutError, BrokenProcessPool):
-            self.pool = None
+            self.close()
 
     def __call__(self, fn, *args, **kw) -> None:
         if self.pool is None:
@@ -53,19 +55,39 @@ class _Painter:
         self.jobs.append((fut, fn, args, kw))
 
     def wait(self) -> None:
-        """Wait for every figure; one the worker could not draw is drawn here (its own error,
-        if any, is raised here)."""
+        """Wait for every figure; one the worker could not draw (or not within
+        ``FIGURE_TIMEOUT_S``) is drawn here (its own error, if any, is raised here)."""
         try:
             for fut, fn, args, kw in self.jobs:
                 try:
                     if fut is None:
                         raise BrokenProcessPool("no worker")
-                    fut.result()
-                except BrokenProcessPool:
+                    fut.result(timeout=FIGURE_TIMEOUT_S)
+                except (BrokenProcessPool, TimeoutError):
                     fn(*args, **kw)
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
+            self.jobs = []
+            self.close()
+
+    def close(self) -> None:
+        """Cancel what has not started, wait for what has, and end the worker (before the
+        report directory is released, so no figure is written into a removed folder)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+FIGURE_TIMEOUT_S = 300.0  # assumption: a figure takes seconds; a stuck worker is given up
+
+
+def _threads_started() -> bool:
+    """Whether numba's parallel threading layer already runs in this process."""
+    try:
+        from numba.np.ufunc import parallel
+
+        return bool(getattr(parallel, "_is_initialized", False))
+    except ImportError:  # pragma: no cover (numba's layout changed: stay safe)
+        return True
 
 
 def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=None,
@@ -123,86 +145,89 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
 
     draw = _Painter()
     with rd:
-        tmp = rd.staging
-        summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
-                         "metadata": metadata or {}}
-        # 1. footprints
-        step(1, "defended footprint: Seongju, withdrawn, Pyeongtaek (nk-default)")
-        ts = get_threat_set("nk-default")
-        configs = [("seongju", [battery_at("seongju")]), ("withdrawn", []),
-                   ("pyeongtaek", [battery_at("pyeongtaek")])]
-        res = fp.footprints([b for _, b in configs], ts, 5.0, [lab for lab, _ in configs])
-        (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
-        draw(maps.footprint_map, res[:1], tmp / "footprint.png",
-             title="THAAD at Seongju: defended footprint against nk-default")
-        draw(maps.footprint_map, [res[0], res[2]], tmp / "footprint-compare.png",
-             title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
-        summary["footprint"] = res[0].to_dict()
-        summary["comparison"] = fp.compare(res).to_dict()
-        step(2, "footprint against nk-2019 (adds the lifting KN-23)")
-        r19 = fp.footprint(configs[0][1], get_threat_set("nk-2019"), 5.0, label="seongju")
-        summary["footprint_nk2019"] = r19.to_dict()
-        # 3. radar coverage
-        step(3, "radar coverage over Korea and China")
-        site = get_site("seongju")
-        cov = {}
-        for mode in ("tpy2-terminal", "tpy2-forward"):
-            radar = get_radar(mode)
-            c = coverage(radar, site, [10.0, 100.0, 300.0, 1000.0], 0.01)
-            draw(maps.coverage_map, c, tmp / f"coverage-{mode}.png")
-            cov[mode] = c.to_dict()
-        draw(maps.vertical_coverage, range_height(get_radar("tpy2-terminal"), site, 0.01,
-                                                  max_range_km=900),
-             tmp / "vertical-coverage-terminal.png")
-        summary["coverage"] = cov
-        # 4. trajectories
-        step(4, "representative threat trajectories")
-        cases = [("nodong", (39.20, 125.67), (35.10, 129.03), None, "Nodong → Busan"),
-                 ("scud-c", (39.15, 127.45), (35.87, 128.60), None, "Scud-C → Daegu"),
-                 ("scud-b", (38.58, 126.10), (37.57, 126.98), None, "Scud-B → Seoul"),
-                 ("kn-23", (39.15, 127.45), (36.03, 128.18), 50e3,
-                  "KN-23 (50 km apogee, pull-up) → Seongju")]
-        ms, lats, lons, azs, ths, tcs, labels = [], [], [], [], [], [], []
-        for m, l0, a0, apo, lab in cases:
-            s = aim(get_missile(m), Launch(*l0), *a0, apogee_m=apo)
-            ms.append(get_missile(m))
-            lats.append(l0[0])
-            lons.append(l0[1])
-            azs.append(s.azimuth_deg)
-            ths.append(s.theta_deg)
-            tcs.append(s.t_cut_s)
-            labels.append(lab)
-        b = fly(ms, lats, lons, azs, ths, tcs, history_dt_s=1.0)
-        draw(plots.trajectory_profile, b, labels, tmp / "trajectories.png",
-             title="Representative North Korean threats (aimed, rotating Earth)",
-             note="thaadsim; presets are public estimates (thaadsim missiles); rotating WGS84 "
-                  "Earth, J2, US 1976 atmosphere")
-        summary["trajectories"] = [dict(b.to_dict(i), case=labels[i]) for i in range(len(b))]
-        # 5. engagement
-        step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
-        er = engage(load_scenario(example_path()), trials, seed)
-        eng = er.to_dict()
-        draw(plots.engagement_timeline, er.kinematics, er.plan, tmp / "engagement-timeline.png")
-        summary["engagement"] = eng
-        # 6. loft2range
-        step(6, "loft2range on the 2017 flight tests")
-        # the 2017 tests as reported (docs/reference/flight-tests.csv), each fitted with the
-        # tested missile's own preset
-        tests = [("hwasong-12", 2111.5, 787, 1800, "Hwasong-12, 14 May 2017"),
-                 ("hwasong-14", 2802, 933, 2220, "Hwasong-14, 4 Jul 2017"),
-                 ("hwasong-14", 3724.9, 998, 2832, "Hwasong-14, 28 Jul 2017"),
-                 ("hwasong-15", 4475, 950, 3180, "Hwasong-15, 28 Nov 2017"),
-                 ("hwasong-12", 770, 3700, 1140, "Hwasong-12, 15 Sep 2017")]
-        summary["loft2range"] = [
-            dict(loft2range(apo, rng, t, template=m).to_dict(), test=label)
-            for m, apo, rng, t, label in tests]
-        # 7. report
-        step(7, "writing report.html and summary.json")
-        draw.wait()
-        summary["runtime_s"] = round(time.perf_counter() - t_start, 1)
-        (tmp / "summary.json").write_text(to_json(summary))
-        (tmp / "report.html").write_text(render_html(summary, tmp))
-        rd.commit()
+        try:
+            tmp = rd.staging
+            summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
+                             "metadata": metadata or {}}
+            # 1. footprints
+            step(1, "defended footprint: Seongju, withdrawn, Pyeongtaek (nk-default)")
+            ts = get_threat_set("nk-default")
+            configs = [("seongju", [battery_at("seongju")]), ("withdrawn", []),
+                       ("pyeongtaek", [battery_at("pyeongtaek")])]
+            res = fp.footprints([b for _, b in configs], ts, 5.0, [lab for lab, _ in configs])
+            (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
+            draw(maps.footprint_map, res[:1], tmp / "footprint.png",
+                 title="THAAD at Seongju: defended footprint against nk-default")
+            draw(maps.footprint_map, [res[0], res[2]], tmp / "footprint-compare.png",
+                 title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
+            summary["footprint"] = res[0].to_dict()
+            summary["comparison"] = fp.compare(res).to_dict()
+            step(2, "footprint against nk-2019 (adds the lifting KN-23)")
+            r19 = fp.footprint(configs[0][1], get_threat_set("nk-2019"), 5.0, label="seongju")
+            summary["footprint_nk2019"] = r19.to_dict()
+            # 3. radar coverage
+            step(3, "radar coverage over Korea and China")
+            site = get_site("seongju")
+            cov = {}
+            for mode in ("tpy2-terminal", "tpy2-forward"):
+                radar = get_radar(mode)
+                c = coverage(radar, site, [10.0, 100.0, 300.0, 1000.0], 0.01)
+                draw(maps.coverage_map, c, tmp / f"coverage-{mode}.png")
+                cov[mode] = c.to_dict()
+            draw(maps.vertical_coverage, range_height(get_radar("tpy2-terminal"), site, 0.01,
+                                                      max_range_km=900),
+                 tmp / "vertical-coverage-terminal.png")
+            summary["coverage"] = cov
+            # 4. trajectories
+            step(4, "representative threat trajectories")
+            cases = [("nodong", (39.20, 125.67), (35.10, 129.03), None, "Nodong → Busan"),
+                     ("scud-c", (39.15, 127.45), (35.87, 128.60), None, "Scud-C → Daegu"),
+                     ("scud-b", (38.58, 126.10), (37.57, 126.98), None, "Scud-B → Seoul"),
+                     ("kn-23", (39.15, 127.45), (36.03, 128.18), 50e3,
+                      "KN-23 (50 km apogee, pull-up) → Seongju")]
+            ms, lats, lons, azs, ths, tcs, labels = [], [], [], [], [], [], []
+            for m, l0, a0, apo, lab in cases:
+                s = aim(get_missile(m), Launch(*l0), *a0, apogee_m=apo)
+                ms.append(get_missile(m))
+                lats.append(l0[0])
+                lons.append(l0[1])
+                azs.append(s.azimuth_deg)
+                ths.append(s.theta_deg)
+                tcs.append(s.t_cut_s)
+                labels.append(lab)
+            b = fly(ms, lats, lons, azs, ths, tcs, history_dt_s=1.0)
+            draw(plots.trajectory_profile, b, labels, tmp / "trajectories.png",
+                 title="Representative North Korean threats (aimed, rotating Earth)",
+                 note="thaadsim; presets are public estimates (thaadsim missiles); rotating WGS84 "
+                      "Earth, J2, US 1976 atmosphere")
+            summary["trajectories"] = [dict(b.to_dict(i), case=labels[i]) for i in range(len(b))]
+            # 5. engagement
+            step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
+            er = engage(load_scenario(example_path()), trials, seed)
+            eng = er.to_dict()
+            draw(plots.engagement_timeline, er.kinematics, er.plan, tmp / "engagement-timeline.png")
+            summary["engagement"] = eng
+            # 6. loft2range
+            step(6, "loft2range on the 2017 flight tests")
+            # the 2017 tests as reported (docs/reference/flight-tests.csv), each fitted with the
+            # tested missile's own preset
+            tests = [("hwasong-12", 2111.5, 787, 1800, "Hwasong-12, 14 May 2017"),
+                     ("hwasong-14", 2802, 933, 2220, "Hwasong-14, 4 Jul 2017"),
+                     ("hwasong-14", 3724.9, 998, 2832, "Hwasong-14, 28 Jul 2017"),
+                     ("hwasong-15", 4475, 950, 3180, "Hwasong-15, 28 Nov 2017"),
+                     ("hwasong-12", 770, 3700, 1140, "Hwasong-12, 15 Sep 2017")]
+            summary["loft2range"] = [
+                dict(loft2range(apo, rng, t, template=m).to_dict(), test=label)
+                for m, apo, rng, t, label in tests]
+            # 7. report
+            step(7, "writing report.html and summary.json")
+            draw.wait()
+            summary["runtime_s"] = round(time.perf_counter() - t_start, 1)
+            (tmp / "summary.json").write_text(to_json(summary))
+            (tmp / "report.html").write_text(render_html(summary, tmp))
+            rd.commit()
+        finally:
+            draw.close()  # before the directory is released
     fpd = summary["footprint"]
     lines = [
         f"thaadsim demo: wrote {rd.path / 'report.html'} in {summary['runtime_s']} s",

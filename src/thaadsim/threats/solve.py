@@ -409,7 +409,10 @@ def shape_table(missile: Missile, apogee_m: float | None = None, step_km: float 
     keep = np.isfinite(tc_sel)
     if not keep.any():
         return None
-    return R[keep], th_sel[keep], tc_sel[keep]
+    out = (R[keep], th_sel[keep], tc_sel[keep])
+    for a in out:  # cached: nobody may change them
+        a.flags.writeable = False
+    return out
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -609,7 +612,7 @@ def aim_many(jobs, *, tol_m: float = 200.0, **kw) -> list[AimSolution | None]:
             if not np.all(b.impacted[j:j + 3]):
                 continue  # the full solve decides
             _, _, miss = GEOD.inv(lon[j], lat[j], tlon, tlat)
-            if miss < tol_m:
+            if miss < tol_m and climbs_through_boost(_take(b, j))[0]:
                 out[i] = AimSolution(az, th, tc, float(miss), _take(b, j))
                 continue
             az = az + ((az_t - azi[j] + 180.0) % 360.0 - 180.0)
