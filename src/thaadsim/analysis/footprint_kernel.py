@@ -223,10 +223,16 @@ def pack_batteries(configs, look_dt_s: float):
 
 
 def warm_kernels() -> None:
-    """Compile (or load from the cache) the footprint and detection kernels with tiny inputs of
-    the exact types the analyses pass. The demo runs it in its figure worker while the main
-    process compiles the trajectory kernel, so a first run compiles them side by side."""
+    """Compile (or load from the cache) the footprint and detection kernels, and the small
+    geodesy and atmosphere kernels, with tiny inputs of the exact types the analyses pass. The
+    demo runs it in its figure worker while the main process compiles the trajectory kernel, so
+    a first run compiles them side by side."""
+    from thaadsim.core.atmosphere import state_arrays
+    from thaadsim.core.earth import ecef_to_geodetic
     from thaadsim.sensors.detect import _detect_kernel
+
+    ecef_to_geodetic(np.array([[6.4e6, 0.0, 0.0]]))  # impact points of every batch
+    state_arrays(np.zeros(1))  # the interceptor's flyout and the radar's ray trace
 
     z1 = np.zeros(1)
     z2 = np.zeros((1, 1))
