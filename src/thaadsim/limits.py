@@ -77,6 +77,8 @@ BOUNDS: dict[str, Bound] = {
     "trials": Bound(1, 10_000_000, integer=True, why="Monte Carlo trials; 1e7 gives a "
                                                         "standard error below 2e-4"),
     "seed": Bound(0, 2**63 - 1, integer=True, why="numpy SeedSequence entropy, non-negative"),
+    "samples": Bound(2, 4096, integer=True, why="uncertainty samples; 64-256 resolve 5-95 % "
+                                                "bands, 4,096 footprints take about an hour"),
     "range_km": Bound(0.0, 20_037.0, lo_open=True, why="up to half the Earth's circumference"),
     "flight_time_s": Bound(0.0, 10_800.0, lo_open=True, why="up to three hours"),
     "launch_time_s": Bound(0.0, 36_000.0, why="raid timing within ten hours"),

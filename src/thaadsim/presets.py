@@ -29,9 +29,11 @@ from pathlib import Path
 from thaadsim.errors import ThaadsimError, show_value
 
 FILES = {"missiles.toml": ("missile",), "radars.toml": ("radar", "site"),
-         "interceptors.toml": ("interceptor",), "threat_sets.toml": ("set",)}
+         "interceptors.toml": ("interceptor",), "threat_sets.toml": ("set",),
+         "uncertainty.toml": ("parameter",)}
 OPTION_OF = {"missiles.toml": "--missile-file", "radars.toml": "--radar-file",
-             "interceptors.toml": "--interceptor-file", "threat_sets.toml": "--threat-set-file"}
+             "interceptors.toml": "--interceptor-file", "threat_sets.toml": "--threat-set-file",
+             "uncertainty.toml": "--uncertainty-file"}
 _user_files: dict[str, list[Path]] = {f: [] for f in FILES}
 _inline: dict[str, list[tuple[str, str, dict]]] = {f: [] for f in FILES}
 

@@ -181,3 +181,65 @@ def demo(out: str = typer.Option("demo-out", "--out",
     with bar("demo") as progress:
         run_demo(out, trials=trials, seed=seed, progress=progress, print_summary=typer.echo,
                  force=force, metadata=metadata())
+
+
+uncertainty_app = typer.Typer(help="Bands of the headline numbers over the uncertain parameters "
+                                   "(data/uncertainty.toml: each with its range, reason and "
+                                   "sources)", no_args_is_help=True)
+app.add_typer(uncertainty_app, name="uncertainty")
+
+
+@uncertainty_app.command("footprint")
+def uncertainty_footprint(
+    battery: str = typer.Option("seongju", "--battery", help="site preset or LAT,LON"),
+    threat_set: str = typer.Option("nk-default", "--threat-set",
+                                   help="a threat set ('thaadsim threat-sets' lists them)"),
+    samples: int = typer.Option(64, "--samples", help="Latin-hypercube samples, 2 to 4096"),
+    seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
+    grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="a TOML file in the format of the shipped "
+                                                "uncertainty.toml (repeatable): more parameters"),
+    missile_file: Files = file_option("missile", "missiles"),
+    threat_set_file: Files = file_option("threat-set", "threat-sets"),
+    radar_file: Files = file_option("radar", "radars"),
+):
+    """Defended fraction, population and key cities with their 5-50-95 % band."""
+    from thaadsim.analysis import footprint as fp
+    from thaadsim.analysis.uncertainty import footprint_uncertainty, list_parameters
+    from thaadsim.engagement.fire_control import parse_configuration
+    from thaadsim.presets import add_user_file
+
+    require_format(fmt, ("table", "json", "csv"))
+    use_files(missile_file, radar_file, threat_set_file=threat_set_file)
+    for f in uncertainty_file or []:
+        add_user_file(f, "uncertainty.toml")
+    samples = int(check("samples", samples, "--samples"))
+    seed = int(check("seed", seed, "--seed"))
+    grid_km = check("grid_km", grid_km, "--grid-km")
+    ts = api.get_threat_set(threat_set)
+    label, bats = parse_configuration(battery)
+    if len(bats) != 1:
+        raise ThaadsimError("--battery", "must name one battery (a site or LAT,LON)", battery)
+    list_parameters()  # a bad parameter file fails before any work
+    work = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas), samples + 1)
+    seconds = work["seconds"] + samples * 1.2  # + a reach table per sample (~1 s)
+    if seconds > fp.MAX_SECONDS:
+        raise ThaadsimError("--samples", f"asks for too much work: ~{seconds / 60:.0f} min "
+                                         f"(limit {fp.MAX_SECONDS / 60:.0f} min); use fewer "
+                                         "--samples or a coarser --grid-km", samples)
+    with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
+        res = footprint_uncertainty(bats[0], ts, grid_km, samples, seed, progress=progress)
+    out = res.to_dict()
+    if fmt != Fmt.table:
+        emit(out, fmt, rows=out["records"])
+        return
+    d, pop = out["defended_fraction_of_south_korea"], out["defended_population"]
+    typer.echo(f"defended fraction of South Korea: {100 * d['central']:.1f} % (p05 "
+               f"{100 * d['p05']:.1f} %, p50 {100 * d['p50']:.1f} %, p95 {100 * d['p95']:.1f} %)")
+    typer.echo(f"defended population in cities: {pop['central'] / 1e6:.1f} M (p05 "
+               f"{pop['p05'] / 1e6:.1f}, p95 {pop['p95'] / 1e6:.1f} M)")
+    typer.echo("probability of being defended: " + ", ".join(
+        f"{k} {v:.2f}" for k, v in out["probability_defended"].items()))
+    typer.echo(f"\n{res!r}")

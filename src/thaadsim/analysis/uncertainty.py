@@ -1,0 +1,267 @@
+"""Uncertainty of the defended footprint: Latin-hypercube samples of the uncertain parameters
+declared in ``data/uncertainty.toml``, a footprint per sample, and the bands of the headline
+numbers (first step of the uncertainty issue: in-process, battery-level parameters).
+
+Each sample's values come from its own row of a scrambled Latin hypercube drawn once for the
+seed (``scipy.stats.qmc.LatinHypercube``), and the site offset's bearing from the same row, so
+a sample's result depends only on the seed and its index: the same seed gives the same output
+however the samples are run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from thaadsim.analysis.footprint import FootprintResult
+from thaadsim.errors import ThaadsimError
+from thaadsim.presets import table
+
+DISTRIBUTIONS = ("uniform", "log-uniform")
+PERCENTILES = (5, 50, 95)
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    """One uncertain parameter.
+
+    Attributes
+    ----------
+    name : str
+        Its name in ``data/uncertainty.toml``.
+    applies_to : str
+        What it sets (``battery.rcs_m2``, ``radar.calibration_range_km``, ...).
+    low, central, high : float
+        Range and the preset's value (units as ``unit``).
+    distribution : str
+        ``"uniform"`` or ``"log-uniform"`` over [low, high].
+    unit, why : str
+        Unit, and the reason for the range.
+    sources : tuple of str
+        Where the range comes from.
+    """
+
+    name: str
+    applies_to: str
+    low: float
+    central: float
+    high: float
+    distribution: str = "uniform"
+    unit: str = ""
+    why: str = ""
+    sources: tuple[str, ...] = ()
+
+    def value(self, u: float) -> float:
+        """The value at quantile ``u`` in [0, 1] of the distribution."""
+        if self.high == self.low:
+            return self.low
+        if self.distribution == "log-uniform":
+            return float(math.exp(math.log(self.low)
+                                  + u * (math.log(self.high) - math.log(self.low))))
+        return float(self.low + u * (self.high - self.low))
+
+
+def list_parameters() -> list[Parameter]:
+    """The uncertain parameters of ``data/uncertainty.toml`` (and user files).
+
+    Returns
+    -------
+    list of Parameter
+        In file order.
+
+    Raises
+    ------
+    ThaadsimError
+        An entry without a reason or sources, with low > central > high, or with an unknown
+        distribution.
+    """
+    out = []
+    for name, e in table("uncertainty.toml", "parameter").items():
+        try:
+            p = Parameter(name, str(e["applies_to"]), float(e["low"]), float(e["central"]),
+                          float(e["high"]), str(e.get("distribution", "uniform")),
+                          str(e.get("unit", "")), str(e["why"]),
+                          tuple(map(str, e["sources"])))
+        except (KeyError, TypeError, ValueError) as err:
+            raise ThaadsimError("uncertainty", f"[parameter.{name}] is incomplete or invalid "
+                                               f"({err})", name) from None
+        if not (p.low <= p.central <= p.high) or p.distribution not in DISTRIBUTIONS or \
+                not p.why or not p.sources or (p.distribution == "log-uniform" and p.low <= 0):
+            raise ThaadsimError("uncertainty", f"[parameter.{name}] needs low <= central <= "
+                                               "high, a distribution of "
+                                               f"{', '.join(DISTRIBUTIONS)} (log-uniform: low "
+                                               "> 0), a reason and sources", name)
+        out.append(p)
+    return out
+
+
+def lhs(n_params: int, samples: int, seed: int) -> np.ndarray:
+    """Scrambled Latin-hypercube quantiles, shape (samples, n_params + 1): the last column draws
+    the site offset's bearing."""
+    from scipy.stats import qmc
+
+    return qmc.LatinHypercube(d=n_params + 1, seed=np.random.default_rng(seed)).random(samples)
+
+
+def battery_variant(bat, params: list[Parameter], values: dict[str, float], bearing_u: float):
+    """The battery with the sampled values applied (``applies_to`` of each parameter)."""
+    from thaadsim import geo
+
+    site, radar, ic = bat.site, bat.radar, bat.interceptor
+    kw: dict = {}
+    for p in params:
+        v = values[p.name]
+        what = p.applies_to
+        if what == "radar.calibration_range_km":
+            radar = radar.replace(calibration_range_km=v, losses_db=None)
+        elif what == "battery.rcs_m2":
+            kw["rcs_m2"] = v
+        elif what == "battery.reaction_time_s":
+            kw["reaction_time_s"] = v
+        elif what == "site.min_elevation_deg":
+            site = dataclasses.replace(site, min_elevation_deg=v)
+        elif what == "site.offset_km":
+            if v > 0:
+                la, lo = geo.gc_destination(math.radians(site.lat_deg),
+                                            math.radians(site.lon_deg),
+                                            2 * math.pi * bearing_u, v * 1e3)
+                site = dataclasses.replace(site, lat_deg=math.degrees(float(la)),
+                                           lon_deg=math.degrees(float(lo)))
+        elif what == "interceptor.max_flight_dynamic_pressure_pa":
+            # reach tables cost ~1 s each: the limit is quantised to 10 kPa (well inside the
+            # spread) so that samples share them
+            ic = ic.replace(max_flight_dynamic_pressure_pa=round(v / 1e4) * 1e4)
+        else:
+            raise ThaadsimError("uncertainty", f"[parameter.{p.name}] applies_to "
+                                               "is not supported by the footprint yet", what)
+    return dataclasses.replace(bat, site=site, radar=radar, interceptor=ic, **kw)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class FootprintUncertainty:
+    """Bands of the footprint's headline numbers over the samples.
+
+    Attributes
+    ----------
+    central : FootprintResult
+        The footprint with every parameter at its central value.
+    parameters : list of Parameter
+        What was varied.
+    values : ndarray, shape (samples, n_params)
+        The sampled values.
+    fraction : ndarray, shape (samples,)
+        Defended fraction of South Korea per sample (-).
+    population : ndarray, shape (samples,)
+        Defended population in cities per sample.
+    cities : dict of str to ndarray of bool
+        Per key city, whether each sample defends it.
+    cell_probability : ndarray, shape (cells,)
+        Share of the samples that defend each grid cell.
+    samples, seed : int
+        The sample count and seed.
+    """
+
+    central: FootprintResult
+    parameters: list
+    values: np.ndarray
+    fraction: np.ndarray
+    population: np.ndarray
+    cities: dict
+    cell_probability: np.ndarray
+    samples: int
+    seed: int
+
+    def __repr__(self) -> str:
+        d = self.to_dict()["defended_fraction_of_south_korea"]
+        return (f"<FootprintUncertainty {self.central.label} vs {self.central.threat_set.name}: "
+                f"{100 * d['central']:.1f} % (p05-p95 {100 * d['p05']:.1f}-"
+                f"{100 * d['p95']:.1f} %), {self.samples} samples, seed {self.seed}>")
+
+    def to_dict(self) -> dict:
+        """Bands (``central``, ``p05``, ``p50``, ``p95``) of the defended fraction and
+        population, per key city the probability of being defended, the parameters and the
+        per-sample records.
+
+        Returns
+        -------
+        dict
+            JSON-ready (no rounding).
+        """
+        c = self.central.to_dict()
+
+        def band(x, central):
+            q = np.percentile(x, PERCENTILES)
+            return {"central": float(central), "p05": float(q[0]), "p50": float(q[1]),
+                    "p95": float(q[2])}
+
+        recs = [dict({p.name: float(self.values[i, k]) for k, p in enumerate(self.parameters)},
+                     sample=i, defended_fraction_of_south_korea=float(self.fraction[i]),
+                     defended_population=int(self.population[i]))
+                for i in range(self.samples)]
+        return {
+            "configuration": c["configuration"], "threat_set": c["threat_set"],
+            "grid_km": c["grid_km"], "samples": self.samples, "seed": self.seed,
+            "defended_fraction_of_south_korea": band(self.fraction,
+                                                     c["defended_fraction_of_south_korea"]),
+            "defended_population": band(self.population, c["defended_population"]),
+            "probability_defended": {k: float(np.mean(v)) for k, v in self.cities.items()},
+            "parameters": [dataclasses.asdict(p) | {"sources": list(p.sources)}
+                           for p in self.parameters],
+            "records": recs,
+        }
+
+
+def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: int = 64,
+                          seed: int = 1, progress=None) -> FootprintUncertainty:
+    """The defended footprint of one battery over Latin-hypercube samples of the declared
+    parameters (``list_parameters``).
+
+    Parameters
+    ----------
+    battery : Battery
+        The battery at its central values.
+    threat_set : ThreatSet
+        The threat set.
+    grid_km : float, optional
+        Grid spacing (km); default 5.
+    samples : int, optional
+        Number of samples; default 64.
+    seed : int, optional
+        Seed of the hypercube; default 1.
+    progress : callable, optional
+        ``progress(text, done, total)``, called per sample.
+
+    Returns
+    -------
+    FootprintUncertainty
+        The central footprint and the bands.
+    """
+    from thaadsim.analysis.footprint import footprints
+
+    params = list_parameters()
+    u = lhs(len(params), samples, seed)
+    central = footprints([[battery]], threat_set, grid_km, [battery.name])[0]
+    vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
+    frac = np.empty(samples)
+    pop = np.empty(samples, dtype=np.int64)
+    key = list(central.to_dict()["key_cities"])
+    cities = {k: np.zeros(samples, dtype=bool) for k in key}
+    count = np.zeros(central.defended.shape, dtype=np.int64)
+    for i in range(samples):
+        if progress:
+            progress(f"sample {i + 1}/{samples}", i, samples)
+        b = battery_variant(battery, params, dict(zip((p.name for p in params), vals[i],
+                                                      strict=True)), float(u[i, -1]))
+        r = footprints([[b]], threat_set, grid_km, [battery.name])[0]
+        d = r.to_dict()
+        frac[i] = d["defended_fraction_of_south_korea"]
+        pop[i] = d["defended_population"]
+        for k in key:
+            cities[k][i] = bool(d["key_cities"][k])
+        count += r.defended
+    if progress:
+        progress("done", samples, samples)
+    return FootprintUncertainty(central, params, vals, frac, pop, cities, count / samples,
+                                samples, seed)
