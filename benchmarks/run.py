@@ -14,6 +14,7 @@ CMDS = [
     ["bench", "radar", "--n", "10000", "--grid", "500"],
     ["bench", "engage", "--trials", "100000"],
     ["bench", "footprint", "--grid-km", "5"],
+    ["bench", "uncertainty", "--samples", "16", "--grid-km", "10"],
     ["bench", "memory", "--n", "100000"],  # own process: peak RSS of that batch alone
 ]
 

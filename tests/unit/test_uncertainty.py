@@ -60,10 +60,64 @@ def test_same_seed_same_output(run):
 
 def test_cli_json_keys(capsys):
     code = main(["uncertainty", "footprint", "--battery", "seongju", "--threat-set",
-                 "nk-default", "--samples", "4", "--seed", "1", "--grid-km", "25", "--format",
-                 "json"])
+                 "nk-default", "--samples", "4", "--seed", "1", "--grid-km", "25",
+                 "--scheduler", "none", "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     band = out["defended_fraction_of_south_korea"]
     assert set(band) == {"central", "p05", "p50", "p95"}, band
     assert len(out["records"]) == 4 and "Seoul" in out["probability_defended"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sk:
+        sk.bind(("127.0.0.1", 0))
+        return sk.getsockname()[1]
+
+
+def test_remote_dask_and_local_cluster_equal_the_in_process_result(run):
+    """A `dask scheduler` and two `dask worker` processes on 127.0.0.1 (bounded: 120 s to
+    start, killed after), and a LocalCluster: the same seed gives the same result as in
+    process."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    dask = shutil.which("dask") or str(Path(sys.executable).parent / "dask")
+    port = _free_port()
+    addr = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)]
+    try:
+        for _ in range(2):
+            procs.append(subprocess.Popen([dask, "worker", addr, "--nworkers", "1",
+                                           "--nthreads", "1", "--no-dashboard", "--host",
+                                           "127.0.0.1"], stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        t0 = time.time()
+        with Client(addr, timeout=60) as c:
+            c.wait_for_workers(2, timeout=120)
+        assert time.time() - t0 < 180
+        kw = dict(grid_km=GRID_KM, samples=8, seed=4)
+        remote = U.footprint_uncertainty(battery_at("seongju"), get_threat_set("nk-default"),
+                                         scheduler=addr, **kw)
+        assert remote.to_dict() == run.to_dict(), "remote Dask differs from in process"
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    local = U.footprint_uncertainty(battery_at("seongju"), get_threat_set("nk-default"),
+                                    scheduler="local", workers=2, grid_km=GRID_KM, samples=8,
+                                    seed=4)
+    assert local.to_dict() == run.to_dict(), "LocalCluster differs from in process"

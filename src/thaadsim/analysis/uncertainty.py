@@ -1,6 +1,7 @@
 """Uncertainty of the defended footprint: Latin-hypercube samples of the uncertain parameters
 declared in ``data/uncertainty.toml``, a footprint per sample, and the bands of the headline
-numbers (first step of the uncertainty issue: in-process, battery-level parameters).
+numbers (first step of the uncertainty issue: battery-level parameters), in process or on Dask
+(a ``LocalCluster`` on this machine, or an existing scheduler).
 
 Each sample's values come from its own row of a scrambled Latin hypercube drawn once for the
 seed (``scipy.stats.qmc.LatinHypercube``), and the site offset's bearing from the same row, so
@@ -213,8 +214,56 @@ class FootprintUncertainty:
         }
 
 
+def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list) -> list:
+    """Footprints of some samples: rows of (index, values, bearing quantile) -> per sample
+    (index, defended fraction, population, key cities defended, defended cells). Runs in a
+    Dask worker or in process; depends only on its arguments."""
+    from thaadsim.analysis.footprint import footprints
+
+    out = []
+    for i, vals, bu in rows:
+        b = battery_variant(battery, params, dict(zip((p.name for p in params), vals,
+                                                      strict=True)), bu)
+        r = footprints([[b]], threat_set, grid_km, [battery.name])[0]
+        d = r.to_dict()
+        out.append((i, d["defended_fraction_of_south_korea"], d["defended_population"],
+                    {k: bool(v) for k, v in d["key_cities"].items()}, r.defended))
+    return out
+
+
+# Samples per Dask task: a few seconds of numba work each, only summaries shipped back
+CHUNK_SAMPLES = 4
+
+
+def _run_dask(scheduler: str, workers: int, jobs: list, progress=None) -> list:
+    """Run the chunks on Dask: a LocalCluster on 127.0.0.1 (``"local"``) or an existing
+    scheduler (``"tcp://HOST:PORT"``); results in submission order."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler, timeout=30)
+    try:
+        futs = [client.submit(_sample_chunk, *j, pure=False) for j in jobs]
+        done = 0
+        for _ in as_completed(futs):
+            done += 1
+            if progress:
+                progress(f"chunk {done}/{len(futs)}", done, len(futs))
+        return [f.result() for f in futs]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: int = 64,
-                          seed: int = 1, progress=None) -> FootprintUncertainty:
+                          seed: int = 1, progress=None, scheduler: str | None = None,
+                          workers: int = 2) -> FootprintUncertainty:
     """The defended footprint of one battery over Latin-hypercube samples of the declared
     parameters (``list_parameters``).
 
@@ -231,7 +280,15 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
     seed : int, optional
         Seed of the hypercube; default 1.
     progress : callable, optional
-        ``progress(text, done, total)``, called per sample.
+        ``progress(text, done, total)``, called per sample (per chunk on Dask).
+    scheduler : str, optional
+        None (default): in this process; ``"local"``: a Dask ``LocalCluster`` of ``workers``
+        processes on 127.0.0.1; ``"tcp://HOST:PORT"``: an existing Dask scheduler. The result
+        is the same whichever runs it (a sample depends only on the seed and its index). Dask
+        workers see the shipped presets and the objects passed in, not the caller's user data
+        files.
+    workers : int, optional
+        Worker processes of the LocalCluster; default 2.
 
     Returns
     -------
@@ -244,23 +301,25 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
     u = lhs(len(params), samples, seed)
     central = footprints([[battery]], threat_set, grid_km, [battery.name])[0]
     vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
-    frac = np.empty(samples)
-    pop = np.empty(samples, dtype=np.int64)
+    rows = [(i, [float(x) for x in vals[i]], float(u[i, -1])) for i in range(samples)]
+    chunks = [rows[c:c + CHUNK_SAMPLES] for c in range(0, samples, CHUNK_SAMPLES)]
+    jobs = [(battery, threat_set, grid_km, params, ch) for ch in chunks]
+    if scheduler is None:
+        parts = []
+        for k, j in enumerate(jobs):
+            if progress:
+                progress(f"samples {k * CHUNK_SAMPLES + 1}-"
+                         f"{min(samples, (k + 1) * CHUNK_SAMPLES)} of {samples}",
+                         k * CHUNK_SAMPLES, samples)
+            parts.append(_sample_chunk(*j))
+    else:
+        parts = _run_dask(scheduler, workers, jobs, progress)
+    results = sorted((r for part in parts for r in part), key=lambda r: r[0])
+    frac = np.array([r[1] for r in results], dtype=float)
+    pop = np.array([r[2] for r in results], dtype=np.int64)
     key = list(central.to_dict()["key_cities"])
-    cities = {k: np.zeros(samples, dtype=bool) for k in key}
-    count = np.zeros(central.defended.shape, dtype=np.int64)
-    for i in range(samples):
-        if progress:
-            progress(f"sample {i + 1}/{samples}", i, samples)
-        b = battery_variant(battery, params, dict(zip((p.name for p in params), vals[i],
-                                                      strict=True)), float(u[i, -1]))
-        r = footprints([[b]], threat_set, grid_km, [battery.name])[0]
-        d = r.to_dict()
-        frac[i] = d["defended_fraction_of_south_korea"]
-        pop[i] = d["defended_population"]
-        for k in key:
-            cities[k][i] = bool(d["key_cities"][k])
-        count += r.defended
+    cities = {k: np.array([r[3][k] for r in results], dtype=bool) for k in key}
+    count = np.sum([r[4] for r in results], axis=0)
     if progress:
         progress("done", samples, samples)
     return FootprintUncertainty(central, params, vals, frac, pop, cities, count / samples,

@@ -271,3 +271,48 @@ def bench_footprint(grid_km: float = 5.0, baseline_pairs: int = 6) -> dict:
             "speedup": round(t_pair * n_pairs / t_fp, 1),
             "warm_started_aim_per_pair_seconds": round(t_warm, 4),
             "speedup_over_warm_started_aim": round(t_warm * n_pairs / t_fp, 1)}
+
+
+def bench_uncertainty(samples: int = 16, grid_km: float = 10.0) -> dict:
+    """Samples per second of the footprint uncertainty (Seongju, nk-default): in this process,
+    then on a Dask LocalCluster of 1 and of 2 worker processes (cluster start-up included);
+    the results must be identical.
+
+    Parameters
+    ----------
+    samples : int, optional
+        Samples per run; default 16.
+    grid_km : float, optional
+        Grid spacing (km); default 10.
+
+    Returns
+    -------
+    dict
+        Seconds and samples per second per run, the 2-over-1-worker scaling, the overhead of
+        one worker against the in-process loop, and whether the results agree.
+    """
+    from thaadsim.analysis.uncertainty import footprint_uncertainty
+    from thaadsim.engagement.fire_control import battery_at
+    from thaadsim.threats.threat_set import get_threat_set
+
+    bat, ts = battery_at("seongju"), get_threat_set("nk-default")
+    footprint_uncertainty(bat, ts, grid_km, 2, 0)  # families, kernels and reach tables warm
+    out: dict = {"samples": samples, "grid_km": grid_km}
+    ref = None
+    runs: tuple[tuple[str, str | None, int], ...] = (
+        ("in_process", None, 1), ("local_1_worker", "local", 1), ("local_2_workers", "local", 2))
+    for label, scheduler, workers in runs:
+        t0 = time.perf_counter()
+        r = footprint_uncertainty(bat, ts, grid_km, samples, 1, scheduler=scheduler,
+                                  workers=workers).to_dict()
+        dt = time.perf_counter() - t0
+        out[label] = {"seconds": round(dt, 2), "samples_per_s": round(samples / dt, 2)}
+        if ref is None:
+            ref = r
+        else:
+            out[f"{label}_equals_in_process"] = r == ref
+    out["scaling_2_over_1_worker"] = round(out["local_1_worker"]["seconds"]
+                                           / out["local_2_workers"]["seconds"], 2)
+    out["overhead_1_worker_over_in_process"] = round(out["local_1_worker"]["seconds"]
+                                                     / out["in_process"]["seconds"], 2)
+    return out

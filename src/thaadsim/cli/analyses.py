@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -197,6 +198,11 @@ def uncertainty_footprint(
     samples: int = typer.Option(64, "--samples", help="Latin-hypercube samples, 2 to 4096"),
     seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
+    scheduler: str = typer.Option("local", "--scheduler",
+                                  help="local (a Dask LocalCluster on 127.0.0.1), none (in this "
+                                       "process) or tcp://HOST:PORT (an existing Dask "
+                                       "scheduler); same seed, same output on any of them"),
+    workers: int = typer.Option(2, "--workers", help="LocalCluster worker processes, 1 to 64"),
     fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
     uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
                                            help="a TOML file in the format of the shipped "
@@ -217,6 +223,11 @@ def uncertainty_footprint(
         add_user_file(f, "uncertainty.toml")
     samples = int(check("samples", samples, "--samples"))
     seed = int(check("seed", seed, "--seed"))
+    if scheduler not in ("local", "none") and not re.fullmatch(r"tcp://[\w.\-]+:\d{1,5}",
+                                                                scheduler):
+        raise ThaadsimError("--scheduler", "must be local, none or tcp://HOST:PORT", scheduler)
+    if not (isinstance(workers, int) and 1 <= workers <= 64):
+        raise ThaadsimError("--workers", "must be an integer in [1, 64]", workers)
     grid_km = check("grid_km", grid_km, "--grid-km")
     ts = api.get_threat_set(threat_set)
     label, bats = parse_configuration(battery)
@@ -230,7 +241,9 @@ def uncertainty_footprint(
                                          f"(limit {fp.MAX_SECONDS / 60:.0f} min); use fewer "
                                          "--samples or a coarser --grid-km", samples)
     with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
-        res = footprint_uncertainty(bats[0], ts, grid_km, samples, seed, progress=progress)
+        res = footprint_uncertainty(bats[0], ts, grid_km, samples, seed, progress=progress,
+                                    scheduler=None if scheduler == "none" else scheduler,
+                                    workers=workers)
     out = res.to_dict()
     if fmt != Fmt.table:
         emit(out, fmt, rows=out["records"])

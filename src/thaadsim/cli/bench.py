@@ -96,3 +96,19 @@ def bench_memory(n: int = typer.Option(100_000, "--n", help="batch size"),
     with bar("bench memory"):
         res = run(n)
     emit(res, fmt)
+
+
+@bench_app.command("uncertainty")
+def bench_uncertainty(samples: int = typer.Option(16, "--samples", help="samples per run"),
+                      grid_km: float = typer.Option(10.0, "--grid-km", help="grid spacing (km)"),
+                      fmt: Fmt = fmt_option(Fmt.json, "json|table")):
+    """Footprint uncertainty: samples per second in process and on a LocalCluster of 1 and 2
+    workers (scaling and overhead)."""
+    from thaadsim.bench import bench_uncertainty as run
+
+    _fmt(fmt)
+    samples = int(check("samples", samples, "--samples"))
+    grid_km = check("grid_km", grid_km, "--grid-km")
+    with bar("bench uncertainty"):
+        res = run(samples, grid_km)
+    emit(res, fmt)
