@@ -256,3 +256,99 @@ def uncertainty_footprint(
     typer.echo("probability of being defended: " + ", ".join(
         f"{k} {v:.2f}" for k, v in out["probability_defended"].items()))
     typer.echo(f"\n{res!r}")
+
+
+sensitivity_app = typer.Typer(help="Which uncertain parameter moves a headline number: one at a "
+                                   "time (tornado) or Sobol indices (SALib)",
+                              no_args_is_help=True)
+app.add_typer(sensitivity_app, name="sensitivity")
+
+
+@sensitivity_app.command("footprint")
+def sensitivity_footprint(
+    battery: str = typer.Option("seongju", "--battery", help="site preset or LAT,LON"),
+    threat_set: str = typer.Option("nk-default", "--threat-set",
+                                   help="a threat set ('thaadsim threat-sets' lists them)"),
+    method: str = typer.Option("oat", "--method", help="oat (one at a time, ranked) or sobol "
+                                                       "(first-order and total indices)"),
+    samples: int = typer.Option(8, "--samples", help="sobol: base samples, a power of two "
+                                                     "(n (2 d + 2) footprints)"),
+    seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
+    grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: write a tornado plot "
+                                                             "(.png/.svg/.pdf)"),
+    fmt: Fmt = fmt_option(offers="table|json"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="a TOML file in the format of the shipped "
+                                                "uncertainty.toml (repeatable): more parameters"),
+):
+    """The parameters that move the defended share of South Korea, ranked."""
+    from thaadsim.analysis.uncertainty import (
+        list_parameters,
+        sensitivity_oat,
+        sensitivity_sobol,
+    )
+    from thaadsim.engagement.fire_control import parse_configuration
+    from thaadsim.presets import add_user_file
+
+    require_format(fmt, ("table", "json"))
+    for f in uncertainty_file or []:
+        add_user_file(f, "uncertainty.toml")
+    if method not in ("oat", "sobol"):
+        raise ThaadsimError("--method", "must be oat or sobol", method)
+    grid_km = check("grid_km", grid_km, "--grid-km")
+    seed = int(check("seed", seed, "--seed"))
+    samples = int(check("samples", samples, "--samples"))
+    if method == "sobol" and samples & (samples - 1):
+        raise ThaadsimError("--samples", "must be a power of two for Sobol sampling", samples)
+    if plot is not None:
+        if method != "oat":
+            raise ThaadsimError("--plot", "draws the one-at-a-time tornado (--method oat)",
+                                str(plot))
+        plot = check_output_file("--plot", plot)
+    ts = api.get_threat_set(threat_set)
+    label, bats = parse_configuration(battery)
+    if len(bats) != 1:
+        raise ThaadsimError("--battery", "must name one battery (a site or LAT,LON)", battery)
+    d = len(list_parameters())
+    runs = 2 * d + 1 if method == "oat" else samples * (2 * d + 2)
+    work = fp_work_seconds(grid_km, len(ts.missiles) * len(ts.launch_areas), runs)
+    if work > 600:
+        raise ThaadsimError("--samples" if method == "sobol" else "--grid-km",
+                            f"asks for too much work: ~{work / 60:.0f} min (limit 10 min)",
+                            samples if method == "sobol" else grid_km)
+    with bar(f"sensitivity footprint ({method}): {label}"):
+        if method == "oat":
+            rows = sensitivity_oat(bats[0], ts, grid_km)
+            out: dict = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
+                         "method": "oat", "ranking": rows}
+        else:
+            idx = sensitivity_sobol(bats[0], ts, grid_km, samples, seed)
+            out = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
+                   "method": "sobol", "samples": samples, "seed": seed,
+                   "indices": idx, "ranking": sorted(idx, key=lambda k: -idx[k]["ST"])}
+    if plot is not None:
+        from thaadsim.viz.plots import tornado
+
+        tornado(out["ranking"], plot)
+        out["plot"] = str(plot)
+    if fmt != Fmt.table:
+        emit(out, fmt)
+        return
+    if method == "oat":
+        for r in out["ranking"]:
+            typer.echo(f"{r['parameter']:<22} {100 * r['fraction_at_low']:5.1f} % .. "
+                       f"{100 * r['fraction_at_high']:5.1f} %  (swing {100 * r['swing']:.1f} "
+                       "points)")
+    else:
+        for k in out["ranking"]:
+            v = out["indices"][k]
+            typer.echo(f"{k:<22} S1 {v['S1']:.2f} +- {v['S1_conf']:.2f}   ST {v['ST']:.2f} +- "
+                       f"{v['ST_conf']:.2f}")
+
+
+def fp_work_seconds(grid_km: float, pairs: int, runs: int) -> float:
+    """Estimated seconds of ``runs`` footprints, each possibly with its own reach table."""
+    from thaadsim.analysis import footprint as fp
+
+    return fp.footprint_work(grid_km, pairs, runs)["seconds"] + 1.2 * runs
