@@ -29,7 +29,6 @@ def test_fused_kernel_equals_the_reference_pipeline(missile, apogee, area):
     configs = [[battery_at("seongju")], [battery_at("pyeongtaek")]]
     d = Doctrine()
     kw = pack_batteries(configs, HISTORY_DT_S)
-    kw.pop("n_batteries")
     opp = np.zeros((2, g.size), dtype=np.int64)
     reach = np.zeros(g.size, dtype=bool)
     footprint_kernel(math.radians(area[1]), math.radians(area[2]), np.radians(g.lat),

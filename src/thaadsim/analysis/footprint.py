@@ -319,7 +319,6 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
     sls = np.ones((nc, n), dtype=bool)
     limiting: list[dict[str, int]] = [{} for _ in range(nc)]
     packed = pack_batteries(configs, HISTORY_DT_S)
-    nbat = packed.pop("n_batteries")
     lat, lon = np.radians(g.lat), np.radians(g.lon)
     opp = np.zeros((nc, n), dtype=np.int64)
     reach = np.zeros(n, dtype=bool)
@@ -328,17 +327,13 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
         if progress:
             progress(f"{mname} from {area[0]}", i, len(pairs))
         fam = trajectory_family(mname, threat_set.depressed.get(mname))
-        kw = dict(packed)
-        if nbat == 0:  # no battery anywhere: the kernel only decides the reach
-            kw["config_of"] = np.zeros(0, dtype=np.int64)
-            kw["rps"] = kw["rps"][:0]
         footprint_kernel(math.radians(area[1]), math.radians(area[2]), lat, lon,
                          fam.ranges_m, np.ascontiguousarray(fam.t),
                          np.ascontiguousarray(fam.s), np.ascontiguousarray(fam.h),
                          fam.n.astype(np.int64),
                          0.5 * float(fam.ranges_m.min()), fam.max_range_m,
                          n_req=N_OF_M[0], m_win=N_OF_M[1], ka=d.kill_assessment_s,
-                         opp=opp, reach=reach, **kw)
+                         opp=opp, reach=reach, **packed)
         for c in range(nc):
             fail1 = reach & (opp[c] < 1)
             fail2 = reach & (opp[c] < 2)

@@ -173,12 +173,14 @@ def pack_batteries(configs, look_dt_s: float):
     Returns
     -------
     dict
-        The keyword arguments ``rps`` to ``config_of`` of ``footprint_kernel``.
+        The keyword arguments ``rps`` to ``config_of`` of ``footprint_kernel`` (zero rows when
+        there is no battery).
     """
     from thaadsim.sensors.radar import elevation_floor_deg
 
     bats = [(c, b) for c, cfg in enumerate(configs) for b in cfg]
-    nbat = max(len(bats), 1)
+    nbat = len(bats)  # zero rows when no configuration has a battery: the kernel only decides
+    # the reach
     rps = np.zeros((nbat, NRP))
     tabs, tofs = [], []
     strides = np.ones(nbat, dtype=np.int64)
@@ -208,10 +210,9 @@ def pack_batteries(configs, look_dt_s: float):
         reaction[k] = bat.reaction_time_s
         config_of[k] = c
     m = max((t.shape[1] for t in tabs), default=1)
-    tables = np.full((nbat, 3, m), 4.0)
+    tables = np.full((nbat, 3, m), 4.0)  # ray tables all have the same length
     for k, t in enumerate(tabs):
-        tables[k, :, :t.shape[1]] = t
-        tables[k, :, t.shape[1]:] = t[:, -1:]
+        tables[k] = t
     g_max = max((t.shape[0] for t in tofs), default=1)
     h_max = max((t.shape[1] for t in tofs), default=1)
     tof = np.full((nbat, g_max, h_max), np.inf)
@@ -219,7 +220,7 @@ def pack_batteries(configs, look_dt_s: float):
         tof[k, :t.shape[0], :t.shape[1]] = t
     return {"rps": rps, "tables": tables, "strides": strides, "tofs": tof, "g_step": g_step,
             "h_step": h_step, "h_lo": h_lo, "h_hi": h_hi, "ground_u": ground_u,
-            "reaction": reaction, "config_of": config_of, "n_batteries": len(bats)}
+            "reaction": reaction, "config_of": config_of}
 
 
 def warm_kernels() -> None:

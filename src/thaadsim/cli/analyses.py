@@ -212,15 +212,11 @@ def uncertainty_footprint(
     radar_file: Files = file_option("radar", "radars"),
 ):
     """Defended fraction, population and key cities with their 5-50-95 % band."""
-    from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.uncertainty import footprint_uncertainty, list_parameters
-    from thaadsim.engagement.fire_control import parse_configuration
-    from thaadsim.presets import add_user_file
 
     require_format(fmt, ("table", "json", "csv"))
-    use_files(missile_file, radar_file, threat_set_file=threat_set_file)
-    for f in uncertainty_file or []:
-        add_user_file(f, "uncertainty.toml")
+    use_files(missile_file, radar_file, threat_set_file=threat_set_file,
+              uncertainty_file=uncertainty_file)
     samples = int(check("samples", samples, "--samples"))
     seed = int(check("seed", seed, "--seed"))
     if scheduler not in ("local", "none") and not re.fullmatch(r"tcp://[\w.\-]+:\d{1,5}",
@@ -230,18 +226,11 @@ def uncertainty_footprint(
         raise ThaadsimError("--workers", "must be an integer in [1, 64]", workers)
     grid_km = check("grid_km", grid_km, "--grid-km")
     ts = api.get_threat_set(threat_set)
-    label, bats = parse_configuration(battery)
-    if len(bats) != 1:
-        raise ThaadsimError("--battery", "must name one battery (a site or LAT,LON)", battery)
+    label, bat = _one_battery(battery)
     list_parameters()  # a bad parameter file fails before any work
-    work = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas), samples + 1)
-    seconds = work["seconds"] + samples * 1.2  # + a reach table per sample (~1 s)
-    if seconds > fp.MAX_SECONDS:
-        raise ThaadsimError("--samples", f"asks for too much work: ~{seconds / 60:.0f} min "
-                                         f"(limit {fp.MAX_SECONDS / 60:.0f} min); use fewer "
-                                         "--samples or a coarser --grid-km", samples)
+    _refuse_long_sweep("--samples", samples, grid_km, ts, samples + 1)
     with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
-        res = footprint_uncertainty(bats[0], ts, grid_km, samples, seed, progress=progress,
+        res = footprint_uncertainty(bat, ts, grid_km, samples, seed, progress=progress,
                                     scheduler=None if scheduler == "none" else scheduler,
                                     workers=workers)
     out = res.to_dict()
@@ -288,12 +277,9 @@ def sensitivity_footprint(
         sensitivity_oat,
         sensitivity_sobol,
     )
-    from thaadsim.engagement.fire_control import parse_configuration
-    from thaadsim.presets import add_user_file
 
     require_format(fmt, ("table", "json"))
-    for f in uncertainty_file or []:
-        add_user_file(f, "uncertainty.toml")
+    use_files(uncertainty_file=uncertainty_file)
     if method not in ("oat", "sobol"):
         raise ThaadsimError("--method", "must be oat or sobol", method)
     grid_km = check("grid_km", grid_km, "--grid-km")
@@ -307,23 +293,19 @@ def sensitivity_footprint(
                                 str(plot))
         plot = check_output_file("--plot", plot)
     ts = api.get_threat_set(threat_set)
-    label, bats = parse_configuration(battery)
-    if len(bats) != 1:
-        raise ThaadsimError("--battery", "must name one battery (a site or LAT,LON)", battery)
+    label, bat = _one_battery(battery)
     d = len(list_parameters())
-    runs = 2 * d + 1 if method == "oat" else samples * (2 * d + 2)
-    work = fp_work_seconds(grid_km, len(ts.missiles) * len(ts.launch_areas), runs)
-    if work > 600:
-        raise ThaadsimError("--samples" if method == "sobol" else "--grid-km",
-                            f"asks for too much work: ~{work / 60:.0f} min (limit 10 min)",
-                            samples if method == "sobol" else grid_km)
+    if method == "oat":
+        _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1)
+    else:
+        _refuse_long_sweep("--samples", samples, grid_km, ts, samples * (2 * d + 2))
     with bar(f"sensitivity footprint ({method}): {label}"):
         if method == "oat":
-            rows = sensitivity_oat(bats[0], ts, grid_km)
+            rows = sensitivity_oat(bat, ts, grid_km)
             out: dict = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
                          "method": "oat", "ranking": rows}
         else:
-            idx = sensitivity_sobol(bats[0], ts, grid_km, samples, seed)
+            idx = sensitivity_sobol(bat, ts, grid_km, samples, seed)
             out = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
                    "method": "sobol", "samples": samples, "seed": seed,
                    "indices": idx, "ranking": sorted(idx, key=lambda k: -idx[k]["ST"])}
@@ -347,8 +329,24 @@ def sensitivity_footprint(
                        f"{v['ST_conf']:.2f}")
 
 
-def fp_work_seconds(grid_km: float, pairs: int, runs: int) -> float:
-    """Estimated seconds of ``runs`` footprints, each possibly with its own reach table."""
+def _one_battery(text: str):
+    """(label, battery) of a --battery that names one site or LAT,LON."""
+    from thaadsim.engagement.fire_control import parse_configuration
+
+    label, bats = parse_configuration(text)
+    if len(bats) != 1:
+        raise ThaadsimError("--battery", "must name one battery (a site or LAT,LON)", text)
+    return label, bats[0]
+
+
+def _refuse_long_sweep(option: str, value, grid_km: float, ts, runs: int) -> None:
+    """Refuse a sweep of ``runs`` footprints (each possibly with its own ~1 s reach table)
+    estimated beyond the footprint's time limit, naming ``option``."""
     from thaadsim.analysis import footprint as fp
 
-    return fp.footprint_work(grid_km, pairs, runs)["seconds"] + 1.2 * runs
+    seconds = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas),
+                                runs)["seconds"] + 1.2 * runs
+    if seconds > fp.MAX_SECONDS:
+        raise ThaadsimError(option, f"asks for too much work: ~{seconds / 60:.0f} min (limit "
+                                    f"{fp.MAX_SECONDS / 60:.0f} min); use fewer --samples or a "
+                                    "coarser --grid-km", value)

@@ -129,13 +129,15 @@ def file_option(kind: str, listing: str):
 
 
 def use_files(missile_file: Files = None, radar_file: Files = None,
-              interceptor_file: Files = None, threat_set_file: Files = None) -> None:
+              interceptor_file: Files = None, threat_set_file: Files = None,
+              uncertainty_file: Files = None) -> None:
     """Register the user's data files (validated now, before any work)."""
     from thaadsim.presets import add_user_file
 
     for files, name in ((missile_file, "missiles.toml"), (radar_file, "radars.toml"),
                         (interceptor_file, "interceptors.toml"),
-                        (threat_set_file, "threat_sets.toml")):
+                        (threat_set_file, "threat_sets.toml"),
+                        (uncertainty_file, "uncertainty.toml")):
         for f in files or []:
             add_user_file(f, name)
 
