@@ -57,7 +57,7 @@ def _hermite(y0, f0, y1, f1, h, s, out):
         out[3 + k] = d00 * y0[k] + d10 * f0[k] + d01 * y1[k] + d11 * f1[k]
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _clamp_step(t, h, t_max, te, t_next_out):
     """(step s, whether it was shortened): the proposal h cut to end no later than t_max, the
     next event te or the next output time."""
@@ -70,14 +70,14 @@ def _clamp_step(t, h, t_max, te, t_next_out):
     return hh, hh == hmax
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _step_ratio(err):
     """New step over old step for error norm ``err`` > 0 ([HNW93] eq. II.4.13), at least
     ``_FAC_MIN``; the caller applies ``_FAC_MAX``."""
     return max(_FAC_MIN, _SAFETY * err ** _ERR_EXP)
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _next_step(h, hh, err, landed_event):
     """Trial step (s) after an accepted step hh with error norm err <= 1 that was proposed as h;
     a step forced short to land on an event or output time does not shrink the proposal."""
@@ -88,7 +88,7 @@ def _next_step(h, hh, err, landed_event):
     return hnew
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _dopri5_step(t, hh, y, k1, k2, k3, k4, k5, k6, k7, ytmp, yn, stages, nst, m_rv, beta, guid,
                  mach_tab, cd_tab, earth, drag, rtol):
     """One Dormand-Prince 5(4) trial step of length hh (s) from (t, y), with k1 = f(t, y).
