@@ -14,6 +14,7 @@ messages as the command line (``thaadsim.limits``); a bad one raises ``ThaadsimE
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -49,12 +50,16 @@ __all__ = [
     "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
     "engage",
     # inputs
-    "battery", "batteries", "load_scenario", "launch", "use_data_file", "site_note",
+    "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
+    "use_data_file", "site_note",
+    "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
     "list_missiles", "list_radars", "list_sites", "list_interceptors", "list_threat_sets",
     # types
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
-    "Scenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult", "CoverageResult",
+    "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
+    "CoverageResult",
+    "CoverageResult",
     "TrackResult", "FootprintResult", "Comparison", "EngageResult", "ThaadsimError",
 ]
 
@@ -518,6 +523,55 @@ def footprint(batteries_: Battery | list[Battery] | str = "seongju",
     g = check("grid_km", grid_km, "grid_km")
     return _footprint(bats, _threat_set(threat_set), g, label=label, doctrine=doctrine,
                       progress=progress)
+
+
+@dataclasses.dataclass(frozen=True)
+class FootprintScenario:
+    """A footprint scenario read from TOML (``load_footprint_scenario``).
+
+    Attributes
+    ----------
+    name : str
+        Scenario name.
+    batteries : list of Battery
+        The batteries (empty: withdrawn).
+    threat_set : str
+        Threat-set name.
+    grid_km : float
+        Grid spacing (km).
+    """
+
+    name: str
+    batteries: list
+    threat_set: str
+    grid_km: float
+
+
+def load_footprint_scenario(path: str | Path) -> FootprintScenario:
+    """Read a footprint scenario: ``[[battery]]`` tables (as in a raid scenario), ``threat_set``
+    and ``grid_km`` (the web map's "scenario TOML" download).
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    FootprintScenario
+        Its batteries, threat set and grid spacing.
+
+    Raises
+    ------
+    ThaadsimError
+        A file that cannot be read, or one line per problem of a file that does not validate.
+    """
+    from thaadsim.engagement.raid import build_batteries
+    from thaadsim.io.scenario import load_footprint_view
+
+    v = load_footprint_view(path)
+    get_threat_set(v.threat_set)
+    return FootprintScenario(v.name, build_batteries(v), v.threat_set, v.grid_km)
 
 
 def footprints(configurations, threat_set: str | ThreatSet = "nk-default",

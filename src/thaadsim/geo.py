@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -57,9 +58,18 @@ def laea(lat0_deg: float, lon0_deg: float) -> tuple[Transformer, Transformer]:
     forward, inverse : pyproj.Transformer
         lon/lat (deg) to x/y (m), and back (``always_xy``).
     """
-    crs = f"+proj=laea +lat_0={lat0_deg} +lon_0={lon0_deg} +datum=WGS84 +units=m +no_defs"
-    return (Transformer.from_crs("EPSG:4326", crs, always_xy=True),
-            Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
+    key = (float(lat0_deg), float(lon0_deg))
+    cache = _laea_cache.__dict__.setdefault("by_centre", {})
+    if key not in cache:  # creating them costs ~10 ms; pyproj objects stay in their thread
+        crs = f"+proj=laea +lat_0={lat0_deg} +lon_0={lon0_deg} +datum=WGS84 +units=m +no_defs"
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = (Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+                      Transformer.from_crs(crs, "EPSG:4326", always_xy=True))
+    return cache[key]
+
+
+_laea_cache = threading.local()  # per thread: pyproj transformers are not shared across threads
 
 
 @lru_cache(maxsize=16)

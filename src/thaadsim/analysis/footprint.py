@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import shapely
-from shapely.geometry import box, mapping
+from shapely.geometry import mapping
 
 from thaadsim import geo
 from thaadsim.analysis.families import HISTORY_DT_S, trajectory_family
@@ -53,6 +53,10 @@ class FootprintResult:
         Land area of each cell (km^2).
     limiting : dict
         Per threat (missile from launch area): cells it leaves undefended.
+    threats : tuple of str
+        The threats (``"missile from launch area"``), in the order of ``undefended_by``.
+    undefended_by : ndarray of bool, shape (threats, cells), optional
+        Whether each threat reaches the cell with no intercept opportunity.
     """
 
     label: str
@@ -67,6 +71,8 @@ class FootprintResult:
     defended_sls: np.ndarray  # >= 2
     cell_area_km2: np.ndarray  # land area of each cell
     limiting: dict
+    threats: tuple[str, ...] = ()
+    undefended_by: np.ndarray | None = None
 
     def polygon(self, sls: bool = False):
         """The defended region as a lon/lat (Multi)Polygon: the union of its grid cells.
@@ -84,11 +90,14 @@ class FootprintResult:
         m = self.defended_sls if sls else self.defended
         if not m.any():
             return None
-        h = self.grid_km * 500.0
-        cells = [box(x - h, y - h, x + h, y + h) for x, y in zip(self.x[m], self.y[m],
-                                                                   strict=True)]
-        u = shapely.union_all(cells)
-        u = shapely.intersection(u, south_korea_grid(self.grid_km).kor)
+        # the cells' squares in lattice units, where their corners are exact integers: they
+        # tile the plane, so the fast coverage union applies; then back to metres
+        g = south_korea_grid(self.grid_km)
+        i, j = g.ix[m].astype(float), g.iy[m].astype(float)
+        u = shapely.coverage_union_all(shapely.box(i, j, i + 1.0, j + 1.0))
+        step = self.grid_km * 1e3
+        u = shapely.transform(u, lambda c: c * step + np.array(g.origin_m))
+        u = shapely.intersection(u, g.kor)
         u = u.simplify(self.grid_km * 100.0)
         _, inv = geo.laea(*GRID_CENTER)
         return geo.project(u, inv)
@@ -101,7 +110,8 @@ class FootprintResult:
         Returns
         -------
         list of dict
-            ``name``, ``population``, ``defended``, ``defended_sls``.
+            ``name``, ``population``, ``defended``, ``defended_sls`` and ``limiting_threats``
+            (the threats that reach the city's cell with no intercept opportunity).
         """
         kor_cities = [c for c in geo.cities() if c["country"] == "KR"]
         out = []
@@ -110,9 +120,12 @@ class FootprintResult:
             x, y = fwd.transform(c["lon_deg"], c["lat_deg"])
             j = np.argmin((self.x - x) ** 2 + (self.y - y) ** 2)
             near = math.hypot(self.x[j] - x, self.y[j] - y) <= self.grid_km * 1e3
+            lim = [] if self.undefended_by is None or not near else \
+                [t for t, f in zip(self.threats, self.undefended_by[:, j], strict=True) if f]
             out.append({"name": c["name"], "population": c["population"],
                         "defended": bool(near and self.defended[j]),
-                        "defended_sls": bool(near and self.defended_sls[j])})
+                        "defended_sls": bool(near and self.defended_sls[j]),
+                        "limiting_threats": lim})
         return out
 
     def __repr__(self) -> str:
@@ -130,12 +143,13 @@ class FootprintResult:
         Returns
         -------
         pandas.DataFrame
-            One row per city: ``name``, ``population``, ``defended``, ``defended_sls``.
+            One row per city: ``name``, ``population``, ``defended``, ``defended_sls``,
+            ``limiting_threats``.
         """
         import pandas as pd
 
         return pd.DataFrame(self.cities(), columns=["name", "population", "defended",
-                                                    "defended_sls"])
+                                                    "defended_sls", "limiting_threats"])
 
     def to_dict(self) -> dict:
         """Headline numbers, units in the keys (JSON-ready, no rounding).
@@ -323,6 +337,7 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
     opp = np.zeros((nc, n), dtype=np.int64)
     reach = np.zeros(n, dtype=bool)
     pairs = [(m, a) for m in threat_set.missiles for a in threat_set.launch_areas]
+    undefended_by = np.zeros((nc, len(pairs), n), dtype=bool)
     for i, (mname, area) in enumerate(pairs):
         if progress:
             progress(f"{mname} from {area[0]}", i, len(pairs))
@@ -338,6 +353,7 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
             fail1 = reach & (opp[c] < 1)
             fail2 = reach & (opp[c] < 2)
             limiting[c][f"{mname} from {area[0]}"] = int(fail1.sum())
+            undefended_by[c, i] = fail1
             defended[c] &= ~fail1
             sls[c] &= ~fail2
     if progress:
@@ -346,7 +362,9 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
     for c, bats in enumerate(configs):
         name = labels[c] or ("+".join(b.name for b in bats) if bats else "withdrawn")
         out.append(FootprintResult(name, bats, threat_set, g.step_km, g.lat, g.lon, g.x, g.y,
-                                   defended[c], sls[c], g.cell_area_km2, limiting[c]))
+                                   defended[c], sls[c], g.cell_area_km2, limiting[c],
+                                   tuple(f"{m} from {a[0]}" for m, a in pairs),
+                                   undefended_by[c]))
     return out
 
 

@@ -36,6 +36,11 @@ class Grid:
         Grid spacing (km).
     kor : shapely geometry
         South Korea in the projection (m).
+    ix, iy : ndarray of int, shape (n,)
+        Column and row of each cell: its square spans ``origin_m + (ix, iy) * step`` to
+        ``origin_m + (ix + 1, iy + 1) * step`` (m).
+    origin_m : tuple of float
+        Lower-left corner of the lattice (m).
     """
 
     lat: np.ndarray
@@ -45,6 +50,9 @@ class Grid:
     cell_area_km2: np.ndarray
     step_km: float
     kor: object  # projected shapely polygon
+    ix: np.ndarray
+    iy: np.ndarray
+    origin_m: tuple[float, float]
 
     @property
     def size(self) -> int:
@@ -84,6 +92,8 @@ def south_korea_grid(step_km: float) -> Grid:
     boxes = shapely.box(X - d / 2, Y - d / 2, X + d / 2, Y + d / 2)
     touch = shapely.intersects(kor, boxes)
     X, Y, boxes = X[touch], Y[touch], boxes[touch]
+    ix = np.rint((X - minx) / d - 0.5).astype(np.int64)
+    iy = np.rint((Y - miny) / d - 0.5).astype(np.int64)
     full = shapely.contains(kor, boxes)
     area = np.full(X.size, d * d)
     part = np.nonzero(~full)[0]
@@ -95,9 +105,10 @@ def south_korea_grid(step_km: float) -> Grid:
         pts = shapely.point_on_surface(pieces[~centre_in])
         X[moved], Y[moved] = shapely.get_x(pts), shapely.get_y(pts)
     keep = area > 1e-6 * d * d
-    X, Y, area = X[keep], Y[keep], area[keep]
+    X, Y, area, ix, iy = X[keep], Y[keep], area[keep], ix[keep], iy[keep]
     _, inv = geo.laea(*GRID_CENTER)
     lon, lat = inv.transform(X, Y)
-    return Grid(np.asarray(lat), np.asarray(lon), X, Y, area / 1e6, step_km, kor)
+    return Grid(np.asarray(lat), np.asarray(lon), X, Y, area / 1e6, step_km, kor, ix, iy,
+                (float(minx), float(miny)))
 
 

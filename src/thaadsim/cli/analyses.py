@@ -98,6 +98,13 @@ def footprint(
                                                 help="withdrawn | SITE | SITE+SITE (repeatable)"),
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
     map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
+    kml: Optional[Path] = typer.Option(None, "--kml", help="write the footprints as KML "
+                                                           "(.kml, for Google Earth)"),
+    scenario: Optional[Path] = typer.Option(None, "--scenario",
+                                            help="a footprint scenario (TOML: [[battery]] "
+                                                 "tables, threat_set, grid_km; the web map's "
+                                                 "download): replaces --battery, --threat-set "
+                                                 "and --grid-km"),
     fmt: Fmt = fmt_option(offers="table|json|csv (one row per city)|geojson"),
     missile_file: Files = file_option("missile", "missiles"),
     threat_set_file: Files = file_option("threat-set", "threat-sets"),
@@ -108,9 +115,16 @@ def footprint(
     from thaadsim.engagement.fire_control import parse_configuration
 
     use_files(missile_file, radar_file, threat_set_file=threat_set_file)
+    if kml is not None:
+        kml = check_output_file("--kml", kml, (".kml",))
+    if scenario is not None:
+        view = api.load_footprint_scenario(scenario)
+        configs = [(view.name, view.batteries)]
+        threat_set, grid_km = view.threat_set, view.grid_km
     grid_km = check("grid_km", grid_km, "--grid-km")
     ts = api.get_threat_set(threat_set)
-    configs = [parse_configuration(battery)]
+    if scenario is None:
+        configs = [parse_configuration(battery)]
     configs += [parse_configuration(c, parameter="--compare") for c in compare or []]
     work = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas), len(configs))
     check_budget("--grid-km", grid_km, work["memory_bytes"], "use a coarser --grid-km")
@@ -131,6 +145,10 @@ def footprint(
         from thaadsim.viz.maps import footprint_map
 
         footprint_map(results, map_)
+    if kml is not None:
+        from thaadsim.io.kml import footprint_kml
+
+        kml.write_text(footprint_kml(*results))
     if fmt == Fmt.geojson:
         emit(results[0].to_geojson(), fmt)
         return
@@ -138,10 +156,13 @@ def footprint(
     out = {"threat_set": ts.to_dict(), "results": [r.to_dict() for r in results]}
     if map_ is not None:
         out["map"] = str(map_)
+    if kml is not None:
+        out["kml"] = str(kml)
     if comparison is not None:
         out["comparison"] = comparison.to_dict()
     if fmt == Fmt.csv:
-        rows = [dict(r, configuration=res.label) for res in results
+        rows = [dict(r, configuration=res.label, limiting_threats="; ".join(
+                    r["limiting_threats"])) for res in results
                 for r in res.to_dataframe().to_dict("records")]
         emit(out, fmt, rows=rows)
         return

@@ -46,6 +46,7 @@ from __future__ import annotations
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numba as nb
 import numpy as np
@@ -425,6 +426,7 @@ def _fly_range(i0, i1, r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact,
                  earth, drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist)
 
 
+_NB_CONFIG: Any = nb.config  # its settings are set via globals(): invisible to mypy
 _CHUNKS_PER_THREAD = 4  # load balance: trajectories of one batch differ in cost by 10x
 _pool: list = []  # the thread pool, made on first use
 _pool_lock = threading.Lock()
@@ -432,7 +434,7 @@ _pool_lock = threading.Lock()
 
 def _threads() -> int:
     """Threads for a batch: numba's setting (``NUMBA_NUM_THREADS``, default the core count)."""
-    return max(1, int(nb.config.NUMBA_NUM_THREADS))
+    return max(1, int(_NB_CONFIG.NUMBA_NUM_THREADS))
 
 
 def _executor() -> ThreadPoolExecutor:

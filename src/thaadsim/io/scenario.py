@@ -228,3 +228,102 @@ def load_scenario(path: str | Path) -> Scenario:
     if lines:
         raise ScenarioError(lines)
     return sc
+
+
+class FootprintView(BaseModel):
+    """A footprint scenario: batteries (as in a raid scenario, none for withdrawn), a threat set
+    and a grid spacing; ``thaadsim footprint --scenario FILE`` and the web map's TOML download."""
+
+    model_config = STRICT
+    name: Name = "footprint"
+    threat_set: Name = "nk-default"
+    grid_km: float = _f("grid_km", 5.0)
+    battery: list[BatteryCfg] = Field([], max_length=8)
+
+
+def load_footprint_view(path: str | Path) -> FootprintView:
+    """Read and validate a footprint scenario (``FootprintView``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+
+    Returns
+    -------
+    FootprintView
+        The validated scenario (sites, radars and interceptors checked against the presets).
+
+    Raises
+    ------
+    ThaadsimError
+        A file that cannot be read; ``ProblemsError`` (one line per problem) otherwise.
+    """
+    raw = read_toml(path, "scenario")
+    try:
+        v = FootprintView.model_validate(raw)
+    except ValidationError as e:
+        raise ScenarioError(problem_lines(e)) from None
+    except RecursionError:
+        raise ThaadsimError("scenario", "must not nest arrays or tables that deeply",
+                            str(path)) from None
+    from thaadsim.interceptors.reach import get_interceptor
+    from thaadsim.sensors.radar import get_radar
+    from thaadsim.sensors.site import parse_site
+
+    lines = []
+    for i, b in enumerate(v.battery):
+        for field, fn in (("site", parse_site), ("radar", get_radar),
+                          ("interceptor", get_interceptor)):
+            try:
+                fn(getattr(b, field))
+            except ThaadsimError as e:
+                lines.append(f"battery[{i}].{field}: {e.rule} "
+                             f"(got {show_value(getattr(b, field))})")
+    if lines:
+        raise ScenarioError(lines)
+    return v
+
+
+def _toml_str(s: str) -> str:
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def footprint_scenario_toml(batteries, threat_set: str, grid_km: float,
+                            name: str = "footprint", command: str | None = None) -> str:
+    """The footprint scenario of batteries as TOML text (``load_footprint_view`` reads it).
+
+    Parameters
+    ----------
+    batteries : list of Battery
+        The batteries (their site coordinates, radar, interceptor and options are written).
+    threat_set : str
+        Threat-set name.
+    grid_km : float
+        Grid spacing (km).
+    name : str, optional
+        Scenario name.
+    command : str, optional
+        A comment line with the command that reproduces it.
+
+    Returns
+    -------
+    str
+        TOML text.
+    """
+    lines = ["# thaadsim footprint scenario (public estimates only)",
+             f"# reproduce: {command or 'thaadsim footprint --scenario THIS_FILE'}",
+             f"name = {_toml_str(name)}", f"threat_set = {_toml_str(threat_set)}",
+             f"grid_km = {float(grid_km):g}", ""]
+    for b in batteries:
+        site = b.site.name if b.site.name and "," not in b.site.name and \
+            not b.site.defaults_applied else f"{b.site.lat_deg:.5f},{b.site.lon_deg:.5f}"
+        lines += ["[[battery]]", f"name = {_toml_str(b.name)}", f"site = {_toml_str(site)}",
+                  f"radar = {_toml_str(b.radar.name)}",
+                  f"interceptor = {_toml_str(b.interceptor.name)}",
+                  f"launchers = {b.launchers}",
+                  f"interceptors_per_launcher = {b.interceptors_per_launcher}",
+                  f"fire_channels = {b.fire_channels}",
+                  f"reaction_time_s = {float(b.reaction_time_s):g}",
+                  f"rcs_m2 = {float(b.rcs_m2):g}", ""]
+    return "\n".join(lines)
