@@ -298,7 +298,7 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
 
 def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: float = 5.0,
                labels: list[str | None] | None = None, doctrine: Doctrine | None = None,
-               progress=None) -> list[FootprintResult]:
+               progress=None, descent_only: bool = False) -> list[FootprintResult]:
     """Footprints of several configurations against one threat set, in one pass.
 
     Each threat's trajectory is laid to each cell once and every configuration's batteries
@@ -318,6 +318,10 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
         Only ``kill_assessment_s`` (s) is used; default ``Doctrine()``.
     progress : callable, optional
         ``progress(text, done, total)``, called per missile and launch area.
+    descent_only : bool, optional
+        Count intercept opportunities only after each threat's apogee (the terminal phase, as
+        THAAD is described); default False (anywhere in the envelope, ascent included, which
+        matters only for a battery close to the launch areas).
 
     Returns
     -------
@@ -348,6 +352,7 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
                          fam.n.astype(np.int64),
                          0.5 * float(fam.ranges_m.min()), fam.max_range_m,
                          n_req=N_OF_M[0], m_win=N_OF_M[1], ka=d.kill_assessment_s,
+                         descent_only=int(descent_only),
                          opp=opp, reach=reach, **packed)
         for c in range(nc):
             fail1 = reach & (opp[c] < 1)

@@ -31,7 +31,7 @@ MAX_COUNTED = 2
 @njit(cache=True, parallel=True)
 def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, fam_n,
                      r_lo, r_hi, rps, tables, strides, n_req, m_win, tofs, g_step, h_step,
-                     h_lo, h_hi, ground_u, reaction, config_of, ka, opp, reach):
+                     h_lo, h_hi, ground_u, reaction, config_of, ka, descent_only, opp, reach):
     """Opportunities per configuration and aim point against one threat.
 
     Parameters
@@ -70,6 +70,8 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
         Configuration of each battery.
     ka : float
         Kill-assessment time (s).
+    descent_only : int
+        Nonzero: count intercepts only after the threat's apogee (terminal phase).
     opp : ndarray of int, shape (n_config, n)
         Output, overwritten: opportunities (up to MAX_COUNTED per battery, summed).
     reach : ndarray of bool, shape (n,)
@@ -126,6 +128,11 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
             pos[j, 1] = (nn + h) * ux
             pos[j, 2] = (nn + h) * uy
             pos[j, 3] = (nn * (1.0 - e2) + h) * uz
+        j_apo = 0
+        if descent_only:
+            for j in range(nh):
+                if fam_h[k, j] > fam_h[k, j_apo]:
+                    j_apo = j
         win = np.empty(m_win, dtype=np.int64)
         for b in range(nb_):
             tr = track_index(pos, nh, rps[b], tables[b], strides[b], n_req, m_win, win)
@@ -135,7 +142,7 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
             prev = -np.inf
             cnt = 0
             ng, nhh = tofs.shape[1], tofs.shape[2]
-            for j in range(tr, nh):
+            for j in range(max(tr, j_apo), nh):
                 x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
                 rn = math.sqrt(x * x + y * y + z * z)
                 sz = z / rn
@@ -241,7 +248,7 @@ def warm_kernels() -> None:
     footprint_kernel(0.0, 0.0, z1, z1, np.ones(1), z2, z2, z2, i1, 0.0, 0.0,
                      np.zeros((1, NRP)), np.zeros((1, 3, 2)), np.ones(1, dtype=np.int64), 1, 1,
                      np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
-                     i1, 0.0, np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool))
+                     i1, 0.0, 0, np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool))
     table = np.zeros((3, 2))
     table.flags.writeable = False  # as the cached ray tables (sensors.detect.ray_table)
     _detect_kernel(np.zeros((1, 1, 7)), i1, np.zeros(NRP), table, 1, 1, 1, 0, 1.0,

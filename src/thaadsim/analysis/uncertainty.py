@@ -131,9 +131,7 @@ def battery_variant(bat, params: list[Parameter], values: dict[str, float], bear
                 site = dataclasses.replace(site, lat_deg=math.degrees(float(la)),
                                            lon_deg=math.degrees(float(lo)))
         elif what == "interceptor.max_flight_dynamic_pressure_pa":
-            # reach tables cost ~1 s each: the limit is quantised to 10 kPa (well inside the
-            # spread) so that samples share them
-            ic = ic.replace(max_flight_dynamic_pressure_pa=round(v / 1e4) * 1e4)
+            ic = ic.replace(max_flight_dynamic_pressure_pa=v)  # one flyout fan, re-masked
         else:
             raise ThaadsimError("uncertainty", f"[parameter.{p.name}] applies_to "
                                                "is not supported by the footprint yet", what)
@@ -331,7 +329,7 @@ def _fraction_at(battery, threat_set, grid_km: float, params: list, values) -> f
     return _sample_chunk(battery, threat_set, grid_km, params, [(0, list(values), 0.0)])[0][1]
 
 
-def sensitivity_oat(battery, threat_set, grid_km: float = 5.0) -> list[dict]:
+def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None) -> list[dict]:
     """One-at-a-time sensitivity of the defended fraction: each parameter at its low and its
     high value, the others central; ranked by the swing (a tornado).
 
@@ -343,6 +341,8 @@ def sensitivity_oat(battery, threat_set, grid_km: float = 5.0) -> list[dict]:
         The threat set.
     grid_km : float, optional
         Grid spacing (km); default 5.
+    progress : callable, optional
+        ``progress(text, done, total)``, per parameter.
 
     Returns
     -------
@@ -355,6 +355,8 @@ def sensitivity_oat(battery, threat_set, grid_km: float = 5.0) -> list[dict]:
     c = _fraction_at(battery, threat_set, grid_km, params, central)
     rows = []
     for k, p in enumerate(params):
+        if progress:
+            progress(p.name, k, len(params))
         lo = list(central)
         hi = list(central)
         lo[k], hi[k] = p.low, p.high
@@ -406,7 +408,7 @@ def sobol_indices(func, names: list[str], bounds: list[list[float]], n: int, see
 
 
 def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
-                      seed: int = 1) -> dict:
+                      seed: int = 1, progress=None) -> dict:
     """Sobol indices of the defended fraction over the declared parameters (uniform over each
     range in the quantile space of its distribution). n (2 d + 2) footprints.
 
@@ -420,6 +422,8 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
         Base samples (a power of two); default 8.
     seed : int, optional
         Seed; default 1.
+    progress : callable, optional
+        ``progress(text, done, total)``, per footprint.
 
     Returns
     -------
@@ -429,8 +433,13 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
     params = list_parameters()
 
     def f(q):
-        return [_fraction_at(battery, threat_set, grid_km, params,
-                             [p.value(float(u)) for p, u in zip(params, row, strict=True)])
-                for row in q]
+        out = []
+        for i, row in enumerate(q):
+            if progress:
+                progress(f"footprint {i + 1} of {len(q)}", i, len(q))
+            out.append(_fraction_at(battery, threat_set, grid_km, params,
+                                    [p.value(float(u)) for p, u in zip(params, row,
+                                                                        strict=True)]))
+        return out
 
     return sobol_indices(f, [p.name for p in params], [[0.0, 1.0]] * len(params), n, seed)

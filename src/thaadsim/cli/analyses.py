@@ -205,6 +205,20 @@ def demo(out: str = typer.Option("demo-out", "--out",
                  force=force, metadata=metadata())
 
 
+def _max_seconds_option():
+    return typer.Option(None, "--max-seconds",
+                        help="refuse the sweep (before any work) if its estimated time exceeds "
+                             "this many seconds; default 600, at most 86,400")
+
+
+def _check_max_seconds(v: float | None) -> float | None:
+    if v is None:
+        return None
+    if not 1.0 <= v <= 86_400.0:
+        raise ThaadsimError("--max-seconds", "must be a number in [1, 86400]", v)
+    return float(v)
+
+
 uncertainty_app = typer.Typer(help="Bands of the headline numbers over the uncertain parameters "
                                    "(data/uncertainty.toml: each with its range, reason and "
                                    "sources)", no_args_is_help=True)
@@ -224,6 +238,7 @@ def uncertainty_footprint(
                                        "process) or tcp://HOST:PORT (an existing Dask "
                                        "scheduler); same seed, same output on any of them"),
     workers: int = typer.Option(2, "--workers", help="LocalCluster worker processes, 1 to 64"),
+    max_seconds: Optional[float] = _max_seconds_option(),
     fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
     uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
                                            help="a TOML file in the format of the shipped "
@@ -249,7 +264,8 @@ def uncertainty_footprint(
     ts = api.get_threat_set(threat_set)
     label, bat = _one_battery(battery)
     list_parameters()  # a bad parameter file fails before any work
-    _refuse_long_sweep("--samples", samples, grid_km, ts, samples + 1)
+    _refuse_long_sweep("--samples", samples, grid_km, ts, samples + 1,
+                       _check_max_seconds(max_seconds))
     with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
         res = footprint_uncertainty(bat, ts, grid_km, samples, seed, progress=progress,
                                     scheduler=None if scheduler == "none" else scheduler,
@@ -287,6 +303,7 @@ def sensitivity_footprint(
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="oat: write a tornado plot "
                                                              "(.png/.svg/.pdf)"),
+    max_seconds: Optional[float] = _max_seconds_option(),
     fmt: Fmt = fmt_option(offers="table|json"),
     uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
                                            help="a TOML file in the format of the shipped "
@@ -316,17 +333,18 @@ def sensitivity_footprint(
     ts = api.get_threat_set(threat_set)
     label, bat = _one_battery(battery)
     d = len(list_parameters())
+    ms = _check_max_seconds(max_seconds)
     if method == "oat":
-        _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1)
+        _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1, ms)
     else:
-        _refuse_long_sweep("--samples", samples, grid_km, ts, samples * (2 * d + 2))
-    with bar(f"sensitivity footprint ({method}): {label}"):
+        _refuse_long_sweep("--samples", samples, grid_km, ts, samples * (2 * d + 2), ms)
+    with bar(f"sensitivity footprint ({method}): {label}") as progress:
         if method == "oat":
-            rows = sensitivity_oat(bat, ts, grid_km)
+            rows = sensitivity_oat(bat, ts, grid_km, progress=progress)
             out: dict = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
                          "method": "oat", "ranking": rows}
         else:
-            idx = sensitivity_sobol(bat, ts, grid_km, samples, seed)
+            idx = sensitivity_sobol(bat, ts, grid_km, samples, seed, progress=progress)
             out = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
                    "method": "sobol", "samples": samples, "seed": seed,
                    "indices": idx, "ranking": sorted(idx, key=lambda k: -idx[k]["ST"])}
@@ -360,14 +378,120 @@ def _one_battery(text: str):
     return label, bats[0]
 
 
-def _refuse_long_sweep(option: str, value, grid_km: float, ts, runs: int) -> None:
-    """Refuse a sweep of ``runs`` footprints (each possibly with its own ~1 s reach table)
-    estimated beyond the footprint's time limit, naming ``option``."""
+def _refuse_long_sweep(option: str, value, grid_km: float, ts, runs: int,
+                       max_seconds: float | None = None) -> float:
+    """Refuse a sweep of ``runs`` footprints estimated beyond ``max_seconds`` (default the
+    footprint's time limit), naming ``option``; returns the estimate (s)."""
     from thaadsim.analysis import footprint as fp
 
+    limit = fp.MAX_SECONDS if max_seconds is None else max_seconds
+    # each run also packs its battery geometry and may mask a new reach table: ~0.1 s
     seconds = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas),
-                                runs)["seconds"] + 1.2 * runs
-    if seconds > fp.MAX_SECONDS:
-        raise ThaadsimError(option, f"asks for too much work: ~{seconds / 60:.0f} min (limit "
-                                    f"{fp.MAX_SECONDS / 60:.0f} min); use fewer --samples or a "
-                                    "coarser --grid-km", value)
+                                runs)["seconds"] + 0.1 * runs
+    if seconds > limit:
+        raise ThaadsimError(option, f"asks for too much work: ~{seconds:,.0f} s estimated "
+                                    f"(limit {limit:,.0f} s, --max-seconds); use fewer "
+                                    "--samples, a coarser --grid-km or a larger --max-seconds",
+                            value)
+    return seconds
+
+
+@app.command()
+def siting(
+    batteries: int = typer.Option(1, "--batteries", help="1 or 2 batteries to place"),
+    threat_set: str = typer.Option("nk-default", "--threat-set",
+                                   help="a threat set ('thaadsim threat-sets' lists them)"),
+    objective: str = typer.Option("population", "--objective",
+                                  help="population (people in defended cities) or area (km2)"),
+    exclude: Optional[list[str]] = typer.Option(None, "--exclude",
+                                                help="LAT,LON,RADIUS_KM: no battery within "
+                                                     "this circle (repeatable)"),
+    candidate_km: float = typer.Option(40.0, "--candidate-km",
+                                       help="spacing of the candidate sites (km), 10 to 50"),
+    grid_km: float = typer.Option(10.0, "--grid-km",
+                                  help="footprint grid of the search (km), 1 to 50"),
+    samples: int = typer.Option(16, "--samples",
+                                help="uncertainty samples of the difference from Seongju "
+                                     "(0: none), up to 4096"),
+    seed: int = typer.Option(1, "--seed", help="random seed of those samples"),
+    descent_only: bool = typer.Option(False, "--descent-only",
+                                      help="count intercepts only after the threat's apogee "
+                                           "(terminal phase)"),
+    max_seconds: Optional[float] = _max_seconds_option(),
+    fmt: Fmt = fmt_option(offers="table|json|geojson (the best footprint)"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="a TOML file in the format of the shipped "
+                                                "uncertainty.toml (repeatable): more parameters"),
+    threat_set_file: Files = file_option("threat-set", "threat-sets"),
+    missile_file: Files = file_option("missile", "missiles"),
+):
+    """Where 1 or 2 THAAD batteries would defend the most people or land, vs Seongju."""
+    from thaadsim.analysis.siting import Exclusion, candidate_sites, site_search
+    from thaadsim.limits import parse_latlon
+
+    require_format(fmt, ("table", "json", "geojson"))
+    use_files(missile_file, None, threat_set_file=threat_set_file,
+              uncertainty_file=uncertainty_file)
+    if batteries not in (1, 2):
+        raise ThaadsimError("--batteries", "must be 1 or 2", batteries)
+    if objective not in ("population", "area"):
+        raise ThaadsimError("--objective", "must be population or area", objective)
+    if not 10.0 <= candidate_km <= 50.0:
+        raise ThaadsimError("--candidate-km", "must be a number in [10, 50]", candidate_km)
+    grid_km = check("grid_km", grid_km, "--grid-km")
+    if samples != 0:
+        samples = int(check("samples", samples, "--samples"))
+    seed = int(check("seed", seed, "--seed"))
+    max_seconds = _check_max_seconds(max_seconds)
+    zones = []
+    for text in exclude or []:
+        parts = str(text).rsplit(",", 1)
+        if len(parts) != 2:
+            raise ThaadsimError("--exclude", "must be LAT,LON,RADIUS_KM", text)
+        la, lo = parse_latlon("--exclude", parts[0])
+        try:
+            rad = float(parts[1])
+        except ValueError:
+            raise ThaadsimError("--exclude", "must be LAT,LON,RADIUS_KM with a radius in km",
+                                text) from None
+        if not 0.0 < rad <= 1000.0:
+            raise ThaadsimError("--exclude", "needs a radius in (0, 1000] km", text)
+        zones.append(Exclusion(la, lo, rad))
+    ts = api.get_threat_set(threat_set)
+    n_cand = candidate_sites(candidate_km, zones)[0].size
+    if n_cand < batteries:
+        raise ThaadsimError("--exclude", "leaves no candidate site on South Korean land",
+                            ", ".join(exclude or []))
+    runs = n_cand + 40 + 2 * samples
+    _refuse_long_sweep("--candidate-km", candidate_km, grid_km, ts, runs, max_seconds)
+    template = api.battery("seongju")
+    with bar(f"siting: {batteries} battery(ies), {objective}") as progress:
+        res = site_search(template, ts, batteries=batteries, objective=objective,
+                          exclusions=zones, candidate_km=candidate_km, grid_km=grid_km,
+                          samples=samples, seed=seed, descent_only=descent_only,
+                          progress=progress)
+    if fmt == Fmt.geojson:
+        emit(res.best.to_geojson(), fmt)
+        return
+    out = res.to_dict()
+    if fmt == Fmt.json:
+        emit(out, fmt)
+        return
+    b, s0 = out["best"], out["seongju"]
+    sites = " + ".join(f"{x['lat_deg']:.3f} N, {x['lon_deg']:.3f} E" for x in out["best_sites"])
+    typer.echo(f"best site(s) for {objective}: {sites}")
+    typer.echo(f"  defends {100 * b['defended_fraction_of_south_korea']:.1f} % of South Korea, "
+               f"{b['defended_population']:,} people in cities; Seoul "
+               f"{'yes' if b['key_cities'].get('Seoul') else 'no'}")
+    typer.echo(f"Seongju: {100 * s0['defended_fraction_of_south_korea']:.1f} %, "
+               f"{s0['defended_population']:,} people")
+    band = out["improvement_band"]
+    imp = out["improvement"]
+    line = (f"improvement: {100 * imp['defended_fraction_of_south_korea']:+.1f} points, "
+            f"{imp['defended_population']:+,} people")
+    if band:
+        f = band["defended_fraction_of_south_korea"]
+        line += (f" (p05-p95 over {band['samples']} samples: {100 * f['p05']:+.1f} to "
+                 f"{100 * f['p95']:+.1f} points)")
+    typer.echo(line)
+    typer.echo(f"({out['candidates_searched']} candidates; {out['caveat']})")

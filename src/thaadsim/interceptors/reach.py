@@ -382,6 +382,18 @@ def _divert(ic: Interceptor, tof: np.ndarray, spd: np.ndarray, step_m: float):
     return out_t, out_v
 
 
+_ANY_Q_PA = 1.0e6  # the flyout does not depend on the airframe's q limit: one fan serves all
+
+
+@lru_cache(maxsize=4)
+def _fan(ic: Interceptor, n_fan: int, n_initial: int):
+    """The flyout fan of ``reach_table`` (cached: the q limit only masks it, so uncertainty
+    samples of that limit share one fan, ~1 s)."""
+    span = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
+    first = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_initial)
+    return flyout(ic, np.tile(span, first.size), np.repeat(first, span.size))
+
+
 @lru_cache(maxsize=8)
 def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.0,
                 step_km: float = 1.0, n_fan: int = 91, n_initial: int = 10) -> ReachTable:
@@ -416,9 +428,7 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     ReachTable
         The table.
     """
-    span = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
-    first = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_initial)
-    f = flyout(ic, np.tile(span, first.size), np.repeat(first, span.size))
+    f = _fan(ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA), n_fan, n_initial)
     step = step_km * 1e3
     ng = int(round(g_max_km / step_km)) + 1
     nh = int(round(h_max_km / step_km)) + 1
