@@ -22,9 +22,19 @@ def test_every_parameter_has_a_reason_sources_and_its_preset_as_central():
     for p in ps:
         assert p.why and p.sources, p.name
         assert p.low <= p.central <= p.high and p.low < p.high, p
+    # the central value of each parameter is the preset's
+    by_name = {p.name: p for p in ps}
+    from thaadsim.io.scenario import DoctrineCfg
+    from thaadsim.sensors import get_radar
+
+    doc = DoctrineCfg.model_validate({})
+    assert by_name["sspk"].central == doc.sspk and by_name["p_track"].central == doc.p_track
+    assert by_name["forward_radar_range_km"].central == \
+        get_radar("tpy2-forward").calibration_range_km
     bat = battery_at("seongju")
-    central = {p.name: p.central for p in ps}
-    b = U.battery_variant(bat, ps, central, 0.0)
+    fp_params = U.parameters_for("footprint")
+    central = {p.name: p.central for p in fp_params}
+    b = U.battery_variant(bat, fp_params, central, 0.0)
     assert b.rcs_m2 == bat.rcs_m2 and b.reaction_time_s == bat.reaction_time_s
     assert b.site.lat_deg == bat.site.lat_deg and b.site.min_elevation_deg == 5.0
     assert b.radar.detection_range_m(0.01) == pytest.approx(bat.radar.detection_range_m(0.01))

@@ -315,9 +315,9 @@ def difference_band(config_a, config_b, threat_set, grid_km: float, samples: int
         ``defended_fraction_of_south_korea`` and ``defended_population``, each with
         ``central`` (no variation), ``p05``, ``p50``, ``p95``.
     """
-    from thaadsim.analysis.uncertainty import PERCENTILES, battery_variant, lhs, list_parameters
+    from thaadsim.analysis.uncertainty import PERCENTILES, battery_variant, lhs, parameters_for
 
-    params = list_parameters()
+    params = parameters_for("footprint")
     u = lhs(len(params), samples, seed)
     central = footprints([config_a, config_b], threat_set, grid_km, descent_only=descent_only)
     df, dp = [], []

@@ -23,6 +23,21 @@ from thaadsim.presets import table
 DISTRIBUTIONS = ("uniform", "log-uniform")
 PERCENTILES = (5, 50, 95)
 
+# What each quantity's model lets a parameter set (``applies_to``); the others do not enter it
+APPLIES_TO = {
+    "footprint": ("radar.calibration_range_km", "battery.rcs_m2", "battery.reaction_time_s",
+                  "site.min_elevation_deg", "site.offset_km",
+                  "interceptor.max_flight_dynamic_pressure_pa"),
+    "coverage": ("radar.calibration_range_km", "forward_radar.calibration_range_km",
+                 "battery.rcs_m2", "site.min_elevation_deg", "site.offset_km"),
+    "engage": ("battery.rcs_m2", "battery.reaction_time_s", "doctrine.sspk",
+               "doctrine.p_track", "interceptor.max_flight_dynamic_pressure_pa"),
+    "loft2range": ("observation.apogee_pct", "observation.range_pct",
+                   "observation.flight_time_pct"),
+}
+
+
+
 
 @dataclasses.dataclass(frozen=True)
 class Parameter:
@@ -88,6 +103,10 @@ def list_parameters() -> list[Parameter]:
         except (KeyError, TypeError, ValueError) as err:
             raise ThaadsimError("uncertainty", f"[parameter.{name}] is incomplete or invalid "
                                                f"({err})", name) from None
+        known = sorted({a for q in APPLIES_TO.values() for a in q})
+        if p.applies_to not in known:
+            raise ThaadsimError("uncertainty", f"[parameter.{name}] applies_to must be one of "
+                                               f"{', '.join(known)}", p.applies_to)
         if not (p.low <= p.central <= p.high) or p.distribution not in DISTRIBUTIONS or \
                 not p.why or not p.sources or (p.distribution == "log-uniform" and p.low <= 0):
             raise ThaadsimError("uncertainty", f"[parameter.{name}] needs low <= central <= "
@@ -295,7 +314,7 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
     """
     from thaadsim.analysis.footprint import footprints
 
-    params = list_parameters()
+    params = parameters_for("footprint")
     u = lhs(len(params), samples, seed)
     central = footprints([[battery]], threat_set, grid_km, [battery.name])[0]
     vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
@@ -350,7 +369,7 @@ def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None) ->
         Per parameter, largest swing first: ``parameter``, ``low``, ``high`` (its values),
         ``fraction_at_low``, ``fraction_at_high``, ``central_fraction`` and ``swing`` (-).
     """
-    params = list_parameters()
+    params = parameters_for("footprint")
     central = [p.central for p in params]
     c = _fraction_at(battery, threat_set, grid_km, params, central)
     rows = []
@@ -430,7 +449,7 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
     dict
         Per parameter its indices (``sobol_indices``).
     """
-    params = list_parameters()
+    params = parameters_for("footprint")
 
     def f(q):
         out = []
@@ -443,3 +462,232 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
         return out
 
     return sobol_indices(f, [p.name for p in params], [[0.0, 1.0]] * len(params), n, seed)
+
+
+# ---- the other headline quantities: coverage, engage, loft2range ---------------------------
+
+def parameters_for(quantity: str) -> list[Parameter]:
+    """The declared parameters that enter ``quantity`` (``APPLIES_TO``), in file order."""
+    if quantity not in APPLIES_TO:
+        raise ThaadsimError("quantity", f"must be one of {', '.join(APPLIES_TO)}", quantity)
+    return [p for p in list_parameters() if p.applies_to in APPLIES_TO[quantity]]
+
+
+def band(x, central) -> dict:
+    """``central`` and the 5th, 50th and 95th percentiles of the samples ``x``."""
+    q = np.percentile(np.asarray(x, float), PERCENTILES)
+    return {"central": float(central), "p05": float(q[0]), "p50": float(q[1]),
+            "p95": float(q[2])}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """Samples of a quantity: the parameters, their values and the outputs per sample.
+
+    Attributes
+    ----------
+    quantity : str
+        ``coverage``, ``engage`` or ``loft2range``.
+    parameters : list of Parameter
+        What was varied.
+    values : ndarray, shape (samples, n_params)
+        The sampled values.
+    central : dict
+        Outputs with every parameter central.
+    outputs : dict of str to ndarray
+        Per output key, the value per sample.
+    samples, seed : int
+        Sample count and seed.
+    context : dict
+        What was computed (site, scenario, test...).
+    """
+
+    quantity: str
+    parameters: list
+    values: np.ndarray
+    central: dict
+    outputs: dict
+    samples: int
+    seed: int
+    context: dict
+
+    def to_dict(self) -> dict:
+        """Per output key (at the top level) its band (``central``, ``p05``, ``p50``, ``p95``),
+        the parameters and the per-sample records; JSON-ready."""
+        recs = [dict({p.name: float(self.values[i, k]) for k, p in enumerate(self.parameters)},
+                     sample=i, **{k: float(v[i]) for k, v in self.outputs.items()})
+                for i in range(self.samples)]
+        return {"quantity": self.quantity, **self.context, "samples": self.samples,
+                "seed": self.seed,
+                **{k: band(v, self.central[k]) for k, v in self.outputs.items()},
+                "parameters": [dataclasses.asdict(p) | {"sources": list(p.sources)}
+                               for p in self.parameters],
+                "records": recs}
+
+
+def sweep(quantity: str, evaluate, samples: int, seed: int, context: dict,
+          progress=None) -> Sweep:
+    """Latin-hypercube samples of the parameters of ``quantity``; ``evaluate(values, bearing_u)``
+    returns the outputs (dict of float) for one sample (values by parameter name)."""
+    params = parameters_for(quantity)
+    u = lhs(len(params), samples, seed)
+    central = evaluate({p.name: p.central for p in params}, 0.0)
+    vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
+    vals = vals.reshape(samples, len(params))
+    outs: dict[str, list] = {k: [] for k in central}
+    for i in range(samples):
+        if progress:
+            progress(f"sample {i + 1} of {samples}", i, samples)
+        o = evaluate({p.name: float(vals[i, k]) for k, p in enumerate(params)}, float(u[i, -1]))
+        for k in outs:
+            outs[k].append(o[k])
+    if progress:
+        progress("done", samples, samples)
+    return Sweep(quantity, params, vals, central, {k: np.array(v, float) for k, v in outs.items()},
+                 samples, seed, context)
+
+
+def sobol_of(quantity: str, evaluate, output: str, n: int = 8, seed: int = 1,
+             progress=None) -> dict:
+    """Sobol indices (``sobol_indices``) of one output of ``quantity`` over its parameters,
+    uniform in the quantile space of each distribution; n (2 d + 2) evaluations."""
+    params = parameters_for(quantity)
+
+    def f(q):
+        out = []
+        for i, row in enumerate(q):
+            if progress:
+                progress(f"run {i + 1} of {len(q)}", i, len(q))
+            vals = {p.name: p.value(float(u)) for p, u in zip(params, row, strict=True)}
+            out.append(evaluate(vals, 0.0)[output])
+        return out
+
+    return sobol_indices(f, [p.name for p in params], [[0.0, 1.0]] * len(params), n, seed)
+
+
+def one_at_a_time(quantity: str, evaluate, output: str, progress=None) -> list[dict]:
+    """Each parameter of ``quantity`` at its low and high value, the others central: the
+    ``output`` at both and the swing, largest first (a tornado)."""
+    params = parameters_for(quantity)
+    central = {p.name: p.central for p in params}
+    c = evaluate(central, 0.0)[output]
+    rows = []
+    for k, p in enumerate(params):
+        if progress:
+            progress(p.name, k, len(params))
+        lo = evaluate(dict(central, **{p.name: p.low}), 0.0)[output]
+        hi = evaluate(dict(central, **{p.name: p.high}), 0.0)[output]
+        rows.append({"parameter": p.name, "unit": p.unit, "low": p.low, "high": p.high,
+                     "output": output, "at_low": float(lo), "at_high": float(hi),
+                     "central": float(c), "swing": abs(float(hi) - float(lo))})
+    return sorted(rows, key=lambda r: -r["swing"])
+
+
+def _moved_site(site, params: list, values: dict, bearing_u: float):
+    from thaadsim import geo
+
+    for p in params:
+        v = values[p.name]
+        if p.applies_to == "site.min_elevation_deg":
+            site = dataclasses.replace(site, min_elevation_deg=v)
+        elif p.applies_to == "site.offset_km" and v > 0:
+            la, lo = geo.gc_destination(math.radians(site.lat_deg), math.radians(site.lon_deg),
+                                        2 * math.pi * bearing_u, v * 1e3)
+            site = dataclasses.replace(site, lat_deg=math.degrees(float(la)),
+                                       lon_deg=math.degrees(float(lo)))
+    return site
+
+
+def coverage_evaluator(site, radars: dict, altitudes_km=(100.0, 300.0), rcs_m2: float = 0.01,
+                       country: str = "CHN"):
+    """``evaluate(values, bearing_u)`` for the coverage: per radar mode and altitude, the area
+    (km^2) and greatest depth (km) of ``country`` in view. ``radars`` maps a label to a Radar;
+    the forward-mode parameter applies to radars whose name starts with ``tpy2-forward``."""
+    from thaadsim.analysis.coverage import coverage
+
+    params = parameters_for("coverage")
+
+    def evaluate(values: dict, bearing_u: float) -> dict:
+        s = _moved_site(site, params, values, bearing_u)
+        rcs = rcs_m2
+        out = {}
+        for label, radar in radars.items():
+            r = radar
+            for p in params:
+                v = values[p.name]
+                fwd = radar.name.startswith("tpy2-forward")
+                if p.applies_to == "radar.calibration_range_km" and not fwd:
+                    r = r.replace(calibration_range_km=v, losses_db=None)
+                elif p.applies_to == "forward_radar.calibration_range_km" and fwd:
+                    r = r.replace(calibration_range_km=v, losses_db=None)
+                elif p.applies_to == "battery.rcs_m2":
+                    rcs = v
+            c = coverage(r, s, list(altitudes_km), rcs, countries=True)
+            for layer in c.layers:
+                cc = layer["countries"].get(country, {})
+                key = f"{label}.{layer['altitude_km']:g}km"
+                out[f"{key}.area_km2"] = float(cc.get("area_km2", 0.0))
+                out[f"{key}.max_depth_km"] = float(cc.get("max_depth_km", 0.0))
+        return out
+
+    return evaluate
+
+
+def engage_evaluator(scenario, trials: int = 2000, seed: int = 1):
+    """``evaluate(values, bearing_u)`` for a raid: expected leakers and interceptors used (the
+    Monte Carlo seed is fixed, so samples differ by their parameters only)."""
+    from thaadsim.engagement.raid import engage
+
+    params = parameters_for("engage")
+
+    def evaluate(values: dict, bearing_u: float) -> dict:
+        bat_kw: dict = {}
+        doc_kw: dict = {}
+        for p in params:
+            v = values[p.name]
+            if p.applies_to == "battery.rcs_m2":
+                bat_kw["rcs_m2"] = v
+            elif p.applies_to == "battery.reaction_time_s":
+                bat_kw["reaction_time_s"] = v
+            elif p.applies_to == "doctrine.sspk":
+                doc_kw["sspk"] = v
+            elif p.applies_to == "doctrine.p_track":
+                doc_kw["p_track"] = v
+        sc = scenario.model_copy(update={
+            "battery": [b.model_copy(update=bat_kw) for b in scenario.battery],
+            "doctrine": scenario.doctrine.model_copy(update=doc_kw)})
+        d = engage(sc, trials, seed).to_dict()
+        return {"expected_leakers": float(d["expected_leakers"]),
+                "interceptors_used_mean": float(d["interceptors_used_mean"])}
+
+    return evaluate
+
+
+ORBIT_RANGE_KM = 20_037.0  # half the Earth's circumference: "any target"
+
+
+def loft2range_evaluator(apogee_km: float, range_km: float, flight_time_s: float | None,
+                         **kw):
+    """``evaluate(values, bearing_u)`` for a lofted test: the standard (maximum) range with the
+    observed apogee, range and flight time off by the sampled percentages."""
+    from thaadsim.analysis.loft2range import loft2range
+
+    params = parameters_for("loft2range")
+
+    def evaluate(values: dict, bearing_u: float) -> dict:
+        a, r, t = apogee_km, range_km, flight_time_s
+        for p in params:
+            f = 1.0 + values[p.name] / 100.0
+            if p.applies_to == "observation.apogee_pct":
+                a = a * f
+            elif p.applies_to == "observation.range_pct":
+                r = r * f
+            elif p.applies_to == "observation.flight_time_pct" and t is not None:
+                t = t * f
+        d = loft2range(a, r, t, **kw).to_dict()
+        orbit = bool(d["reaches_orbit"]) or d["max_range_km"] is None
+        # an orbital fit reaches any point on Earth: counted as half the circumference
+        return {"max_range_km": ORBIT_RANGE_KM if orbit else float(d["max_range_km"]),
+                "reaches_orbit": float(orbit)}
+
+    return evaluate

@@ -284,6 +284,139 @@ def uncertainty_footprint(
     typer.echo(f"\n{res!r}")
 
 
+def _num(v: float) -> str:
+    """A number for a person: thousands separators from 10,000 up, else 4 significant digits."""
+    return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
+
+
+def _sweep_out(sw, fmt, headline: list[str]) -> None:
+    """Print a ``Sweep``: JSON/CSV as is, else one line per headline output with its band."""
+    out = sw.to_dict()
+    if fmt != Fmt.table:
+        emit(out, fmt, rows=out["records"])
+        return
+    for k in headline:
+        b = out[k]
+        typer.echo(f"{k}: {_num(b['central'])} (p05 {_num(b['p05'])}, p50 {_num(b['p50'])}, "
+                   f"p95 {_num(b['p95'])}); {sw.samples} samples, seed {sw.seed}")
+
+
+def _sweep_common(samples: int, seed: int, uncertainty_file, max_seconds, per_run_s: float,
+                  runs_per_sample: int = 1):
+    samples = int(check("samples", samples, "--samples"))
+    seed = int(check("seed", seed, "--seed"))
+    use_files(uncertainty_file=uncertainty_file)
+    ms = _check_max_seconds(max_seconds)
+    est = per_run_s * runs_per_sample * (samples + 1)
+    limit = 600.0 if ms is None else ms
+    if est > limit:
+        raise ThaadsimError("--samples", f"asks for too much work: ~{est:,.0f} s estimated "
+                                         f"(limit {limit:,.0f} s, --max-seconds)", samples)
+    return samples, seed
+
+
+def _coverage_setup(site: str, altitudes: str, rcs_m2: float):
+    from thaadsim.sensors.site import parse_site
+
+    s = parse_site(site, parameter="--site")
+    try:
+        alts = [float(a) for a in altitudes.split(",") if a.strip()]
+    except ValueError:
+        raise ThaadsimError("--altitudes", "must be comma-separated numbers (km)",
+                            altitudes) from None
+    if not alts or len(alts) > 10:
+        raise ThaadsimError("--altitudes", "must list 1 to 10 altitudes (km)", altitudes)
+    alts = [check("altitude_km", a, "--altitudes") for a in alts]
+    rcs = check("rcs_m2", rcs_m2, "--rcs-m2")
+    radars = {m: api.get_radar(m) for m in ("tpy2-terminal", "tpy2-forward")}
+    return s, alts, rcs, radars
+
+
+@uncertainty_app.command("coverage")
+def uncertainty_coverage(
+    site: str = typer.Option("seongju", "--site", help="site preset or LAT,LON"),
+    altitudes: str = typer.Option("100,300", "--altitudes", help="target altitudes (km), "
+                                                                 "comma-separated"),
+    rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
+    samples: int = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096"),
+    seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
+    max_seconds: Optional[float] = _max_seconds_option(),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="more parameters (uncertainty.toml format)"),
+):
+    """Area and depth of China in view of the radar, per mode and altitude, with bands."""
+    from thaadsim.analysis.uncertainty import coverage_evaluator, sweep
+
+    require_format(fmt, ("table", "json", "csv"))
+    s, alts, rcs, radars = _coverage_setup(site, altitudes, rcs_m2)
+    samples, seed = _sweep_common(samples, seed, uncertainty_file, max_seconds, 0.3 * len(alts))
+    ev = coverage_evaluator(s, radars, alts, rcs)
+    with bar(f"uncertainty coverage: {site}, {samples} samples") as progress:
+        sw = sweep("coverage", ev, samples, seed, {"site": s.name, "altitudes_km": alts,
+                                                   "rcs_m2": rcs, "country": "CHN"}, progress)
+    _sweep_out(sw, fmt, [k for k in sw.outputs if k.endswith("area_km2")])
+
+
+@uncertainty_app.command("engage")
+def uncertainty_engage(
+    scenario: Path = typer.Argument(..., help="scenario TOML (see examples/)"),
+    trials: int = typer.Option(2000, "--trials", help="Monte Carlo trials per sample"),
+    samples: int = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096"),
+    seed: int = typer.Option(1, "--seed", help="random seed (samples and trials)"),
+    max_seconds: Optional[float] = _max_seconds_option(),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="more parameters (uncertainty.toml format)"),
+):
+    """Expected leakers of a raid (and interceptors used) with their bands."""
+    from thaadsim.analysis.uncertainty import engage_evaluator, sweep
+
+    require_format(fmt, ("table", "json", "csv"))
+    trials, seed = check_trials_seed(trials, seed)
+    sc = api.load_scenario(scenario)
+    samples, seed = _sweep_common(samples, seed, uncertainty_file, max_seconds,
+                                  0.3 + trials * len(sc.threat) * 2e-7)
+    ev = engage_evaluator(sc, trials, seed)
+    with bar(f"uncertainty engage: {sc.name}, {samples} samples") as progress:
+        sw = sweep("engage", ev, samples, seed, {"scenario": sc.name, "trials": trials},
+                   progress)
+    _sweep_out(sw, fmt, ["expected_leakers", "interceptors_used_mean"])
+
+
+@uncertainty_app.command("loft2range")
+def uncertainty_loft2range(
+    apogee_km: float = typer.Option(..., "--apogee-km", help="reported apogee (km)"),
+    range_km: float = typer.Option(..., "--range-km", help="reported ground range (km)"),
+    flight_time_s: Optional[float] = typer.Option(None, "--flight-time-s",
+                                                  help="reported flight time (s)"),
+    missile_class: Optional[str] = typer.Option(None, "--class", help="missile class "
+                                                "(srbm, mrbm, irbm, icbm) or preset"),
+    samples: int = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096"),
+    seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
+    max_seconds: Optional[float] = _max_seconds_option(),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="more parameters (uncertainty.toml format)"),
+):
+    """Standard range of a lofted test with the band from the reports' errors."""
+    from thaadsim.analysis.uncertainty import loft2range_evaluator, sweep
+
+    require_format(fmt, ("table", "json", "csv"))
+    apogee_km = check("apogee_km", apogee_km, "--apogee-km")
+    range_km = check("range_km", range_km, "--range-km")
+    if flight_time_s is not None:
+        flight_time_s = check("flight_time_s", flight_time_s, "--flight-time-s")
+    samples, seed = _sweep_common(samples, seed, uncertainty_file, max_seconds, 1.0)
+    api.loft2range(apogee_km, range_km, flight_time_s, missile_class=missile_class)  # checks
+    ev = loft2range_evaluator(apogee_km, range_km, flight_time_s, missile_class=missile_class)
+    with bar(f"uncertainty loft2range: {samples} samples") as progress:
+        sw = sweep("loft2range", ev, samples, seed,
+                   {"apogee_km": apogee_km, "range_km": range_km,
+                    "flight_time_s": flight_time_s}, progress)
+    _sweep_out(sw, fmt, ["max_range_km", "reaches_orbit"])
+
+
 sensitivity_app = typer.Typer(help="Which uncertain parameter moves a headline number: one at a "
                                    "time (tornado) or Sobol indices (SALib)",
                               no_args_is_help=True)
@@ -311,7 +444,7 @@ def sensitivity_footprint(
 ):
     """The parameters that move the defended share of South Korea, ranked."""
     from thaadsim.analysis.uncertainty import (
-        list_parameters,
+        parameters_for,
         sensitivity_oat,
         sensitivity_sobol,
     )
@@ -332,7 +465,7 @@ def sensitivity_footprint(
         plot = check_output_file("--plot", plot)
     ts = api.get_threat_set(threat_set)
     label, bat = _one_battery(battery)
-    d = len(list_parameters())
+    d = len(parameters_for("footprint"))
     ms = _check_max_seconds(max_seconds)
     if method == "oat":
         _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1, ms)
@@ -366,6 +499,133 @@ def sensitivity_footprint(
             v = out["indices"][k]
             typer.echo(f"{k:<22} S1 {v['S1']:.2f} +- {v['S1_conf']:.2f}   ST {v['ST']:.2f} +- "
                        f"{v['ST_conf']:.2f}")
+
+
+def _sensitivity_generic(quantity: str, ev, output: str, method: str, samples: int, seed: int,
+                         fmt, plot, context: dict) -> None:
+    from thaadsim.analysis.uncertainty import one_at_a_time, sobol_of
+
+    require_format(fmt, ("table", "json"))
+    if method not in ("oat", "sobol"):
+        raise ThaadsimError("--method", "must be oat or sobol", method)
+    seed = int(check("seed", seed, "--seed"))
+    samples = int(check("samples", samples, "--samples"))
+    if method == "sobol" and samples & (samples - 1):
+        raise ThaadsimError("--samples", "must be a power of two for Sobol sampling", samples)
+    if plot is not None:
+        if method != "oat":
+            raise ThaadsimError("--plot", "draws the one-at-a-time tornado (--method oat)",
+                                str(plot))
+        plot = check_output_file("--plot", plot)
+    with bar(f"sensitivity {quantity} ({method})") as progress:
+        if method == "oat":
+            rows = one_at_a_time(quantity, ev, output, progress=progress)
+            out: dict = {"quantity": quantity, **context, "output": output, "method": "oat",
+                         "ranking": rows}
+        else:
+            idx = sobol_of(quantity, ev, output, samples, seed, progress=progress)
+            out = {"quantity": quantity, **context, "output": output, "method": "sobol",
+                   "samples": samples, "seed": seed, "indices": idx,
+                   "ranking": sorted(idx, key=lambda k: -idx[k]["ST"])}
+    if plot is not None:
+        from thaadsim.viz.plots import tornado
+
+        tornado([dict(r, fraction_at_low=r["at_low"], fraction_at_high=r["at_high"],
+                      central_fraction=r["central"]) for r in out["ranking"]], plot,
+                title=f"{quantity}: one parameter at a time", xlabel=output, scale=1.0)
+        out["plot"] = str(plot)
+    if fmt != Fmt.table:
+        emit(out, fmt)
+        return
+    if method == "oat":
+        for r in out["ranking"]:
+            typer.echo(f"{r['parameter']:<24} {_num(r['at_low'])} .. {_num(r['at_high'])}  "
+                       f"(swing {_num(r['swing'])})")
+    else:
+        for k in out["ranking"]:
+            v = out["indices"][k]
+            typer.echo(f"{k:<24} S1 {v['S1']:.2f} +- {v['S1_conf']:.2f}   ST {v['ST']:.2f} +- "
+                       f"{v['ST_conf']:.2f}")
+
+
+_METHOD = typer.Option("oat", "--method", help="oat (one at a time, ranked) or sobol")
+_SOBOL_N = typer.Option(8, "--samples", help="sobol: base samples, a power of two")
+
+
+@sensitivity_app.command("coverage")
+def sensitivity_coverage(
+    site: str = typer.Option("seongju", "--site", help="site preset or LAT,LON"),
+    altitude_km: float = typer.Option(300.0, "--altitude-km", help="target altitude (km)"),
+    mode: str = typer.Option("tpy2-forward", "--radar", help="tpy2-terminal or tpy2-forward"),
+    rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
+    method: str = _METHOD, samples: int = _SOBOL_N,
+    seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
+    fmt: Fmt = fmt_option(offers="table|json"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="more parameters (uncertainty.toml format)"),
+):
+    """The parameters that move the area of China in view, ranked."""
+    from thaadsim.analysis.uncertainty import coverage_evaluator
+
+    use_files(uncertainty_file=uncertainty_file)
+    if mode not in ("tpy2-terminal", "tpy2-forward"):
+        raise ThaadsimError("--radar", "must be tpy2-terminal or tpy2-forward", mode)
+    s, alts, rcs, radars = _coverage_setup(site, f"{altitude_km}", rcs_m2)
+    ev = coverage_evaluator(s, {mode: radars[mode]}, alts, rcs)
+    _sensitivity_generic("coverage", ev, f"{mode}.{alts[0]:g}km.area_km2", method, samples,
+                         seed, fmt, plot, {"site": s.name, "radar": mode,
+                                           "altitude_km": alts[0]})
+
+
+@sensitivity_app.command("engage")
+def sensitivity_engage(
+    scenario: Path = typer.Argument(..., help="scenario TOML (see examples/)"),
+    trials: int = typer.Option(2000, "--trials", help="Monte Carlo trials per run"),
+    method: str = _METHOD, samples: int = _SOBOL_N,
+    seed: int = typer.Option(1, "--seed", help="random seed"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
+    fmt: Fmt = fmt_option(offers="table|json"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="more parameters (uncertainty.toml format)"),
+):
+    """The parameters that move the expected leakers of a raid, ranked."""
+    from thaadsim.analysis.uncertainty import engage_evaluator
+
+    use_files(uncertainty_file=uncertainty_file)
+    trials, seed = check_trials_seed(trials, seed)
+    sc = api.load_scenario(scenario)
+    _sensitivity_generic("engage", engage_evaluator(sc, trials, seed), "expected_leakers",
+                         method, samples, seed, fmt, plot, {"scenario": sc.name})
+
+
+@sensitivity_app.command("loft2range")
+def sensitivity_loft2range(
+    apogee_km: float = typer.Option(..., "--apogee-km", help="reported apogee (km)"),
+    range_km: float = typer.Option(..., "--range-km", help="reported ground range (km)"),
+    flight_time_s: Optional[float] = typer.Option(None, "--flight-time-s",
+                                                  help="reported flight time (s)"),
+    missile_class: Optional[str] = typer.Option(None, "--class", help="missile class or "
+                                                                     "preset"),
+    method: str = _METHOD, samples: int = _SOBOL_N,
+    seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
+    fmt: Fmt = fmt_option(offers="table|json"),
+    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
+                                           help="more parameters (uncertainty.toml format)"),
+):
+    """Which reported quantity of a lofted test moves its standard range most."""
+    from thaadsim.analysis.uncertainty import loft2range_evaluator
+
+    use_files(uncertainty_file=uncertainty_file)
+    apogee_km = check("apogee_km", apogee_km, "--apogee-km")
+    range_km = check("range_km", range_km, "--range-km")
+    if flight_time_s is not None:
+        flight_time_s = check("flight_time_s", flight_time_s, "--flight-time-s")
+    api.loft2range(apogee_km, range_km, flight_time_s, missile_class=missile_class)
+    ev = loft2range_evaluator(apogee_km, range_km, flight_time_s, missile_class=missile_class)
+    _sensitivity_generic("loft2range", ev, "max_range_km", method, samples, seed, fmt, plot,
+                         {"apogee_km": apogee_km, "range_km": range_km})
 
 
 def _one_battery(text: str):

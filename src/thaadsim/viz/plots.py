@@ -99,20 +99,22 @@ def engagement_timeline(k, plan, path, max_threats: int = 8):
     plt.close(fig)
 
 
-def tornado(rows, path, title="Defended share of South Korea: one parameter at a time"):
-    """Tornado plot of ``analysis.uncertainty.sensitivity_oat`` rows (largest swing on top)."""
+def tornado(rows, path, title="Defended share of South Korea: one parameter at a time",
+            xlabel="defended share of South Korea (%)", scale: float = 100.0):
+    """Tornado plot of ``analysis.uncertainty.sensitivity_oat`` rows (largest swing on top);
+    values are multiplied by ``scale`` (100: fractions as per cent)."""
     rows = list(rows)[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(rows) + 1.6))
-    c = 100 * rows[0]["central_fraction"] if rows else 0.0
+    c = scale * rows[0]["central_fraction"] if rows else 0.0
     for i, r in enumerate(rows):
-        lo, hi = 100 * r["fraction_at_low"], 100 * r["fraction_at_high"]
+        lo, hi = scale * r["fraction_at_low"], scale * r["fraction_at_high"]
         ax.barh(i, lo - c, left=c, color="#d95f02", height=0.6)
         ax.barh(i, hi - c, left=c, color="#1b9e77", height=0.6)
     ax.axvline(c, color="k", lw=1)
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([f"{r['parameter']} ({r['low']:g}-{r['high']:g} {r['unit']})"
                         for r in rows], fontsize=8)
-    ax.set_xlabel("defended share of South Korea (%)")
+    ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=10)
     ax.legend(handles=[Patch(color="#d95f02", label="parameter at its low value"),
                        Patch(color="#1b9e77", label="parameter at its high value")],

@@ -1,0 +1,78 @@
+"""Uncertainty and sensitivity of coverage, engage and loft2range: the physics moves the right
+way, a parameter without range changes nothing, the JSON has the band keys."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from thaadsim import api
+from thaadsim.analysis import uncertainty as U
+from thaadsim.io.scenario import example_path
+from thaadsim.sensors import get_radar, get_site
+
+RAID = api.load_scenario(example_path())
+
+
+def _oat(quantity, ev, output):
+    return {r["parameter"]: r for r in U.one_at_a_time(quantity, ev, output)}
+
+
+def test_engage_fewer_leakers_with_better_kill_and_track_probabilities():
+    rows = _oat("engage", U.engage_evaluator(RAID, 2000, 1), "expected_leakers")
+    for name in ("sspk", "p_track"):
+        r = rows[name]
+        assert r["at_high"] < r["at_low"], \
+            f"{name}: leakers {r['at_low']:.2f} at {r['low']} vs {r['at_high']:.2f} at {r['high']}"
+
+
+def test_coverage_a_lower_beam_floor_sees_more_of_china():
+    ev = U.coverage_evaluator(get_site("seongju"), {"fwd": get_radar("tpy2-forward")}, [300.0])
+    r = _oat("coverage", ev, "fwd.300km.area_km2")["beam_floor_deg"]
+    assert r["at_low"] > r["at_high"], \
+        f"3 deg floor {r['at_low']:,.0f} km2 should exceed 7 deg floor {r['at_high']:,.0f} km2"
+
+
+def test_loft2range_a_higher_reported_apogee_gives_a_longer_range():
+    ev = U.loft2range_evaluator(2802.0, 933.0, 2220.0, missile_class="icbm")
+    r = _oat("loft2range", ev, "max_range_km")["test_apogee_error_pct"]
+    assert r["at_high"] > r["at_low"] + 100, \
+        f"apogee -3 %: {r['at_low']:,.0f} km, +3 %: {r['at_high']:,.0f} km"
+
+
+def test_parameters_without_range_leave_every_sample_at_the_central_value(monkeypatch):
+    collapsed = [U.Parameter(p.name, p.applies_to, p.central, p.central, p.central,
+                             "uniform", p.unit, p.why, p.sources) for p in U.list_parameters()]
+    monkeypatch.setattr(U, "list_parameters", lambda: collapsed)
+    sw = U.sweep("engage", U.engage_evaluator(RAID, 1000, 1), 4, 3, {})
+    c = sw.central["expected_leakers"]
+    assert all(v == c for v in sw.outputs["expected_leakers"]), \
+        f"central {c}, samples {sw.outputs['expected_leakers']}"
+
+
+def test_each_parameter_enters_only_the_quantities_that_use_it():
+    names = {q: {p.name for p in U.parameters_for(q)} for q in U.APPLIES_TO}
+    assert "sspk" in names["engage"] and "sspk" not in names["footprint"]
+    assert "forward_radar_range_km" in names["coverage"]
+    assert names["loft2range"] == {"test_apogee_error_pct", "test_range_error_pct",
+                                   "test_flight_time_pct"}
+    every = set().union(*names.values())
+    unused = {p.name for p in U.list_parameters()} - every
+    assert not unused, f"declared parameters no quantity uses: {unused}"
+
+
+@pytest.mark.parametrize("args, key", [
+    (["coverage", "--samples", "4", "--altitudes", "300"], "tpy2-forward.300km.area_km2"),
+    (["engage", str(example_path()), "--samples", "4", "--trials", "500"], "expected_leakers"),
+    (["loft2range", "--apogee-km", "2802", "--range-km", "933", "--class", "icbm",
+      "--samples", "4"], "max_range_km"),
+])
+def test_cli_json_has_central_and_percentiles(args, key):
+    r = subprocess.run([sys.executable, "-m", "thaadsim", "uncertainty", *args, "--format",
+                        "json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert set(d[key]) == {"central", "p05", "p50", "p95"}
+    assert d[key]["p05"] <= d[key]["p50"] <= d[key]["p95"]
+    assert len(d["records"]) == 4
