@@ -138,7 +138,7 @@ def test_presets_basemap_cities_and_health(client):
     assert any(s["id"] == "seongju" and s["sources"] for s in p["sites"])
     assert all(m["sources"] for m in p["missiles"]), "every missile preset names its sources"
     b = client.get("/api/basemap").json()
-    assert {f["properties"]["iso_a3"] for f in b["features"]} >= {"KOR", "PRK", "CHN", "JPN"}
+    assert {f["properties"].get("iso_a3") for f in b["features"]} >= {"KOR", "PRK", "CHN", "JPN"}
     c = client.get("/api/cities").json()
     assert any(f["properties"]["name"] == "Seoul" for f in c["features"])
     assert client.get("/healthz").json()["status"] == "ok"
@@ -235,3 +235,20 @@ def test_cli_footprint_reads_the_web_scenario_and_writes_kml(tmp_path):
     assert res["defended_fraction_of_south_korea"] == pytest.approx(
         ref["defended_fraction_of_south_korea"], rel=1e-6)
     ET.fromstring(k.read_bytes())
+
+
+def test_basemap_has_the_demarcation_line_across_the_peninsula(client):
+    dmz = [f for f in client.get("/api/basemap").json()["features"]
+           if f["properties"].get("kind") == "dmz"]
+    assert len(dmz) == 1 and dmz[0]["geometry"]["type"] in ("LineString", "MultiLineString")
+    lons = [p[0] for p in dmz[0]["geometry"]["coordinates"]]
+    lats = [p[1] for p in dmz[0]["geometry"]["coordinates"]]
+    assert min(lons) < 126.8 and max(lons) > 128.3, f"spans {min(lons)}-{max(lons)} E"
+    assert 37.5 < min(lats) and max(lats) < 38.7, f"lies at {min(lats)}-{max(lats)} N"
+
+
+def test_a_literal_plus_in_the_query_separates_batteries(client):
+    r = client.get("/api/footprint?battery=seongju+37.0,127.0&grid_km=10")  # '+' -> space
+    assert r.status_code == 200, r.text
+    assert r.json()["request"]["battery"] == "seongju+37.0,127.0"
+    assert sum(f["properties"]["layer"] == "battery" for f in r.json()["features"]) == 2

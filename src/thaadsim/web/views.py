@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 import time
 from collections.abc import Mapping
 
@@ -30,17 +31,23 @@ DEFAULTS: dict[str, str] = {"battery": "seongju", "threat_set": "nk-default",
 MAX_REQUEST_SECONDS = 10.0
 RADARS_FOR_BATTERIES = ("tpy2-terminal", "tpy2-forward")
 SOURCES = {
-    "defended_fraction_of_south_korea": "thaadsim footprint: a cell is defended when every threat "
-                                        "of the set that reaches it has an intercept opportunity; "
-                                        "Natural Earth land area",
-    "defended_population": "GeoNames (CC-BY 4.0) populations of South Korean cities >= 100,000 "
-                           "whose cell is defended",
-    "defended_area_km2": "sum of defended 5 km grid cells over South Korea (Natural Earth)",
+    "defended_fraction_of_south_korea": "thaadsim footprint: a grid cell is defended when every "
+                                        "threat of the set that reaches it has an intercept "
+                                        "opportunity; land area from Natural Earth",
+    "defended_fraction_sls": "as the defended fraction, with two opportunities "
+                             "(shoot-look-shoot)",
+    "defended_area_km2": "sum of the land area of the defended grid cells (Natural Earth)",
+    "defended_area_sls_km2": "as the defended area, with two opportunities",
+    "defended_population": "GeoNames (CC-BY 4.0) populations of the South Korean cities of "
+                           "100,000 or more whose grid cell is defended",
+    "defended_population_sls": "as the defended population, with two opportunities",
+    "population_in_cities": "GeoNames (CC-BY 4.0): all South Korean cities of 100,000 or more "
+                            "(about 43 M of the country's 52 M people)",
 }
 UNITS = {"defended_fraction_of_south_korea": "fraction (0-1)", "defended_fraction_sls":
          "fraction (0-1)", "defended_area_km2": "km2", "defended_area_sls_km2": "km2",
-         "defended_population": "people", "south_korea_population": "people",
-         "grid_km": "km", "elapsed_s": "s"}
+         "defended_population": "people", "defended_population_sls": "people",
+         "population_in_cities": "people", "grid_km": "km", "elapsed_s": "s"}
 
 
 def _get(q: Mapping[str, str], name: str, default=None) -> str | None:
@@ -121,11 +128,24 @@ def version() -> str:
 
 @functools.lru_cache(maxsize=1)
 def basemap() -> dict:
-    """Country polygons (Natural Earth, public domain), as shipped."""
+    """Country polygons (Natural Earth, public domain), as shipped, and the line where North and
+    South Korea meet (Natural Earth's boundary follows the Military Demarcation Line, the centre
+    of the DMZ) as a feature of ``kind`` ``"dmz"``."""
     import json
     from importlib.resources import files
 
-    return json.loads(files("thaadsim.data").joinpath("countries.geojson").read_text())
+    import shapely
+    from shapely.geometry import shape
+
+    fc = json.loads(files("thaadsim.data").joinpath("countries.geojson").read_text())
+    geoms = {f["properties"]["iso_a3"]: shape(f["geometry"]) for f in fc["features"]}
+    line = shapely.line_merge(shapely.intersection(geoms["KOR"].boundary,
+                                                   geoms["PRK"].boundary.buffer(1e-6)))
+    fc["features"].append({"type": "Feature", "geometry": _mapping(line),
+                           "properties": {"kind": "dmz",
+                                          "name": "Military Demarcation Line (centre of the "
+                                                  "DMZ), from Natural Earth's boundary"}})
+    return fc
 
 
 @functools.lru_cache(maxsize=1)
@@ -183,6 +203,10 @@ def footprint_query(q: Mapping[str, str]) -> FootprintQuery:
     """Parse and check a footprint request (raises ``ThaadsimError``)."""
     battery = _get(q, "battery", DEFAULTS["battery"])
     assert battery is not None
+    # a literal '+' in a query string arrives as a space (curl users type A+B): spaces between
+    # parts are '+', spaces around commas are nothing
+    battery = re.sub(r"\s*,\s*", ",", battery.strip())
+    battery = re.sub(r"\s*\+\s*|\s+", "+", battery)
     label, _ = parse_configuration(battery, parameter="battery")  # checks sites and count
     ts = str(_get(q, "threat_set", DEFAULTS["threat_set"]))
     try:
@@ -227,7 +251,7 @@ def _summary(r: fp.FootprintResult) -> dict:
             "defended_area_km2": d["area_km2"], "defended_area_sls_km2": d["area_sls_km2"],
             "defended_population": d["defended_population"],
             "defended_population_sls": d["defended_population_sls"],
-            "south_korea_population": d["population_in_cities"],
+            "population_in_cities": d["population_in_cities"],
             "key_cities": d["key_cities"], "limiting_threats": d["limiting_threats"],
             "grid_km": r.grid_km, "threat_set": r.threat_set.name}
 
@@ -286,7 +310,10 @@ def _mapping(geom) -> dict:
 
 
 def _round(c, nd: int = 4):
-    if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
+    """GeoJSON coordinates (nested lists of numbers) rounded to ``nd`` decimals."""
+    if not isinstance(c, (list, tuple)):
+        raise TypeError(f"coordinates must be nested sequences, not {type(c).__name__}")
+    if c and isinstance(c[0], (int, float)):
         return [round(float(x), nd) for x in c]
     return [_round(x, nd) for x in c]
 
@@ -320,7 +347,8 @@ def coverage(q: Mapping[str, str]) -> dict:
     r = _coverage_cached(str(site).lower().replace(" ", ""), str(radar), float(alt), float(rcs))
     layer = r.layers[0]
     poly = r.polygons[0]
-    names = {f["properties"]["iso_a3"]: f["properties"]["name"] for f in basemap()["features"]}
+    names = {f["properties"]["iso_a3"]: f["properties"]["name"] for f in basemap()["features"]
+             if "iso_a3" in f["properties"]}
     countries = {iso: {"name": names.get(iso, iso), **v}
                  for iso, v in layer["countries"].items()}
     props = {k: v for k, v in layer.items() if k != "countries"}
