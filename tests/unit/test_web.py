@@ -252,3 +252,16 @@ def test_a_literal_plus_in_the_query_separates_batteries(client):
     assert r.status_code == 200, r.text
     assert r.json()["request"]["battery"] == "seongju+37.0,127.0"
     assert sum(f["properties"]["layer"] == "battery" for f in r.json()["features"]) == 2
+
+
+def test_loopback_burst_gets_200_or_503_never_500_and_the_server_survives():
+    """A bounded load test on 127.0.0.1: 12 requests at once against a queue of 16."""
+    from thaadsim.bench.web import bench_web
+
+    r = bench_web(moves=2, concurrent=12, seed=3)
+    assert "error" not in r, r
+    b = r["burst"]
+    assert b["status_500"] == 0 and b["other"] == 0, b
+    assert b["status_200"] + b["status_503"] == 12 and b["status_200"] >= 1, b
+    assert r["server_alive_after"] is True
+    assert r["moved_battery_footprint_5km"]["status_200"] == 2

@@ -112,3 +112,22 @@ def bench_uncertainty(samples: int = typer.Option(16, "--samples", help="samples
     with bar("bench uncertainty"):
         res = run(samples, grid_km)
     emit(res, fmt)
+
+
+@bench_app.command("web")
+def bench_web(moves: int = typer.Option(20, "--moves", help="sequential moved-battery requests, "
+                                                            "1 to 200"),
+              concurrent: int = typer.Option(50, "--concurrent",
+                                             help="requests sent at once, 1 to 200"),
+              fmt: Fmt = fmt_option(Fmt.json, "json|table")):
+    """Web map on loopback: moved-battery latency (p50/p95) and a burst of concurrent requests."""
+    from thaadsim.bench.web import bench_web as run
+
+    _fmt(fmt)
+    if not 1 <= moves <= 200:
+        raise ThaadsimError("--moves", "must be an integer in [1, 200]", moves)
+    if not 1 <= concurrent <= 200:
+        raise ThaadsimError("--concurrent", "must be an integer in [1, 200]", concurrent)
+    with bar("bench web"):
+        res = run(moves, concurrent)
+    emit(res, fmt)
