@@ -52,13 +52,11 @@ __all__ = [
     # inputs
     "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
     "use_data_file", "site_note",
-    "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
     "list_missiles", "list_radars", "list_sites", "list_interceptors", "list_threat_sets",
     # types
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
     "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
-    "CoverageResult",
     "CoverageResult",
     "TrackResult", "FootprintResult", "Comparison", "EngageResult", "ThaadsimError",
 ]

@@ -11,7 +11,7 @@ from thaadsim.io.files import MARKER
 
 FILES = ["report.html", "summary.json", "footprint.geojson", "footprint.png",
          "coverage-tpy2-terminal.png", "coverage-tpy2-forward.png", "trajectories.png",
-         "engagement-timeline.png"]
+         "engagement-timeline.png", "tornado.png", "probability-map.png", "siting.png"]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,25 @@ def test_demo_writes_everything(demo_dir):
     assert s["metadata"]["thaadsim_version"] and s["metadata"]["run_date"]
     html = (demo_dir / "report.html").read_text()
     assert s["metadata"]["thaadsim_version"] in html and s["metadata"]["run_date"] in html
+
+
+def test_report_shows_bands_tornado_and_siting(demo_dir):
+    """The uncertainty issue's report: bands beside the headline numbers (that contain the
+    central value of the defended share), the tornado, the probability map, the best site."""
+    s = json.loads((demo_dir / "summary.json").read_text())
+    u = s["uncertainty"]
+    b = u["footprint"]["defended_fraction_of_south_korea"]
+    assert b["p05"] <= b["central"] <= b["p95"] and b["p05"] < b["p95"], b
+    assert b["central"] == pytest.approx(s["footprint"]["defended_fraction_of_south_korea"],
+                                         abs=0.02), "the band's centre is the headline (10 km grid)"
+    assert u["tornado"][0]["swing"] >= u["tornado"][-1]["swing"]
+    e = u["engage"]["expected_leakers"]
+    assert e["p05"] <= e["p95"]
+    assert s["siting"]["best"]["defended_population"] >= s["siting"]["seongju"][
+        "defended_population"]
+    html = (demo_dir / "report.html").read_text()
+    assert 'id="robustness"' in html and "percentile" in html
+    assert f"{100 * b['p05']:.0f}" in html and f"{100 * b['p95']:.0f}" in html
 
 
 def test_report_is_self_contained(demo_dir):

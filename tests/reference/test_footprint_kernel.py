@@ -34,8 +34,8 @@ def test_fused_kernel_equals_the_reference_pipeline(missile, apogee, area):
     footprint_kernel(math.radians(area[1]), math.radians(area[2]), np.radians(g.lat),
                      np.radians(g.lon), fam.ranges_m, fam.t, fam.s, fam.h,
                      fam.n.astype(np.int64), 0.5 * float(fam.ranges_m.min()), fam.max_range_m,
-                     n_req=N_OF_M[0], m_win=N_OF_M[1], ka=d.kill_assessment_s, opp=opp,
-                     reach=reach, **kw)
+                     n_req=N_OF_M[0], m_win=N_OF_M[1], ka=d.kill_assessment_s, descent_only=0,
+                     opp=opp, reach=reach, **kw)
     hist, nhist, r = lay_family(fam, area[1], area[2], g.lat, g.lon)
     np.testing.assert_array_equal(reach, r)
     idx = np.nonzero(r)[0]

@@ -169,6 +169,16 @@ def test_scenario_download_reproduces_the_view_in_the_cli(client, tmp_path):
         web["defended_fraction_of_south_korea"], abs=1e-12)
 
 
+def _in_thread(coro_fn):
+    """asyncio.run in a thread of its own (the browser tests' Playwright may hold this one's
+    event loop)."""
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(asyncio.run(coro_fn())))
+    t.start()
+    t.join(60)
+    return out[0]
+
+
 def test_a_full_queue_answers_503_with_retry_after():
     work = Work(workers=1, queue_limit=0, timeout_s=30)
     gate = threading.Event()
@@ -181,7 +191,7 @@ def test_a_full_queue_answers_503_with_retry_after():
         return await first, second
 
     try:
-        first, second = asyncio.run(scenario())
+        first, second = _in_thread(scenario)
     finally:
         work.close()
     assert first.status_code == 200
@@ -192,7 +202,7 @@ def test_a_slow_request_answers_503_not_500():
     work = Work(workers=1, queue_limit=4, timeout_s=0.05)
     gate = threading.Event()
     try:
-        r = asyncio.run(work.run(lambda q: gate.wait(5) and {}, {}))
+        r = _in_thread(lambda: work.run(lambda q: gate.wait(5) and {}, {}))
     finally:
         gate.set()
         work.close()

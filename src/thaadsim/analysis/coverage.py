@@ -202,7 +202,7 @@ def _max_depth_m(region, tree: cKDTree, spacing_m: float = 5000.0) -> float:
         # a sliver: use its representative point
         p = region.representative_point()
         return float(tree.query([p.x, p.y])[0])
-    d, _ = tree.query(np.column_stack([xs.ravel()[inside], ys.ravel()[inside]]))
+    d, _ = tree.query(np.column_stack([xs.ravel()[inside], ys.ravel()[inside]]), workers=-1)
     return float(np.max(d))
 
 
@@ -331,6 +331,9 @@ class CoverageResult:
                 "features": feats}
 
 
+MAX_SITE_LAT_DEG = 89.9  # as for launch points (api.launch)
+
+
 def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
              min_elevation_deg: float | None = None, boresight_az_deg: float | None = None,
              countries: bool = True, progress=None) -> CoverageResult:
@@ -373,6 +376,10 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
     Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
     """
     rcs = check("rcs_m2", rcs_m2, "rcs_m2")
+    if abs(site.lat_deg) > MAX_SITE_LAT_DEG:
+        raise ThaadsimError("site latitude", f"must be within {MAX_SITE_LAT_DEG:g} deg of the "
+                                             "equator for a coverage map (its longitude-latitude "
+                                             "polygons degenerate at the pole)", site.lat_deg)
     alts = [check("altitude_km", a, "altitude_km") for a in altitudes_km]
     if not alts:
         raise ThaadsimError("altitude_km", "must list at least one altitude", altitudes_km)

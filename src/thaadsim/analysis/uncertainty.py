@@ -233,23 +233,26 @@ class FootprintUncertainty:
 
 def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list) -> list:
     """Footprints of some samples: rows of (index, values, bearing quantile) -> per sample
-    (index, defended fraction, population, key cities defended, defended cells). Runs in a
-    Dask worker or in process; depends only on its arguments."""
+    (index, defended fraction, population, key cities defended, defended cells). All the
+    samples' batteries go through one pass of the footprint kernel (each threat laid to each
+    cell once). Runs in a Dask worker or in process; depends only on its arguments."""
     from thaadsim.analysis.footprint import footprints
 
+    bats = [[battery_variant(battery, params, dict(zip((p.name for p in params), vals,
+                                                       strict=True)), bu)]
+            for _, vals, bu in rows]
     out = []
-    for i, vals, bu in rows:
-        b = battery_variant(battery, params, dict(zip((p.name for p in params), vals,
-                                                      strict=True)), bu)
-        r = footprints([[b]], threat_set, grid_km, [battery.name])[0]
+    for (i, _, _), r in zip(rows, footprints(bats, threat_set, grid_km,
+                                             [battery.name] * len(bats)), strict=True):
         d = r.to_dict()
         out.append((i, d["defended_fraction_of_south_korea"], d["defended_population"],
                     {k: bool(v) for k, v in d["key_cities"].items()}, r.defended))
     return out
 
 
-# Samples per Dask task: a few seconds of numba work each, only summaries shipped back
-CHUNK_SAMPLES = 4
+# Samples per task (and per pass of the footprint kernel): seconds of numba work each, only
+# summaries shipped back
+CHUNK_SAMPLES = 8
 
 
 def _run_dask(scheduler: str, workers: int, jobs: list, progress=None) -> list:
@@ -371,16 +374,19 @@ def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None) ->
     """
     params = parameters_for("footprint")
     central = [p.central for p in params]
-    c = _fraction_at(battery, threat_set, grid_km, params, central)
-    rows = []
+    rows_in = [(0, list(central), 0.0)]
     for k, p in enumerate(params):
-        if progress:
-            progress(p.name, k, len(params))
         lo = list(central)
         hi = list(central)
         lo[k], hi[k] = p.low, p.high
-        f_lo = _fraction_at(battery, threat_set, grid_km, params, lo)
-        f_hi = _fraction_at(battery, threat_set, grid_km, params, hi)
+        rows_in += [(2 * k + 1, lo, 0.0), (2 * k + 2, hi, 0.0)]
+    if progress:
+        progress(f"{len(rows_in)} footprints in one pass", 0, 1)
+    res = {i: f for i, f, *_ in _sample_chunk(battery, threat_set, grid_km, params, rows_in)}
+    c = res[0]
+    rows = []
+    for k, p in enumerate(params):
+        f_lo, f_hi = res[2 * k + 1], res[2 * k + 2]
         rows.append({"parameter": p.name, "unit": p.unit, "low": p.low, "high": p.high,
                      "fraction_at_low": f_lo, "fraction_at_high": f_hi, "central_fraction": c,
                      "swing": abs(f_hi - f_lo)})

@@ -137,7 +137,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
 
     rd = ReportDir(out, option="--out", force=force)
     t_start = time.perf_counter()
-    steps = 7
+    steps = 8
 
     def step(i, text):
         if progress:
@@ -219,8 +219,12 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             summary["loft2range"] = [
                 dict(loft2range(apo, rng, t, template=m).to_dict(), test=label)
                 for m, apo, rng, t, label in tests]
-            # 7. report
-            step(7, "writing report.html and summary.json")
+            # 7. bands, sensitivity and siting (modest sample counts: the CLI's are larger)
+            step(7, "uncertainty bands, tornado and siting")
+            summary["uncertainty"], summary["siting"] = _robustness(
+                configs[0][1][0], ts, tmp, draw, seed, er_scenario=load_scenario(example_path()))
+            # 8. report
+            step(8, "writing report.html and summary.json")
             draw.wait()
             summary["runtime_s"] = round(time.perf_counter() - t_start, 1)
             (tmp / "summary.json").write_text(to_json(summary))
@@ -258,6 +262,55 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
               f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))
     return summary
+
+
+# Sample counts and grids of the demo's robustness step (the CLI defaults are larger): the
+# whole step costs ~7 s on 2 cores (make bench), inside the demo's time budget
+DEMO_SAMPLES = 16
+DEMO_COVERAGE_SAMPLES = 8
+DEMO_ENGAGE_SAMPLES = 8
+DEMO_COVERAGE_ALT_KM = 300.0  # where the forward mode's view of China depends on its range
+DEMO_BAND_GRID_KM = 10.0
+DEMO_SITING_GRID_KM = 20.0
+DEMO_SITING_CANDIDATE_KM = 40.0
+
+
+def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[dict, dict]:
+    """Bands of the headline numbers, the tornado, the probability map and the best site."""
+    from thaadsim.analysis.siting import site_search
+    from thaadsim.analysis.uncertainty import (
+        coverage_evaluator,
+        engage_evaluator,
+        footprint_uncertainty,
+        sensitivity_oat,
+        sweep,
+    )
+    from thaadsim.sensors import get_radar
+    from thaadsim.viz import maps, plots
+
+    fu = footprint_uncertainty(battery, ts, DEMO_BAND_GRID_KM, DEMO_SAMPLES, seed)
+    draw(maps.probability_map, fu.central, fu.cell_probability, tmp / "probability-map.png",
+         samples=fu.samples)
+    oat = sensitivity_oat(battery, ts, DEMO_BAND_GRID_KM)
+    draw(plots.tornado, oat, tmp / "tornado.png",
+         title="Defended share of South Korea, one parameter at a time")
+    radars = {m: get_radar(m) for m in ("tpy2-terminal", "tpy2-forward")}
+    cov = sweep("coverage", coverage_evaluator(battery.site, radars, (DEMO_COVERAGE_ALT_KM,)),
+                DEMO_COVERAGE_SAMPLES, seed, {"site": battery.site.name})
+    eng = sweep("engage", engage_evaluator(er_scenario, 2000, seed), DEMO_ENGAGE_SAMPLES, seed,
+                {"scenario": er_scenario.name})
+    sit = site_search(battery, ts, batteries=1, objective="population",
+                      candidate_km=DEMO_SITING_CANDIDATE_KM, grid_km=DEMO_SITING_GRID_KM,
+                      samples=8, seed=seed)
+    draw(maps.footprint_map, [sit.best, sit.seongju], tmp / "siting.png",
+         title="Where one battery would defend the most people (filled) vs Seongju (outline)")
+    fud = fu.to_dict()
+    fud.pop("records")
+    covd, engd = cov.to_dict(), eng.to_dict()
+    covd.pop("records")
+    engd.pop("records")
+    return ({"footprint": fud, "cell_probability_grid_km": DEMO_BAND_GRID_KM,
+             "tornado": oat, "coverage": covd, "engage": engd}, sit.to_dict())
 
 
 __all__ = ["run_demo"]

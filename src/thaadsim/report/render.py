@@ -24,6 +24,7 @@ MND_CLAIM_SOURCE = "ROK Ministry of National Defense, July 2016"
 MND_CLAIM_LOW = 1 / 2  # "one-half" (ROK MND, July 2016)
 MND_CLAIM_HIGH = 2 / 3  # "two-thirds" (ROK MND, July 2016)
 CI_LEVEL = 0.95  # level of the engagement summary's *_ci95 intervals
+BAND_PERCENTILES = (5, 50, 95)  # the uncertainty bands' p05/p50/p95 (analysis.uncertainty)
 
 # Figures the demo writes (coverage-<mode>.png is added per radar mode in the summary).
 FIGURES = ("footprint.png", "footprint-compare.png", "vertical-coverage-terminal.png",
@@ -91,6 +92,17 @@ def qty(x, unit: str, digits: int | None = 0) -> str:
     return num(x, digits) + (unit if unit.startswith("°") else NBSP + unit)
 
 
+def value(x, unit: str) -> str:
+    """A parameter's value with its unit, pascals in MPa: 740000 Pa -> '0.74 MPa'."""
+    if not _finite(x):
+        return DASH
+    if unit == "Pa":
+        return qty(x / 1e6, "MPa", None)
+    if unit in ("-", ""):
+        return num(x, None)
+    return qty(x, unit, None)
+
+
 def people(n) -> str:
     """A head count: 16789675 -> '16.8 million'."""
     if not _finite(n):
@@ -138,7 +150,7 @@ def _finalize(x):
     return x
 
 
-FILTERS = {"yesno": yesno, "num": num, "signed": signed, "pct": pct, "qty": qty,
+FILTERS = {"value": value, "yesno": yesno, "num": num, "signed": signed, "pct": pct, "qty": qty,
            "people": people, "ratio": ratio, "listing": listing, "words": words, "when": when}
 
 
@@ -213,8 +225,13 @@ def _png_size(data: bytes) -> tuple[int, int] | tuple[None, None]:
     return None, None
 
 
+# Figures of the robustness section, present when the summary has its keys
+OPTIONAL_FIGURES = ("tornado.png", "probability-map.png", "siting.png")
+
+
 def _figures(s: dict, d: Path) -> dict:
     names = list(FIGURES) + [f"coverage-{m}.png" for m in s["coverage"]]
+    names += [n for n in OPTIONAL_FIGURES if (d / n).exists()]
     out = {}
     for name in names:
         data = (d / name).read_bytes()
@@ -267,7 +284,27 @@ def _view(s: dict) -> dict:
         "claim": {"text": MND_CLAIM_TEXT, "source": MND_CLAIM_SOURCE, "low": MND_CLAIM_LOW,
                   "high": MND_CLAIM_HIGH},
         "ci_level": CI_LEVEL,
+        "coverage_bands": _coverage_bands(s),
+        "lo_pct": _ordinal(BAND_PERCENTILES[0]), "hi_pct": _ordinal(BAND_PERCENTILES[-1]),
     }
+
+
+def _coverage_bands(s: dict) -> list[dict]:
+    """The China-area bands of the uncertainty step: mode, altitude (km) and band per row."""
+    cov = (s.get("uncertainty") or {}).get("coverage") or {}
+    rows = []
+    for key, band in cov.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[2] == "area_km2" and isinstance(band, dict):
+            rows.append({"mode": parts[0], "altitude_km": float(parts[1].removesuffix("km")),
+                         "band": band})
+    return rows
+
+
+def _ordinal(n: int) -> str:
+    """5 -> '5th', 1 -> '1st', 22 -> '22nd'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def render_html(s: dict, d: Path, context: dict | None = None) -> str:

@@ -231,3 +231,43 @@ def footprint_map(results, path, *, title=None, launch_areas=()):
             + _battery_note(next((r.batteries[0] for r in results if r.batteries), None))
             + ". Public estimates; populations: GeoNames cities >= 100,000.")
     finish(fig, ax, path, handles, note)
+
+
+def probability_map(central, probability, path, *, samples: int, title=None):
+    """Share of the uncertainty samples that defend each grid cell (``FootprintUncertainty``).
+
+    Parameters
+    ----------
+    central : FootprintResult
+        The central footprint (its grid and batteries).
+    probability : ndarray
+        Per cell, the share of samples that defend it (0-1).
+    path : str or Path
+        Output file.
+    samples : int
+        Number of samples (for the note).
+    title : str, optional
+        Title.
+    """
+    from matplotlib import cm, colors
+
+    fig, ax = base_map(KOREA_EXTENT, title=title or "Probability of being defended over the "
+                                                    "uncertain parameters",
+                       n_cities=22, min_population=150_000)
+    norm = colors.Normalize(0.0, 1.0)
+    cmap = plt.get_cmap("viridis")
+    sc = ax.scatter(central.lon, central.lat, c=probability, s=(central.grid_km / 10.0) * 22,
+                    marker="s", cmap=cmap, norm=norm, transform=ccrs.PlateCarree(), zorder=3,
+                    linewidths=0)
+    for b in central.batteries:
+        ax.plot(b.site.lon_deg, b.site.lat_deg, "^", color="red", ms=10, mec="k",
+                transform=ccrs.PlateCarree(), zorder=8)
+    cb = fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.02)
+    cb.set_label("share of samples in which the cell is defended")
+    del sc
+    handles = [plt.Line2D([], [], marker="^", color="red", mec="k", ls="",
+                          label="THAAD battery (central position)")]
+    note = (f"{samples} Latin-hypercube samples of the declared uncertain parameters "
+            f"(thaadsim uncertainty footprint); {central.grid_km:g} km grid; against "
+            f"{central.threat_set.name}. Public estimates.")
+    finish(fig, ax, path, handles, note)

@@ -101,6 +101,8 @@ class Work:
         self.pending = 0
 
     async def run(self, fn, q: dict) -> Response:
+        """Run ``fn(q)`` on the pool: its answer as JSON (or text), HTTP 400 for bad input, 503
+        when the queue is full or the request times out."""
         with self._lock:
             if self.pending >= self.limit:
                 return busy(f"the server is busy ({self.pending} requests waiting or "
@@ -124,6 +126,7 @@ class Work:
             self.pending -= 1
 
     def close(self) -> None:
+        """Stop taking work (running requests finish in the background)."""
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 

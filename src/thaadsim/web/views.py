@@ -118,6 +118,7 @@ def presets() -> dict:
 
 
 def version() -> str:
+    """The installed thaadsim version."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -173,6 +174,7 @@ class FootprintQuery:
     interceptor_max_q_pa: float | None
 
     def to_query(self) -> dict:
+        """The request as query parameters (strings)."""
         q = {"battery": self.battery, "threat_set": self.threat_set,
              "grid_km": f"{self.grid_km:g}", "radar": self.radar}
         if self.reaction_time_s is not None:
@@ -182,6 +184,7 @@ class FootprintQuery:
         return q
 
     def batteries(self) -> list[Battery]:
+        """The batteries of the request, with its radar mode and overrides."""
         _, bats = parse_configuration(self.battery, parameter="battery")
         radar = api.get_radar(self.radar)
         out = []
@@ -196,6 +199,7 @@ class FootprintQuery:
         return out
 
     def baseline(self) -> FootprintQuery:
+        """The same request for the Seongju battery (what the view is compared with)."""
         return dataclasses.replace(self, battery="seongju")
 
 
