@@ -319,17 +319,19 @@ def difference_band(config_a, config_b, threat_set, grid_km: float, samples: int
 
     params = parameters_for("footprint")
     u = lhs(len(params), samples, seed)
-    central = footprints([config_a, config_b], threat_set, grid_km, descent_only=descent_only)
-    df, dp = [], []
+    configs = [config_a, config_b]
     for i in range(samples):
         vals = {p.name: p.value(u[i, k]) for k, p in enumerate(params)}
-        cfgs = [[battery_variant(b, params, vals, float(u[i, -1])) for b in c]
-                for c in (config_a, config_b)]
-        ra, rb = (r.to_dict() for r in footprints(cfgs, threat_set, grid_km,
-                                                   descent_only=descent_only))
-        df.append(ra["defended_fraction_of_south_korea"] - rb["defended_fraction_of_south_korea"])
-        dp.append(ra["defended_population"] - rb["defended_population"])
-    ca, cb = (r.to_dict() for r in central)
+        configs += [[battery_variant(b, params, vals, float(u[i, -1])) for b in c]
+                    for c in (config_a, config_b)]
+    res = [r.to_dict() for r in footprints(configs, threat_set, grid_km,
+                                           descent_only=descent_only)]  # one kernel pass
+    central = res[:2]
+    df = [res[2 + 2 * i]["defended_fraction_of_south_korea"]
+          - res[3 + 2 * i]["defended_fraction_of_south_korea"] for i in range(samples)]
+    dp = [res[2 + 2 * i]["defended_population"] - res[3 + 2 * i]["defended_population"]
+          for i in range(samples)]
+    ca, cb = central
 
     def band(x, c):
         q = np.percentile(x, PERCENTILES)

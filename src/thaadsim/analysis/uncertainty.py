@@ -231,28 +231,35 @@ class FootprintUncertainty:
         }
 
 
-def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list) -> list:
+def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list,
+                  central: bool = False) -> list:
     """Footprints of some samples: rows of (index, values, bearing quantile) -> per sample
     (index, defended fraction, population, key cities defended, defended cells). All the
     samples' batteries go through one pass of the footprint kernel (each threat laid to each
-    cell once). Runs in a Dask worker or in process; depends only on its arguments."""
+    cell once); with ``central``, the battery itself too, its FootprintResult appended last.
+    Runs in a Dask worker or in process; depends only on its arguments."""
     from thaadsim.analysis.footprint import footprints
 
     bats = [[battery_variant(battery, params, dict(zip((p.name for p in params), vals,
                                                        strict=True)), bu)]
             for _, vals, bu in rows]
-    out = []
-    for (i, _, _), r in zip(rows, footprints(bats, threat_set, grid_km,
-                                             [battery.name] * len(bats)), strict=True):
+    if central:
+        bats.append([battery])
+    res = footprints(bats, threat_set, grid_km, [battery.name] * len(bats))
+    out: list = []
+    for (i, _, _), r in zip(rows, res, strict=False):
         d = r.to_dict()
         out.append((i, d["defended_fraction_of_south_korea"], d["defended_population"],
                     {k: bool(v) for k, v in d["key_cities"].items()}, r.defended))
+    if central:
+        out.append(res[-1])
     return out
 
 
 # Samples per task (and per pass of the footprint kernel): seconds of numba work each, only
 # summaries shipped back
 CHUNK_SAMPLES = 8
+IN_PROCESS_CHUNK = 32  # samples per kernel pass in process (memory: 32 x cells x 8 bytes)
 
 
 def _run_dask(scheduler: str, workers: int, jobs: list, progress=None) -> list:
@@ -319,20 +326,24 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
 
     params = parameters_for("footprint")
     u = lhs(len(params), samples, seed)
-    central = footprints([[battery]], threat_set, grid_km, [battery.name])[0]
     vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
     rows = [(i, [float(x) for x in vals[i]], float(u[i, -1])) for i in range(samples)]
-    chunks = [rows[c:c + CHUNK_SAMPLES] for c in range(0, samples, CHUNK_SAMPLES)]
-    jobs = [(battery, threat_set, grid_km, params, ch) for ch in chunks]
-    if scheduler is None:
+    if scheduler is None:  # larger passes in process (the central footprint rides along)
+        size = IN_PROCESS_CHUNK
         parts = []
-        for k, j in enumerate(jobs):
+        for c0 in range(0, samples, size):
             if progress:
-                progress(f"samples {k * CHUNK_SAMPLES + 1}-"
-                         f"{min(samples, (k + 1) * CHUNK_SAMPLES)} of {samples}",
-                         k * CHUNK_SAMPLES, samples)
-            parts.append(_sample_chunk(*j))
+                progress(f"samples {c0 + 1}-{min(samples, c0 + size)} of {samples}", c0,
+                         samples)
+            part = _sample_chunk(battery, threat_set, grid_km, params, rows[c0:c0 + size],
+                                 central=c0 == 0)
+            if c0 == 0:
+                central = part.pop()
+            parts.append(part)
     else:
+        central = footprints([[battery]], threat_set, grid_km, [battery.name])[0]
+        jobs = [(battery, threat_set, grid_km, params, rows[c:c + CHUNK_SAMPLES])
+                for c in range(0, samples, CHUNK_SAMPLES)]
         parts = _run_dask(scheduler, workers, jobs, progress)
     results = sorted((r for part in parts for r in part), key=lambda r: r[0])
     frac = np.array([r[1] for r in results], dtype=float)

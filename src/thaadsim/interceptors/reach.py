@@ -387,11 +387,27 @@ _ANY_Q_PA = 1.0e6  # the flyout does not depend on the airframe's q limit: one f
 
 @lru_cache(maxsize=4)
 def _fan(ic: Interceptor, n_fan: int, n_initial: int):
-    """The flyout fan of ``reach_table`` (cached: the q limit only masks it, so uncertainty
-    samples of that limit share one fan, ~1 s)."""
+    """The flyout fan of ``reach_table``, the running maximum of its dynamic pressure and the
+    admissible samples but for the airframe's q limit (cached: that limit only masks the fan, so
+    uncertainty samples of it share one fan, ~1 s).
+
+    Returns
+    -------
+    f : Flyout
+        The fan.
+    q_run : ndarray of float
+        Highest dynamic pressure flown so far, per sample (Pa).
+    rest : ndarray of bool
+        ``_admissible`` without the airframe limit.
+    """
     span = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
     first = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_initial)
-    return flyout(ic, np.tile(span, first.size), np.repeat(first, span.size))
+    f = flyout(ic, np.tile(span, first.size), np.repeat(first, span.size))
+    q_run = np.maximum.accumulate(f.q, axis=1)
+    rest = _admissible(ic.replace(max_flight_dynamic_pressure_pa=np.inf), f)
+    for a in (q_run, rest):
+        a.flags.writeable = False
+    return f, q_run, rest
 
 
 @lru_cache(maxsize=8)
@@ -428,14 +444,14 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     ReachTable
         The table.
     """
-    f = _fan(ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA), n_fan, n_initial)
+    f, q_run, rest = _fan(ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA), n_fan, n_initial)
     step = step_km * 1e3
     ng = int(round(g_max_km / step_km)) + 1
     nh = int(round(h_max_km / step_km)) + 1
     tof = np.full((ng, nh), np.inf)
     spd = np.zeros((ng, nh))
     tt = np.broadcast_to(f.t, f.g.shape)
-    ok = _admissible(ic, f)
+    ok = rest & (q_run <= ic.max_flight_dynamic_pressure_pa)  # = _admissible(ic, f)
     gi = np.rint(f.g[ok] / step).astype(np.int64)
     hi = np.rint(f.h[ok] / step).astype(np.int64)
     inside = (gi < ng) & (hi < nh)
