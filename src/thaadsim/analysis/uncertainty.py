@@ -27,11 +27,12 @@ PERCENTILES = (5, 50, 95)
 APPLIES_TO = {
     "footprint": ("radar.calibration_range_km", "battery.rcs_m2", "battery.reaction_time_s",
                   "site.min_elevation_deg", "site.offset_km",
-                  "interceptor.max_flight_dynamic_pressure_pa"),
+                  "interceptor.max_flight_dynamic_pressure_pa",
+                  "interceptor.max_flyout_time_s", "interceptor.kv_divert_delta_v_m_s"),
     "coverage": ("radar.calibration_range_km", "forward_radar.calibration_range_km",
                  "battery.rcs_m2", "site.min_elevation_deg", "site.offset_km"),
-    "engage": ("battery.rcs_m2", "battery.reaction_time_s", "doctrine.sspk",
-               "doctrine.p_track", "interceptor.max_flight_dynamic_pressure_pa"),
+    "engage": ("battery.rcs_m2", "battery.reaction_time_s", "battery.fire_channels",
+               "doctrine.sspk", "doctrine.p_track"),
     "loft2range": ("observation.apogee_pct", "observation.range_pct",
                    "observation.flight_time_pct"),
 }
@@ -151,6 +152,10 @@ def battery_variant(bat, params: list[Parameter], values: dict[str, float], bear
                                            lon_deg=math.degrees(float(lo)))
         elif what == "interceptor.max_flight_dynamic_pressure_pa":
             ic = ic.replace(max_flight_dynamic_pressure_pa=v)  # one flyout fan, re-masked
+        elif what == "interceptor.max_flyout_time_s":
+            ic = ic.replace(max_flyout_time_s=v)  # the same fan, cut at v
+        elif what == "interceptor.kv_divert_delta_v_m_s":
+            ic = ic.replace(kv_divert_delta_v_m_s=v)
         else:
             raise ThaadsimError("uncertainty", f"[parameter.{p.name}] applies_to "
                                                "is not supported by the footprint yet", what)
@@ -666,6 +671,8 @@ def engage_evaluator(scenario, trials: int = 2000, seed: int = 1):
                 bat_kw["rcs_m2"] = v
             elif p.applies_to == "battery.reaction_time_s":
                 bat_kw["reaction_time_s"] = v
+            elif p.applies_to == "battery.fire_channels":
+                bat_kw["fire_channels"] = int(round(v))
             elif p.applies_to == "doctrine.sspk":
                 doc_kw["sspk"] = v
             elif p.applies_to == "doctrine.p_track":

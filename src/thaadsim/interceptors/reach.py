@@ -383,31 +383,35 @@ def _divert(ic: Interceptor, tof: np.ndarray, spd: np.ndarray, step_m: float):
 
 
 _ANY_Q_PA = 1.0e6  # the flyout does not depend on the airframe's q limit: one fan serves all
+FAN_HORIZON_S = 120.0  # fans are flown at least this long (the endurance's declared high value)
 
 
 @lru_cache(maxsize=4)
 def _fan(ic: Interceptor, n_fan: int, n_initial: int):
     """The flyout fan of ``reach_table``, the running maximum of its dynamic pressure and the
-    admissible samples but for the airframe's q limit (cached: that limit only masks the fan, so
-    uncertainty samples of it share one fan, ~1 s).
+    samples admissible whatever the limits (cached: the airframe limit, the intercept speed, the
+    endurance up to ``FAN_HORIZON_S``, the ceiling and the divert only mask or widen the fan, so
+    uncertainty samples of them share one fan, ~1 s; the seeker-window pressure sets the kill
+    vehicle's separation and so the flight itself).
 
     Returns
     -------
     f : Flyout
-        The fan.
+        The fan (fixed-step RK4: the same samples whatever the horizon).
     q_run : ndarray of float
         Highest dynamic pressure flown so far, per sample (Pa).
-    rest : ndarray of bool
-        ``_admissible`` without the airframe limit.
+    aloft : ndarray of bool
+        Separated, never below the ground so far, above ground, at a non-negative range.
     """
     span = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_fan)
     first = np.linspace(ic.min_launch_elevation_deg, ic.max_launch_elevation_deg, n_initial)
     f = flyout(ic, np.tile(span, first.size), np.repeat(first, span.size))
     q_run = np.maximum.accumulate(f.q, axis=1)
-    rest = _admissible(ic.replace(max_flight_dynamic_pressure_pa=np.inf), f)
-    for a in (q_run, rest):
+    aloft = (f.separated & (np.minimum.accumulate(f.h, axis=1) >= -1.0) & (f.h >= 0)
+             & (f.g >= 0))
+    for a in (q_run, aloft):
         a.flags.writeable = False
-    return f, q_run, rest
+    return f, q_run, aloft
 
 
 @lru_cache(maxsize=8)
@@ -444,14 +448,20 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     ReachTable
         The table.
     """
-    f, q_run, rest = _fan(ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA), n_fan, n_initial)
+    key = ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA, min_intercept_speed_m_s=0.0,
+                     kv_max_altitude_km=0.0,
+                     kv_divert_delta_v_m_s=0.0,
+                     max_flyout_time_s=max(ic.max_flyout_time_s, FAN_HORIZON_S))
+    f, q_run, aloft = _fan(key, n_fan, n_initial)
     step = step_km * 1e3
     ng = int(round(g_max_km / step_km)) + 1
     nh = int(round(h_max_km / step_km)) + 1
     tof = np.full((ng, nh), np.inf)
     spd = np.zeros((ng, nh))
     tt = np.broadcast_to(f.t, f.g.shape)
-    ok = rest & (q_run <= ic.max_flight_dynamic_pressure_pa)  # = _admissible(ic, f)
+    ok = (aloft & (q_run <= ic.max_flight_dynamic_pressure_pa)  # = _admissible(ic, f)
+          & (f.v >= ic.min_intercept_speed_m_s) & (f.q <= ic.max_dynamic_pressure_pa)
+          & (f.t <= ic.max_flyout_time_s))
     gi = np.rint(f.g[ok] / step).astype(np.int64)
     hi = np.rint(f.h[ok] / step).astype(np.int64)
     inside = (gi < ng) & (hi < nh)
