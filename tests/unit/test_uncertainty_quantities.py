@@ -76,3 +76,21 @@ def test_cli_json_has_central_and_percentiles(args, key):
     assert set(d[key]) == {"central", "p05", "p50", "p95"}
     assert d[key]["p05"] <= d[key]["p50"] <= d[key]["p95"]
     assert len(d["records"]) == 4
+
+
+def test_probability_map_averages_to_the_mean_defended_share():
+    """sum over cells of P(defended) x land area / total area = the samples' mean defended
+    fraction (each sample's fraction is the area-weighted mean of its defended cells)."""
+    import numpy as np
+
+    from thaadsim.engagement.fire_control import battery_at
+
+    u = U.footprint_uncertainty(battery_at("seongju"), api.get_threat_set("nk-default"), 25.0,
+                                samples=6, seed=2)
+    gj = u.to_geojson()
+    p = np.array([f["properties"]["probability_defended"] for f in gj["features"]])
+    assert len(p) == u.central.lat.size and p.min() >= 0 and p.max() <= 1
+    area = u.central.cell_area_km2
+    mean_share = float(np.sum(p * area) / np.sum(area))
+    assert mean_share == pytest.approx(float(np.mean(u.fraction)), abs=1e-9), \
+        f"map {mean_share:.6f} vs samples {np.mean(u.fraction):.6f}"

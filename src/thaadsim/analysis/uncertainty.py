@@ -202,6 +202,20 @@ class FootprintUncertainty:
                 f"{100 * d['central']:.1f} % (p05-p95 {100 * d['p05']:.1f}-"
                 f"{100 * d['p95']:.1f} %), {self.samples} samples, seed {self.seed}>")
 
+    def to_geojson(self) -> dict:
+        """The grid cells with the share of samples that defend each (a probability map), and
+        the bands as the collection's properties.
+
+        Returns
+        -------
+        dict
+            A GeoJSON FeatureCollection (lon/lat squares, ``probability_defended``).
+        """
+        fc = _cells_geojson(self.central, self.cell_probability)
+        d = self.to_dict()
+        fc["properties"] = {k: v for k, v in d.items() if k != "records"}
+        return fc
+
     def to_dict(self) -> dict:
         """Bands (``central``, ``p05``, ``p50``, ``p95``) of the defended fraction and
         population, per key city the probability of being defended, the parameters and the
@@ -234,6 +248,30 @@ class FootprintUncertainty:
                            for p in self.parameters],
             "records": recs,
         }
+
+
+def _cells_geojson(result, probability) -> dict:
+    """Grid cells (their squares, lon/lat) with the probability of being defended."""
+    import shapely
+    from shapely.geometry import mapping
+
+    from thaadsim import geo
+    from thaadsim.analysis.grid import GRID_CENTER, south_korea_grid
+
+    g = south_korea_grid(result.grid_km)
+    step = result.grid_km * 1e3
+    x0, y0 = g.origin_m
+    boxes = shapely.box(x0 + g.ix * step, y0 + g.iy * step, x0 + (g.ix + 1) * step,
+                        y0 + (g.iy + 1) * step)
+    _, inv = geo.laea(*GRID_CENTER)
+    feats = []
+    for k, b in enumerate(boxes):
+        poly = geo.project(b, inv)
+        feats.append({"type": "Feature", "geometry": mapping(poly),
+                      "properties": {"probability_defended": float(probability[k]),
+                                     "lat_deg": float(result.lat[k]),
+                                     "lon_deg": float(result.lon[k])}})
+    return {"type": "FeatureCollection", "features": feats}
 
 
 def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list,

@@ -239,7 +239,10 @@ def uncertainty_footprint(
                                        "scheduler); same seed, same output on any of them"),
     workers: int = typer.Option(2, "--workers", help="LocalCluster worker processes, 1 to 64"),
     max_seconds: Optional[float] = _max_seconds_option(),
-    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
+    map_: Optional[Path] = typer.Option(None, "--map", help="write the map of the probability "
+                                                            "of being defended (.png/.svg/.pdf)"),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)|geojson (cells with "
+                                 "their probability)"),
     uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
                                            help="a TOML file in the format of the shipped "
                                                 "uncertainty.toml (repeatable): more parameters"),
@@ -250,7 +253,9 @@ def uncertainty_footprint(
     """Defended fraction, population and key cities with their 5-50-95 % band."""
     from thaadsim.analysis.uncertainty import footprint_uncertainty, list_parameters
 
-    require_format(fmt, ("table", "json", "csv"))
+    require_format(fmt, ("table", "json", "csv", "geojson"))
+    if map_ is not None:
+        map_ = check_output_file("--map", map_)
     use_files(missile_file, radar_file, threat_set_file=threat_set_file,
               uncertainty_file=uncertainty_file)
     samples = int(check("samples", samples, "--samples"))
@@ -270,7 +275,16 @@ def uncertainty_footprint(
         res = footprint_uncertainty(bat, ts, grid_km, samples, seed, progress=progress,
                                     scheduler=None if scheduler == "none" else scheduler,
                                     workers=workers)
+    if map_ is not None:
+        from thaadsim.viz.maps import probability_map
+
+        probability_map(res.central, res.cell_probability, map_, samples=res.samples)
+    if fmt == Fmt.geojson:
+        emit(res.to_geojson(), fmt)
+        return
     out = res.to_dict()
+    if map_ is not None:
+        out["map"] = str(map_)
     if fmt != Fmt.table:
         emit(out, fmt, rows=out["records"])
         return
