@@ -35,6 +35,10 @@ def test_page_loads_offline_without_errors(new_page):
     assert PCT.match(page.inner_text("#fraction").strip()), page.inner_text("#fraction")
     assert THOUSANDS.match(page.inner_text("#population").strip())
     assert page.get_attribute("#fraction", "title"), "the fraction names its source on hover"
+    # the band over the declared uncertain parameters follows the numbers
+    page.wait_for_function("() => document.getElementById('fraction-band').textContent"
+                           ".indexOf('5\u201395') === 0", timeout=30_000)
+    assert page.get_attribute("#fraction-band", "title"), "the band names its source on hover"
     assert page.query_selector(".leaflet-marker-icon[data-battery='0']") is not None
     assert page.query_selector(".leaflet-footprint-pane path") is not None
     footer = page.inner_text("footer")

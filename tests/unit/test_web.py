@@ -275,3 +275,11 @@ def test_loopback_burst_gets_200_or_503_never_500_and_the_server_survives():
     assert b["status_200"] + b["status_503"] == 12 and b["status_200"] >= 1, b
     assert r["server_alive_after"] is True
     assert r["moved_battery_footprint_5km"]["status_200"] == 2
+
+
+def test_band_of_a_one_battery_view_contains_its_share(client):
+    d = client.get("/api/footprint_band?battery=seongju").json()
+    b = d["defended_fraction_of_south_korea"]
+    assert d["available"] and b["p05"] <= b["central"] <= b["p95"] and b["p05"] < b["p95"], b
+    two = client.get("/api/footprint_band?battery=seongju%2B37,127").json()
+    assert two["available"] is False and "one battery" in two["reason"]

@@ -253,6 +253,7 @@ def create_app(*, workers: int = 1, queue_limit: int = 16, timeout_s: float = 30
         Route("/api/basemap", basemap),
         Route("/api/cities", cities),
         Route("/api/footprint", heavy("footprint", views.footprint)),
+        Route("/api/footprint_band", heavy("footprint", views.footprint_band)),
         Route("/api/footprint.kml", text("footprint", views.footprint_kml,
                                          "application/vnd.google-earth.kml+xml",
                                          "thaadsim-footprint.kml")),

@@ -322,6 +322,40 @@ def _round(c, nd: int = 4):
     return [_round(x, nd) for x in c]
 
 
+BAND_SAMPLES = 8  # the web map's band: a quick look (the CLI's default is 64)
+BAND_GRID_KM = 10.0
+
+
+@functools.lru_cache(maxsize=32)
+def _band(fq: FootprintQuery) -> dict:
+    from thaadsim.analysis.uncertainty import footprint_uncertainty
+
+    bats = fq.batteries()
+    ts = api.get_threat_set(fq.threat_set)
+    d = footprint_uncertainty(bats[0], ts, BAND_GRID_KM, BAND_SAMPLES, seed=1).to_dict()
+    return {"available": True,
+            "defended_fraction_of_south_korea": d["defended_fraction_of_south_korea"],
+            "defended_population": d["defended_population"],
+            "probability_defended": d["probability_defended"],
+            "samples": d["samples"], "seed": d["seed"], "grid_km": d["grid_km"],
+            "parameters": [p["name"] for p in d["parameters"]],
+            "source": "Latin-hypercube samples of the declared uncertain parameters "
+                      "(thaadsim uncertainty footprint; data file uncertainty.toml)"}
+
+
+def footprint_band(q: Mapping[str, str]) -> dict:
+    """``GET /api/footprint_band``: the 5-50-95 % band of the defended share and population of a
+    one-battery view over the declared uncertain parameters (``BAND_SAMPLES`` samples at
+    ``BAND_GRID_KM``; ~1 s)."""
+    fq = footprint_query(q)
+    n = len(fq.batteries())
+    if n != 1:
+        return {"available": False,
+                "reason": "bands are computed for one battery (this view has "
+                          f"{n}); use 'thaadsim uncertainty footprint' per battery"}
+    return dict(_band(dataclasses.replace(fq, grid_km=BAND_GRID_KM)), request=fq.to_query())
+
+
 def footprint_kml(q: Mapping[str, str]) -> str:
     """``GET /api/footprint.kml``: the footprint layers and batteries as KML."""
     from thaadsim.io.kml import footprint_kml as to_kml
@@ -401,6 +435,7 @@ def trajectory(q: Mapping[str, str]) -> dict:
 def warm_up() -> None:
     """Compute the default view once (kernels compiled, families and geometry cached)."""
     footprint({})
+    footprint_band({})
 
 
 def finite_or_none(x):

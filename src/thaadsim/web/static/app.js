@@ -558,6 +558,7 @@
       lastFootprintQuery = queryString(params);
       drawFootprint(fc);
       if (!footprintTimer) setFootprintState("idle");
+      requestBand(params);
     } catch (e) {
       if (ctl === footprintCtl && !isAbort(e)) {
         reportError(e, "footprint");
@@ -565,6 +566,31 @@
       }
     } finally {
       if (ctl === footprintCtl) footprintCtl = null;
+    }
+  }
+
+  // The band of the defended share over the declared uncertain parameters: asked for after
+  // each footprint (about a second), shown under the share; a newer view cancels it.
+  var bandCtl = null;
+  async function requestBand(params) {
+    if (bandCtl) bandCtl.abort();
+    var ctl = new AbortController();
+    bandCtl = ctl;
+    var el = $("fraction-band");
+    el.textContent = "band: computing…";
+    el.title = "";
+    try {
+      var b = await apiGet("api/footprint_band", params, ctl.signal);
+      if (ctl !== bandCtl) return;
+      if (!b.available) { el.textContent = ""; el.title = b.reason || ""; return; }
+      var f = b.defended_fraction_of_south_korea;
+      el.textContent = "5–95 %: " + fmtPct(f.p05) + "–" + fmtPct(f.p95) + " % (" + b.samples +
+        " samples, " + b.grid_km + " km grid)";
+      el.title = b.source + "; parameters: " + b.parameters.join(", ");
+    } catch (e) {
+      if (ctl === bandCtl && !isAbort(e)) { el.textContent = ""; }
+    } finally {
+      if (ctl === bandCtl) bandCtl = null;
     }
   }
 
