@@ -90,6 +90,23 @@ def test_dragging_a_battery_redraws(new_page):
     assert rec.page_errors == []
 
 
+def test_interceptor_assumption_changes_the_numbers_and_the_url(new_page):
+    """The airframe limit at its declared low value shrinks the footprint (28 % vs 54 % at
+    Seongju in `thaadsim sensitivity footprint`)."""
+    rec = new_page()
+    page = rec.page
+    page.goto(rec.base + "/#b=seongju&grid=10&layers=fp")
+    rec.wait_footprint()
+    before = rec.numbers()
+    rev = rec.revision()
+    page.select_option("#q-limit", "740000")
+    rec.wait_footprint(after=rev)
+    after = rec.numbers()
+    assert float(after["fraction"].split()[0]) < float(before["fraction"].split()[0]) - 10, \
+        (before, after)
+    assert hash_params(page.url)["q"] == "740000"
+
+
 @pytest.mark.parametrize("fragment, parameter", [
     ("b=seongju&grid=0.1", "grid_km"),
     ("b=95,0&grid=10", "battery"),

@@ -4,7 +4,8 @@
  *   #b=35.95,128.17+37,127&ts=nk-default&radar=tpy2-terminal&grid=5&rt=30&layers=fp,sls&alt=100
  *    &v=36.2,127.8,7
  * b: batteries (preset site names or LAT,LON, "+"-separated; "withdrawn" for none), ts: threat
- * set, radar: radar mode, grid: grid km, rt: reaction time (s, optional), layers: fp (one shot),
+ * set, radar: radar mode, grid: grid km, rt: reaction time (s, optional), q: interceptor airframe
+ * dynamic-pressure limit (Pa, optional), layers: fp (one shot),
  * sls (shoot-look-shoot), cov (radar coverage), traj (trajectories), alt: coverage altitude (km),
  * v: map centre and zoom.
  */
@@ -23,6 +24,7 @@
     radar: "tpy2-terminal",
     grid: "5",
     rt: "",
+    q: "",
     layers: { fp: true, sls: true, cov: false, traj: false },
     alt: "100",
   };
@@ -207,6 +209,7 @@
       "grid=" + enc(state.grid),
     ];
     if (state.rt !== "") parts.push("rt=" + enc(state.rt));
+    if (state.q !== "") parts.push("q=" + enc(state.q));
     var on = LAYER_KEYS.filter(function (k) { return state.layers[k]; });
     parts.push("layers=" + (on.length ? on.join(",") : "none"));
     if (state.layers.cov) parts.push("alt=" + enc(state.alt));
@@ -234,6 +237,7 @@
     state.radar = h.radar || d.radar || "tpy2-terminal";
     state.grid = h.grid || String(d.grid_km || 5);
     state.rt = h.rt !== undefined ? h.rt : "";
+    state.q = h.q !== undefined ? h.q : "";
     if (h.layers !== undefined) {
       var on = h.layers === "none" ? [] : h.layers.split(",");
       LAYER_KEYS.forEach(function (k) { state.layers[k] = on.indexOf(k) >= 0; });
@@ -268,6 +272,8 @@
     ensureOption($("grid"), state.grid, state.grid + " km");
     $("grid").value = state.grid;
     $("reaction-time").value = state.rt;
+    ensureOption($("q-limit"), state.q, (Number(state.q) / 1e6) + " MPa");
+    $("q-limit").value = state.q;
     ensureOption($("coverage-altitude"), state.alt, state.alt + " km");
     $("coverage-altitude").value = state.alt;
     LAYER_KEYS.forEach(function (k) { $("layer-" + k).checked = !!state.layers[k]; });
@@ -312,6 +318,7 @@
     $("radar").addEventListener("change", function (e) { state.radar = e.target.value; changed({ coverage: true }); });
     $("grid").addEventListener("change", function (e) { state.grid = e.target.value; changed(); });
     $("reaction-time").addEventListener("change", function (e) { state.rt = e.target.value.trim(); changed(); });
+    $("q-limit").addEventListener("change", function (e) { state.q = e.target.value; changed(); });
     LAYER_KEYS.forEach(function (k) {
       $("layer-" + k).addEventListener("change", function (e) {
         state.layers[k] = e.target.checked;
@@ -529,6 +536,7 @@
   function footprintParams() {
     var p = { battery: batteryParam(), threat_set: state.ts, grid_km: state.grid, radar: state.radar };
     if (state.rt !== "") p.reaction_time_s = state.rt;
+    if (state.q !== "") p.interceptor_max_q_pa = state.q;
     return p;
   }
 
