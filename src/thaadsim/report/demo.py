@@ -334,7 +334,7 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
                 {"scenario": er_scenario.name})
     sit = site_search(battery, ts, batteries=1, objective="population",
                       candidate_km=DEMO_SITING_CANDIDATE_KM, grid_km=DEMO_SITING_GRID_KM,
-                      samples=8, seed=seed)
+                      final_grid_km=DEMO_BAND_GRID_KM, samples=8, seed=seed)
     draw(maps.footprint_map, [sit.best, sit.seongju], tmp / "siting.png",
          title="Where one battery would defend the most people (filled) vs Seongju (outline)")
     fud = fu.to_dict()
