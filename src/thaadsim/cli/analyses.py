@@ -298,6 +298,13 @@ def uncertainty_footprint(
     typer.echo(f"\n{res!r}")
 
 
+_SWEEP_SAMPLES = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096")
+_SWEEP_SEED = typer.Option(1, "--seed", help="random seed (same seed, same output)")
+_SWEEP_FMT = fmt_option(offers="table|json|csv (one row per sample)")
+_UNCERTAINTY_FILE = typer.Option(None, "--uncertainty-file",
+                                 help="more parameters (uncertainty.toml format, repeatable)")
+
+
 def _num(v: float) -> str:
     """A number for a person: thousands separators from 10,000 up, else 4 significant digits."""
     return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
@@ -352,12 +359,9 @@ def uncertainty_coverage(
     altitudes: str = typer.Option("100,300", "--altitudes", help="target altitudes (km), "
                                                                  "comma-separated"),
     rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
-    samples: int = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096"),
-    seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
-    max_seconds: Optional[float] = _max_seconds_option(),
-    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
-    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
-                                           help="more parameters (uncertainty.toml format)"),
+    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED,
+    max_seconds: Optional[float] = _max_seconds_option(), fmt: Fmt = _SWEEP_FMT,
+    uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """Area and depth of China in view of the radar, per mode and altitude, with bands."""
     from thaadsim.analysis.uncertainty import coverage_evaluator, sweep
@@ -376,12 +380,9 @@ def uncertainty_coverage(
 def uncertainty_engage(
     scenario: Path = typer.Argument(..., help="scenario TOML (see examples/)"),
     trials: int = typer.Option(2000, "--trials", help="Monte Carlo trials per sample"),
-    samples: int = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096"),
-    seed: int = typer.Option(1, "--seed", help="random seed (samples and trials)"),
-    max_seconds: Optional[float] = _max_seconds_option(),
-    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
-    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
-                                           help="more parameters (uncertainty.toml format)"),
+    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED,
+    max_seconds: Optional[float] = _max_seconds_option(), fmt: Fmt = _SWEEP_FMT,
+    uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """Expected leakers of a raid (and interceptors used) with their bands."""
     from thaadsim.analysis.uncertainty import engage_evaluator, sweep
@@ -406,12 +407,9 @@ def uncertainty_loft2range(
                                                   help="reported flight time (s)"),
     missile_class: Optional[str] = typer.Option(None, "--class", help="missile class "
                                                 "(srbm, mrbm, irbm, icbm) or preset"),
-    samples: int = typer.Option(32, "--samples", help="Latin-hypercube samples, 2 to 4096"),
-    seed: int = typer.Option(1, "--seed", help="random seed (same seed, same output)"),
-    max_seconds: Optional[float] = _max_seconds_option(),
-    fmt: Fmt = fmt_option(offers="table|json|csv (one row per sample)"),
-    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
-                                           help="more parameters (uncertainty.toml format)"),
+    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED,
+    max_seconds: Optional[float] = _max_seconds_option(), fmt: Fmt = _SWEEP_FMT,
+    uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """Standard range of a lofted test with the band from the reports' errors."""
     from thaadsim.analysis.uncertainty import loft2range_evaluator, sweep
@@ -575,9 +573,7 @@ def sensitivity_coverage(
     method: str = _METHOD, samples: int = _SOBOL_N,
     seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
-    fmt: Fmt = fmt_option(offers="table|json"),
-    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
-                                           help="more parameters (uncertainty.toml format)"),
+    fmt: Fmt = fmt_option(offers="table|json"), uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """The parameters that move the area of China in view, ranked."""
     from thaadsim.analysis.uncertainty import coverage_evaluator
@@ -599,9 +595,7 @@ def sensitivity_engage(
     method: str = _METHOD, samples: int = _SOBOL_N,
     seed: int = typer.Option(1, "--seed", help="random seed"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
-    fmt: Fmt = fmt_option(offers="table|json"),
-    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
-                                           help="more parameters (uncertainty.toml format)"),
+    fmt: Fmt = fmt_option(offers="table|json"), uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """The parameters that move the expected leakers of a raid, ranked."""
     from thaadsim.analysis.uncertainty import engage_evaluator
@@ -624,9 +618,7 @@ def sensitivity_loft2range(
     method: str = _METHOD, samples: int = _SOBOL_N,
     seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
-    fmt: Fmt = fmt_option(offers="table|json"),
-    uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
-                                           help="more parameters (uncertainty.toml format)"),
+    fmt: Fmt = fmt_option(offers="table|json"), uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """Which reported quantity of a lofted test moves its standard range most."""
     from thaadsim.analysis.uncertainty import loft2range_evaluator

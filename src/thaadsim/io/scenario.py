@@ -211,13 +211,18 @@ def load_scenario(path: str | Path) -> Scenario:
     except RecursionError:
         raise ThaadsimError("scenario", "must not nest arrays or tables that deeply",
                             str(path)) from None
-    # presets that only exist in data files
+    _check_battery_presets(sc.battery)  # presets that only exist in data files
+    return sc
+
+
+def _check_battery_presets(batteries) -> None:
+    """One line per battery site, radar or interceptor that names no preset."""
     from thaadsim.interceptors.reach import get_interceptor
     from thaadsim.sensors.radar import get_radar
     from thaadsim.sensors.site import parse_site
 
     lines = []
-    for i, b in enumerate(sc.battery):
+    for i, b in enumerate(batteries):
         for field, fn in (("site", parse_site), ("radar", get_radar),
                           ("interceptor", get_interceptor)):
             try:
@@ -227,7 +232,6 @@ def load_scenario(path: str | Path) -> Scenario:
                              f"(got {show_value(getattr(b, field))})")
     if lines:
         raise ScenarioError(lines)
-    return sc
 
 
 class FootprintView(BaseModel):
@@ -267,21 +271,7 @@ def load_footprint_view(path: str | Path) -> FootprintView:
     except RecursionError:
         raise ThaadsimError("scenario", "must not nest arrays or tables that deeply",
                             str(path)) from None
-    from thaadsim.interceptors.reach import get_interceptor
-    from thaadsim.sensors.radar import get_radar
-    from thaadsim.sensors.site import parse_site
-
-    lines = []
-    for i, b in enumerate(v.battery):
-        for field, fn in (("site", parse_site), ("radar", get_radar),
-                          ("interceptor", get_interceptor)):
-            try:
-                fn(getattr(b, field))
-            except ThaadsimError as e:
-                lines.append(f"battery[{i}].{field}: {e.rule} "
-                             f"(got {show_value(getattr(b, field))})")
-    if lines:
-        raise ScenarioError(lines)
+    _check_battery_presets(v.battery)
     return v
 
 
