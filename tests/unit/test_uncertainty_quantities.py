@@ -94,3 +94,48 @@ def test_probability_map_averages_to_the_mean_defended_share():
     mean_share = float(np.sum(p * area) / np.sum(area))
     assert mean_share == pytest.approx(float(np.mean(u.fraction)), abs=1e-9), \
         f"map {mean_share:.6f} vs samples {np.mean(u.fraction):.6f}"
+
+
+def test_threat_parameters_at_their_central_values_change_nothing():
+    ts = api.get_threat_set("nk-default")
+    ps = [p for p in U.parameters_for("footprint") if p.applies_to.startswith(U.THREAT_PREFIXES)]
+    assert {p.applies_to for p in ps} >= {"missile.isp_scale", "missile.payload_scale",
+                                          "missile.beta_scale", "threat.launch_offset_km"}
+    ts2, ms = U.threat_variant(ts, ps, {p.name: p.central for p in ps}, 0.3)
+    assert ts2.launch_areas == ts.launch_areas
+    assert all(ms[n] == api.get_missile(n) for n in ts.missiles)
+
+
+def test_a_heavier_payload_shortens_the_reach_and_the_launch_areas_move_by_the_offset():
+    import math
+
+    from thaadsim import geo
+    from thaadsim.analysis.families import family_of
+
+    ts = api.get_threat_set("nk-default")
+    ps = [p for p in U.parameters_for("footprint") if p.applies_to.startswith(U.THREAT_PREFIXES)]
+    vals = {p.name: p.central for p in ps}
+    heavy = dict(vals, missile_payload_scale=1.2, launch_offset_km=25.0)
+    ts2, ms = U.threat_variant(ts, ps, heavy, 0.25)  # due east
+    r0 = family_of(api.get_missile("nodong")).max_range_m / 1e3
+    r1 = family_of(ms["nodong"]).max_range_m / 1e3
+    assert r1 < r0 - 20, f"Nodong with 20 % more payload reaches {r1:.0f} km vs {r0:.0f} km"
+    for (_, la, lo), (_, la2, lo2) in zip(ts.launch_areas, ts2.launch_areas, strict=True):
+        d = float(geo.gc_distance_m(math.radians(la), math.radians(lo), math.radians(la2),
+                                    math.radians(lo2))) / 1e3
+        assert abs(d - 25.0) < 0.1, f"moved {d:.2f} km, expected 25 km"
+        assert lo2 > lo
+
+
+def test_cli_parameters_option_selects_and_refuses_unknown_names():
+    r = subprocess.run([sys.executable, "-m", "thaadsim", "uncertainty", "footprint",
+                        "--parameters", "sspk", "--scheduler", "none", "--samples", "2"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "--parameters" in r.stderr and "sspk" in r.stderr, r.stderr
+    r = subprocess.run([sys.executable, "-m", "thaadsim", "uncertainty", "footprint",
+                        "--parameters", "beam_floor_deg", "--scheduler", "none", "--samples",
+                        "4", "--grid-km", "25", "--format", "json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert [p["name"] for p in d["parameters"]] == ["beam_floor_deg"]

@@ -101,7 +101,34 @@ def trajectory_family(missile_name: str, apogee_km: float | None = None,
     ThaadsimError
         An unknown missile, or a shape the missile cannot fly at any range.
     """
-    m: Missile = get_missile(missile_name)
+    return family_of(get_missile(missile_name), apogee_km, step_km)
+
+
+@lru_cache(maxsize=64)
+def family_of(m: Missile, apogee_km: float | None = None, step_km: float = 10.0) -> Family:
+    """``trajectory_family`` of a ``Missile`` object (a preset, or a variant of one: the
+    uncertainty samples of the missile parameters); cached per missile and shape.
+
+    Parameters
+    ----------
+    m : Missile
+        The missile.
+    apogee_km : float, optional
+        Apogee of every member (km); None for minimum energy.
+    step_km : float, optional
+        Range spacing of the members (km); default 10.
+
+    Returns
+    -------
+    Family
+        The members, sampled every 2 s.
+
+    Raises
+    ------
+    ThaadsimError
+        A shape the missile cannot fly at any range.
+    """
+    missile_name = m.name
     kw = dict(rotating=False, j2=False, ellipsoid=False)
     tab = shape_table(m, None if apogee_km is None else apogee_km * 1e3, step_km)
     if tab is None:

@@ -16,7 +16,7 @@ import shapely
 from shapely.geometry import mapping
 
 from thaadsim import geo
-from thaadsim.analysis.families import HISTORY_DT_S, trajectory_family
+from thaadsim.analysis.families import HISTORY_DT_S, family_of, trajectory_family
 from thaadsim.analysis.footprint_kernel import footprint_kernel, pack_batteries
 from thaadsim.analysis.grid import GRID_CENTER, south_korea_grid
 from thaadsim.engagement.fire_control import Battery, Doctrine
@@ -298,7 +298,8 @@ def footprint(batteries: list[Battery], threat_set: ThreatSet, grid_km: float = 
 
 def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: float = 5.0,
                labels: list[str | None] | None = None, doctrine: Doctrine | None = None,
-               progress=None, descent_only: bool = False) -> list[FootprintResult]:
+               progress=None, descent_only: bool = False,
+               missiles: dict | None = None) -> list[FootprintResult]:
     """Footprints of several configurations against one threat set, in one pass.
 
     Each threat's trajectory is laid to each cell once and every configuration's batteries
@@ -322,6 +323,9 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
         Count intercept opportunities only after each threat's apogee (the terminal phase, as
         THAAD is described); default False (anywhere in the envelope, ascent included, which
         matters only for a battery close to the launch areas).
+    missiles : dict of str to Missile, optional
+        Missile objects to use instead of the presets of the threat set's names (variants of
+        the uncertainty samples).
 
     Returns
     -------
@@ -345,7 +349,10 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
     for i, (mname, area) in enumerate(pairs):
         if progress:
             progress(f"{mname} from {area[0]}", i, len(pairs))
-        fam = trajectory_family(mname, threat_set.depressed.get(mname))
+        if missiles and mname in missiles:
+            fam = family_of(missiles[mname], threat_set.depressed.get(mname))
+        else:
+            fam = trajectory_family(mname, threat_set.depressed.get(mname))
         footprint_kernel(math.radians(area[1]), math.radians(area[2]), lat, lon,
                          fam.ranges_m, np.ascontiguousarray(fam.t),
                          np.ascontiguousarray(fam.s), np.ascontiguousarray(fam.h),

@@ -315,14 +315,21 @@ def difference_band(config_a, config_b, threat_set, grid_km: float, samples: int
         ``defended_fraction_of_south_korea`` and ``defended_population``, each with
         ``central`` (no variation), ``p05``, ``p50``, ``p95``.
     """
-    from thaadsim.analysis.uncertainty import PERCENTILES, battery_variant, lhs, parameters_for
+    from thaadsim.analysis.uncertainty import (
+        PERCENTILES,
+        THREAT_PREFIXES,
+        battery_variant,
+        lhs,
+        parameters_for,
+    )
 
-    params = parameters_for("footprint")
+    params = [p for p in parameters_for("footprint")  # battery-side: one kernel pass
+              if not p.applies_to.startswith(THREAT_PREFIXES)]
     u = lhs(len(params), samples, seed)
     configs = [config_a, config_b]
     for i in range(samples):
         vals = {p.name: p.value(u[i, k]) for k, p in enumerate(params)}
-        configs += [[battery_variant(b, params, vals, float(u[i, -1])) for b in c]
+        configs += [[battery_variant(b, params, vals, float(u[i, len(params)])) for b in c]
                     for c in (config_a, config_b)]
     res = [r.to_dict() for r in footprints(configs, threat_set, grid_km,
                                            descent_only=descent_only)]  # one kernel pass

@@ -28,7 +28,9 @@ APPLIES_TO = {
     "footprint": ("radar.calibration_range_km", "battery.rcs_m2", "battery.reaction_time_s",
                   "site.min_elevation_deg", "site.offset_km",
                   "interceptor.max_flight_dynamic_pressure_pa",
-                  "interceptor.max_flyout_time_s", "interceptor.kv_divert_delta_v_m_s"),
+                  "interceptor.max_flyout_time_s", "interceptor.kv_divert_delta_v_m_s",
+                  "missile.isp_scale", "missile.payload_scale", "missile.beta_scale",
+                  "threat.launch_offset_km"),
     "coverage": ("radar.calibration_range_km", "forward_radar.calibration_range_km",
                  "battery.rcs_m2", "site.min_elevation_deg", "site.offset_km"),
     "engage": ("battery.rcs_m2", "battery.reaction_time_s", "battery.fire_channels",
@@ -119,11 +121,53 @@ def list_parameters() -> list[Parameter]:
 
 
 def lhs(n_params: int, samples: int, seed: int) -> np.ndarray:
-    """Scrambled Latin-hypercube quantiles, shape (samples, n_params + 1): the last column draws
-    the site offset's bearing."""
+    """Scrambled Latin-hypercube quantiles, shape (samples, n_params + 2): column n_params draws
+    the site offset's bearing, the last the launch areas' offset bearing."""
     from scipy.stats import qmc
 
-    return qmc.LatinHypercube(d=n_params + 1, seed=np.random.default_rng(seed)).random(samples)
+    return qmc.LatinHypercube(d=n_params + 2, seed=np.random.default_rng(seed)).random(samples)
+
+
+# Parameters that change the threats (a trajectory family per sample, not one kernel pass for
+# all samples)
+THREAT_PREFIXES = ("missile.", "threat.")
+
+
+def threat_variant(threat_set, params: list[Parameter], values: dict[str, float],
+                   bearing_u: float):
+    """The threat set and its missiles with the sampled values applied: (ThreatSet, dict of
+    missile name to Missile), or (threat_set, None) when no threat parameter is declared."""
+    from thaadsim import geo
+    from thaadsim.threats.missile import get_missile
+
+    mine = [p for p in params if p.applies_to.startswith(THREAT_PREFIXES)]
+    if not mine:
+        return threat_set, None
+    missiles = {}
+    for name in threat_set.missiles:
+        m = get_missile(name)
+        for p in mine:
+            v = values[p.name]
+            if p.applies_to == "missile.isp_scale":
+                m = dataclasses.replace(m, stages=tuple(
+                    dataclasses.replace(st, isp_sl_s=st.isp_sl_s * v, isp_vac_s=st.isp_vac_s * v)
+                    for st in m.stages))
+            elif p.applies_to == "missile.payload_scale":
+                m = dataclasses.replace(m, rv_mass_kg=m.rv_mass_kg * v)
+            elif p.applies_to == "missile.beta_scale":
+                m = dataclasses.replace(m, beta_kg_m2=m.beta_kg_m2 * v)
+        missiles[name] = m
+    areas = list(threat_set.launch_areas)
+    for p in mine:
+        v = values[p.name]
+        if p.applies_to == "threat.launch_offset_km" and v > 0:
+            moved = []
+            for name, la, lo in areas:
+                a, b = geo.gc_destination(math.radians(la), math.radians(lo),
+                                          2 * math.pi * bearing_u, v * 1e3)
+                moved.append((name, math.degrees(float(a)), math.degrees(float(b))))
+            areas = moved
+    return dataclasses.replace(threat_set, launch_areas=tuple(areas)), missiles
 
 
 def battery_variant(bat, params: list[Parameter], values: dict[str, float], bearing_u: float):
@@ -156,6 +200,8 @@ def battery_variant(bat, params: list[Parameter], values: dict[str, float], bear
             ic = ic.replace(max_flyout_time_s=v)  # the same fan, cut at v
         elif what == "interceptor.kv_divert_delta_v_m_s":
             ic = ic.replace(kv_divert_delta_v_m_s=v)
+        elif what.startswith(THREAT_PREFIXES):
+            continue  # the threats' parameters: threat_variant
         else:
             raise ThaadsimError("uncertainty", f"[parameter.{p.name}] applies_to "
                                                "is not supported by the footprint yet", what)
@@ -276,19 +322,31 @@ def _cells_geojson(result, probability) -> dict:
 
 def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list,
                   central: bool = False) -> list:
-    """Footprints of some samples: rows of (index, values, bearing quantile) -> per sample
-    (index, defended fraction, population, key cities defended, defended cells). All the
-    samples' batteries go through one pass of the footprint kernel (each threat laid to each
-    cell once); with ``central``, the battery itself too, its FootprintResult appended last.
-    Runs in a Dask worker or in process; depends only on its arguments."""
+    """Footprints of some samples: rows of (index, values, (site bearing, launch bearing)
+    quantiles) -> per sample (index, defended fraction, population, key cities defended,
+    defended cells). Without threat parameters all the samples' batteries go through one pass
+    of the footprint kernel (each threat laid to each cell once); with them, one pass per
+    sample (its own trajectory families). With ``central``, the battery itself too, its
+    FootprintResult appended last. Runs in a Dask worker or in process; depends only on its
+    arguments."""
     from thaadsim.analysis.footprint import footprints
 
-    bats = [[battery_variant(battery, params, dict(zip((p.name for p in params), vals,
-                                                       strict=True)), bu)]
+    names = [p.name for p in params]
+    bat_params = [p for p in params if not p.applies_to.startswith(THREAT_PREFIXES)]
+    bats = [[battery_variant(battery, bat_params, dict(zip(names, vals, strict=True)), bu[0])]
             for _, vals, bu in rows]
     if central:
         bats.append([battery])
-    res = footprints(bats, threat_set, grid_km, [battery.name] * len(bats))
+    if len(bat_params) == len(params):
+        res = footprints(bats, threat_set, grid_km, [battery.name] * len(bats))
+    else:
+        res = []
+        for (_, vals, bu), b in zip(rows, bats, strict=False):
+            ts, ms = threat_variant(threat_set, params, dict(zip(names, vals, strict=True)),
+                                    bu[1])
+            res += footprints([b], ts, grid_km, [battery.name], missiles=ms)
+        if central:
+            res += footprints([[battery]], threat_set, grid_km, [battery.name])
     out: list = []
     for (i, _, _), r in zip(rows, res, strict=False):
         d = r.to_dict()
@@ -333,7 +391,7 @@ def _run_dask(scheduler: str, workers: int, jobs: list, progress=None) -> list:
 
 def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: int = 64,
                           seed: int = 1, progress=None, scheduler: str | None = None,
-                          workers: int = 2) -> FootprintUncertainty:
+                          workers: int = 2, parameters=None) -> FootprintUncertainty:
     """The defended footprint of one battery over Latin-hypercube samples of the declared
     parameters (``list_parameters``).
 
@@ -359,6 +417,8 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
         files.
     workers : int, optional
         Worker processes of the LocalCluster; default 2.
+    parameters : sequence of str, optional
+        Vary only these declared parameters (default: every parameter of the footprint).
 
     Returns
     -------
@@ -367,10 +427,12 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
     """
     from thaadsim.analysis.footprint import footprints
 
-    params = parameters_for("footprint")
+    params = parameters_for("footprint", parameters)
     u = lhs(len(params), samples, seed)
     vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
-    rows = [(i, [float(x) for x in vals[i]], float(u[i, -1])) for i in range(samples)]
+    nb = len(params)
+    rows = [(i, [float(x) for x in vals[i]], (float(u[i, nb]), float(u[i, nb + 1])))
+            for i in range(samples)]
     if scheduler is None:  # larger passes in process (the central footprint rides along)
         size = IN_PROCESS_CHUNK
         parts = []
@@ -402,10 +464,12 @@ def footprint_uncertainty(battery, threat_set, grid_km: float = 5.0, samples: in
 
 def _fraction_at(battery, threat_set, grid_km: float, params: list, values) -> float:
     """Defended fraction with the parameters at ``values`` (site offset bearing north)."""
-    return _sample_chunk(battery, threat_set, grid_km, params, [(0, list(values), 0.0)])[0][1]
+    return _sample_chunk(battery, threat_set, grid_km, params,
+                         [(0, list(values), (0.0, 0.0))])[0][1]
 
 
-def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None) -> list[dict]:
+def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None,
+                    parameters=None) -> list[dict]:
     """One-at-a-time sensitivity of the defended fraction: each parameter at its low and its
     high value, the others central; ranked by the swing (a tornado).
 
@@ -419,6 +483,8 @@ def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None) ->
         Grid spacing (km); default 5.
     progress : callable, optional
         ``progress(text, done, total)``, per parameter.
+    parameters : sequence of str, optional
+        Only these declared parameters (default: every parameter of the footprint).
 
     Returns
     -------
@@ -426,14 +492,14 @@ def sensitivity_oat(battery, threat_set, grid_km: float = 5.0, progress=None) ->
         Per parameter, largest swing first: ``parameter``, ``low``, ``high`` (its values),
         ``fraction_at_low``, ``fraction_at_high``, ``central_fraction`` and ``swing`` (-).
     """
-    params = parameters_for("footprint")
+    params = parameters_for("footprint", parameters)
     central = [p.central for p in params]
-    rows_in = [(0, list(central), 0.0)]
+    rows_in = [(0, list(central), (0.0, 0.0))]
     for k, p in enumerate(params):
         lo = list(central)
         hi = list(central)
         lo[k], hi[k] = p.low, p.high
-        rows_in += [(2 * k + 1, lo, 0.0), (2 * k + 2, hi, 0.0)]
+        rows_in += [(2 * k + 1, lo, (0.0, 0.0)), (2 * k + 2, hi, (0.0, 0.0))]
     if progress:
         progress(f"{len(rows_in)} footprints in one pass", 0, 1)
     res = {i: f for i, f, *_ in _sample_chunk(battery, threat_set, grid_km, params, rows_in)}
@@ -487,7 +553,7 @@ def sobol_indices(func, names: list[str], bounds: list[list[float]], n: int, see
 
 
 def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
-                      seed: int = 1, progress=None) -> dict:
+                      seed: int = 1, progress=None, parameters=None) -> dict:
     """Sobol indices of the defended fraction over the declared parameters (uniform over each
     range in the quantile space of its distribution). n (2 d + 2) footprints.
 
@@ -503,13 +569,15 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
         Seed; default 1.
     progress : callable, optional
         ``progress(text, done, total)``, per footprint.
+    parameters : sequence of str, optional
+        Only these declared parameters (default: every parameter of the footprint).
 
     Returns
     -------
     dict
         Per parameter its indices (``sobol_indices``).
     """
-    params = parameters_for("footprint")
+    params = parameters_for("footprint", parameters)
 
     def f(q):
         out = []
@@ -526,11 +594,20 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
 
 # ---- the other headline quantities: coverage, engage, loft2range ---------------------------
 
-def parameters_for(quantity: str) -> list[Parameter]:
-    """The declared parameters that enter ``quantity`` (``APPLIES_TO``), in file order."""
+def parameters_for(quantity: str, only=None, option: str = "parameters") -> list[Parameter]:
+    """The declared parameters that enter ``quantity`` (``APPLIES_TO``), in file order; with
+    ``only`` (names), just those (each must be one of them; errors name ``option``)."""
     if quantity not in APPLIES_TO:
         raise ThaadsimError("quantity", f"must be one of {', '.join(APPLIES_TO)}", quantity)
-    return [p for p in list_parameters() if p.applies_to in APPLIES_TO[quantity]]
+    ps = [p for p in list_parameters() if p.applies_to in APPLIES_TO[quantity]]
+    if only is None:
+        return ps
+    names = [p.name for p in ps]
+    for n in only:
+        if n not in names:
+            raise ThaadsimError(option, f"must name parameters of {quantity} "
+                                              f"({', '.join(names)})", n)
+    return [p for p in ps if p.name in set(only)]
 
 
 def band(x, central) -> dict:
@@ -586,10 +663,11 @@ class Sweep:
 
 
 def sweep(quantity: str, evaluate, samples: int, seed: int, context: dict,
-          progress=None) -> Sweep:
+          progress=None, parameters=None) -> Sweep:
     """Latin-hypercube samples of the parameters of ``quantity``; ``evaluate(values, bearing_u)``
-    returns the outputs (dict of float) for one sample (values by parameter name)."""
-    params = parameters_for(quantity)
+    returns the outputs (dict of float) for one sample (values by parameter name; those not
+    varied, with ``parameters`` naming a subset, stay central)."""
+    params = parameters_for(quantity, parameters)
     u = lhs(len(params), samples, seed)
     central = evaluate({p.name: p.central for p in params}, 0.0)
     vals = np.array([[p.value(u[i, k]) for k, p in enumerate(params)] for i in range(samples)])
@@ -598,7 +676,8 @@ def sweep(quantity: str, evaluate, samples: int, seed: int, context: dict,
     for i in range(samples):
         if progress:
             progress(f"sample {i + 1} of {samples}", i, samples)
-        o = evaluate({p.name: float(vals[i, k]) for k, p in enumerate(params)}, float(u[i, -1]))
+        o = evaluate({p.name: float(vals[i, k]) for k, p in enumerate(params)},
+                     float(u[i, len(params)]))
         for k in outs:
             outs[k].append(o[k])
     if progress:
@@ -608,10 +687,10 @@ def sweep(quantity: str, evaluate, samples: int, seed: int, context: dict,
 
 
 def sobol_of(quantity: str, evaluate, output: str, n: int = 8, seed: int = 1,
-             progress=None) -> dict:
+             progress=None, parameters=None) -> dict:
     """Sobol indices (``sobol_indices``) of one output of ``quantity`` over its parameters,
     uniform in the quantile space of each distribution; n (2 d + 2) evaluations."""
-    params = parameters_for(quantity)
+    params = parameters_for(quantity, parameters)
 
     def f(q):
         out = []
@@ -625,10 +704,11 @@ def sobol_of(quantity: str, evaluate, output: str, n: int = 8, seed: int = 1,
     return sobol_indices(f, [p.name for p in params], [[0.0, 1.0]] * len(params), n, seed)
 
 
-def one_at_a_time(quantity: str, evaluate, output: str, progress=None) -> list[dict]:
+def one_at_a_time(quantity: str, evaluate, output: str, progress=None,
+                  parameters=None) -> list[dict]:
     """Each parameter of ``quantity`` at its low and high value, the others central: the
     ``output`` at both and the swing, largest first (a tornado)."""
-    params = parameters_for(quantity)
+    params = parameters_for(quantity, parameters)
     central = {p.name: p.central for p in params}
     c = evaluate(central, 0.0)[output]
     rows = []
@@ -647,7 +727,7 @@ def _moved_site(site, params: list, values: dict, bearing_u: float):
     from thaadsim import geo
 
     for p in params:
-        v = values[p.name]
+        v = values.get(p.name, p.central)
         if p.applies_to == "site.min_elevation_deg":
             site = dataclasses.replace(site, min_elevation_deg=v)
         elif p.applies_to == "site.offset_km" and v > 0:
@@ -674,7 +754,7 @@ def coverage_evaluator(site, radars: dict, altitudes_km=(100.0, 300.0), rcs_m2: 
         for label, radar in radars.items():
             r = radar
             for p in params:
-                v = values[p.name]
+                v = values.get(p.name, p.central)
                 fwd = radar.name.startswith("tpy2-forward")
                 if p.applies_to == "radar.calibration_range_km" and not fwd:
                     r = r.replace(calibration_range_km=v, losses_db=None)
@@ -704,7 +784,7 @@ def engage_evaluator(scenario, trials: int = 2000, seed: int = 1):
         bat_kw: dict = {}
         doc_kw: dict = {}
         for p in params:
-            v = values[p.name]
+            v = values.get(p.name, p.central)
             if p.applies_to == "battery.rcs_m2":
                 bat_kw["rcs_m2"] = v
             elif p.applies_to == "battery.reaction_time_s":
@@ -739,7 +819,7 @@ def loft2range_evaluator(apogee_km: float, range_km: float, flight_time_s: float
     def evaluate(values: dict, bearing_u: float) -> dict:
         a, r, t = apogee_km, range_km, flight_time_s
         for p in params:
-            f = 1.0 + values[p.name] / 100.0
+            f = 1.0 + values.get(p.name, p.central) / 100.0
             if p.applies_to == "observation.apogee_pct":
                 a = a * f
             elif p.applies_to == "observation.range_pct":

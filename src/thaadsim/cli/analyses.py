@@ -219,6 +219,21 @@ def _check_max_seconds(v: float | None) -> float | None:
     return float(v)
 
 
+_PARAMETERS = typer.Option(None, "--parameters",
+                           help="vary only these declared parameters (comma-separated names; "
+                                "default: all that enter the quantity)")
+
+
+def _names(text: str | None) -> list[str] | None:
+    """The --parameters list (None: all)."""
+    if text is None:
+        return None
+    names = [t.strip() for t in str(text).split(",") if t.strip()]
+    if not names:
+        raise ThaadsimError("--parameters", "must name at least one parameter", text)
+    return names
+
+
 uncertainty_app = typer.Typer(help="Bands of the headline numbers over the uncertain parameters "
                                    "(data/uncertainty.toml: each with its range, reason and "
                                    "sources)", no_args_is_help=True)
@@ -238,6 +253,7 @@ def uncertainty_footprint(
                                        "process) or tcp://HOST:PORT (an existing Dask "
                                        "scheduler); same seed, same output on any of them"),
     workers: int = typer.Option(2, "--workers", help="LocalCluster worker processes, 1 to 64"),
+    parameters: Optional[str] = _PARAMETERS,
     max_seconds: Optional[float] = _max_seconds_option(),
     map_: Optional[Path] = typer.Option(None, "--map", help="write the map of the probability "
                                                             "of being defended (.png/.svg/.pdf)"),
@@ -251,7 +267,11 @@ def uncertainty_footprint(
     radar_file: Files = file_option("radar", "radars"),
 ):
     """Defended fraction, population and key cities with their 5-50-95 % band."""
-    from thaadsim.analysis.uncertainty import footprint_uncertainty, list_parameters
+    from thaadsim.analysis.uncertainty import (
+        THREAT_PREFIXES,
+        footprint_uncertainty,
+        parameters_for,
+    )
 
     require_format(fmt, ("table", "json", "csv", "geojson"))
     if map_ is not None:
@@ -268,13 +288,16 @@ def uncertainty_footprint(
     grid_km = check("grid_km", grid_km, "--grid-km")
     ts = api.get_threat_set(threat_set)
     label, bat = _one_battery(battery)
-    list_parameters()  # a bad parameter file fails before any work
+    only = _names(parameters)
+    chosen = parameters_for("footprint", only, "--parameters")  # a bad file fails here
+    # threat parameters need a trajectory family per sample (~1.2 s each for nk-default)
+    per_threat = 1.2 if any(p.applies_to.startswith(THREAT_PREFIXES) for p in chosen) else 0.0
     _refuse_long_sweep("--samples", samples, grid_km, ts, samples + 1,
-                       _check_max_seconds(max_seconds))
+                       _check_max_seconds(max_seconds), extra_s=per_threat * samples)
     with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
         res = footprint_uncertainty(bat, ts, grid_km, samples, seed, progress=progress,
                                     scheduler=None if scheduler == "none" else scheduler,
-                                    workers=workers)
+                                    workers=workers, parameters=only)
     if map_ is not None:
         from thaadsim.viz.maps import probability_map
 
@@ -359,7 +382,7 @@ def uncertainty_coverage(
     altitudes: str = typer.Option("100,300", "--altitudes", help="target altitudes (km), "
                                                                  "comma-separated"),
     rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
-    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED,
+    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED, parameters: Optional[str] = _PARAMETERS,
     max_seconds: Optional[float] = _max_seconds_option(), fmt: Fmt = _SWEEP_FMT,
     uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
@@ -372,7 +395,8 @@ def uncertainty_coverage(
     ev = coverage_evaluator(s, radars, alts, rcs)
     with bar(f"uncertainty coverage: {site}, {samples} samples") as progress:
         sw = sweep("coverage", ev, samples, seed, {"site": s.name, "altitudes_km": alts,
-                                                   "rcs_m2": rcs, "country": "CHN"}, progress)
+                                                   "rcs_m2": rcs, "country": "CHN"}, progress,
+                   parameters=_names(parameters))
     _sweep_out(sw, fmt, [k for k in sw.outputs if k.endswith("area_km2")])
 
 
@@ -380,7 +404,7 @@ def uncertainty_coverage(
 def uncertainty_engage(
     scenario: Path = typer.Argument(..., help="scenario TOML (see examples/)"),
     trials: int = typer.Option(2000, "--trials", help="Monte Carlo trials per sample"),
-    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED,
+    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED, parameters: Optional[str] = _PARAMETERS,
     max_seconds: Optional[float] = _max_seconds_option(), fmt: Fmt = _SWEEP_FMT,
     uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
@@ -395,7 +419,7 @@ def uncertainty_engage(
     ev = engage_evaluator(sc, trials, seed)
     with bar(f"uncertainty engage: {sc.name}, {samples} samples") as progress:
         sw = sweep("engage", ev, samples, seed, {"scenario": sc.name, "trials": trials},
-                   progress)
+                   progress, parameters=_names(parameters))
     _sweep_out(sw, fmt, ["expected_leakers", "interceptors_used_mean"])
 
 
@@ -407,7 +431,7 @@ def uncertainty_loft2range(
                                                   help="reported flight time (s)"),
     missile_class: Optional[str] = typer.Option(None, "--class", help="missile class "
                                                 "(srbm, mrbm, irbm, icbm) or preset"),
-    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED,
+    samples: int = _SWEEP_SAMPLES, seed: int = _SWEEP_SEED, parameters: Optional[str] = _PARAMETERS,
     max_seconds: Optional[float] = _max_seconds_option(), fmt: Fmt = _SWEEP_FMT,
     uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
@@ -425,7 +449,7 @@ def uncertainty_loft2range(
     with bar(f"uncertainty loft2range: {samples} samples") as progress:
         sw = sweep("loft2range", ev, samples, seed,
                    {"apogee_km": apogee_km, "range_km": range_km,
-                    "flight_time_s": flight_time_s}, progress)
+                    "flight_time_s": flight_time_s}, progress, parameters=_names(parameters))
     _sweep_out(sw, fmt, ["max_range_km", "reaches_orbit"])
 
 
@@ -448,6 +472,7 @@ def sensitivity_footprint(
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="oat: write a tornado plot "
                                                              "(.png/.svg/.pdf)"),
+    parameters: Optional[str] = _PARAMETERS,
     max_seconds: Optional[float] = _max_seconds_option(),
     fmt: Fmt = fmt_option(offers="table|json"),
     uncertainty_file: Files = typer.Option(None, "--uncertainty-file",
@@ -456,6 +481,7 @@ def sensitivity_footprint(
 ):
     """The parameters that move the defended share of South Korea, ranked."""
     from thaadsim.analysis.uncertainty import (
+        THREAT_PREFIXES,
         parameters_for,
         sensitivity_oat,
         sensitivity_sobol,
@@ -477,19 +503,25 @@ def sensitivity_footprint(
         plot = check_output_file("--plot", plot)
     ts = api.get_threat_set(threat_set)
     label, bat = _one_battery(battery)
-    d = len(parameters_for("footprint"))
+    only = _names(parameters)
+    chosen = parameters_for("footprint", only, "--parameters")
+    d = len(chosen)
     ms = _check_max_seconds(max_seconds)
+    per_threat = 1.2 if any(p.applies_to.startswith(THREAT_PREFIXES) for p in chosen) else 0.0
     if method == "oat":
-        _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1, ms)
+        _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1, ms,
+                           extra_s=per_threat * 2 * d)
     else:
-        _refuse_long_sweep("--samples", samples, grid_km, ts, samples * (2 * d + 2), ms)
+        runs = samples * (2 * d + 2)
+        _refuse_long_sweep("--samples", samples, grid_km, ts, runs, ms, extra_s=per_threat * runs)
     with bar(f"sensitivity footprint ({method}): {label}") as progress:
         if method == "oat":
-            rows = sensitivity_oat(bat, ts, grid_km, progress=progress)
+            rows = sensitivity_oat(bat, ts, grid_km, progress=progress, parameters=only)
             out: dict = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
                          "method": "oat", "ranking": rows}
         else:
-            idx = sensitivity_sobol(bat, ts, grid_km, samples, seed, progress=progress)
+            idx = sensitivity_sobol(bat, ts, grid_km, samples, seed, progress=progress,
+                                    parameters=only)
             out = {"configuration": label, "threat_set": ts.name, "grid_km": grid_km,
                    "method": "sobol", "samples": samples, "seed": seed,
                    "indices": idx, "ranking": sorted(idx, key=lambda k: -idx[k]["ST"])}
@@ -645,7 +677,7 @@ def _one_battery(text: str):
 
 
 def _refuse_long_sweep(option: str, value, grid_km: float, ts, runs: int,
-                       max_seconds: float | None = None) -> float:
+                       max_seconds: float | None = None, extra_s: float = 0.0) -> float:
     """Refuse a sweep of ``runs`` footprints estimated beyond ``max_seconds`` (default the
     footprint's time limit), naming ``option``; returns the estimate (s)."""
     from thaadsim.analysis import footprint as fp
@@ -653,7 +685,7 @@ def _refuse_long_sweep(option: str, value, grid_km: float, ts, runs: int,
     limit = fp.MAX_SECONDS if max_seconds is None else max_seconds
     # each run also packs its battery geometry and may mask a new reach table: ~0.1 s
     seconds = fp.footprint_work(grid_km, len(ts.missiles) * len(ts.launch_areas),
-                                runs)["seconds"] + 0.1 * runs
+                                runs)["seconds"] + 0.1 * runs + extra_s
     if seconds > limit:
         raise ThaadsimError(option, f"asks for too much work: ~{seconds:,.0f} s estimated "
                                     f"(limit {limit:,.0f} s, --max-seconds); use fewer "

@@ -313,8 +313,10 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
     """Bands of the headline numbers, the tornado, the probability map and the best site."""
     from thaadsim.analysis.siting import site_search
     from thaadsim.analysis.uncertainty import (
+        THREAT_PREFIXES,
         engage_evaluator,
         footprint_uncertainty,
+        parameters_for,
         sensitivity_oat,
         sweep,
     )
@@ -323,10 +325,15 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
     # the coverage band is shapely and KD-tree work on one core: the figure worker computes it
     # while this process runs the footprint kernels
     cov_result = draw.submit(_coverage_band, battery.site, seed)
-    fu = footprint_uncertainty(battery, ts, DEMO_BAND_GRID_KM, DEMO_SAMPLES, seed)
+    # the radar, interceptor and site parameters (one kernel pass for all samples); the missile
+    # and launch-area parameters need a trajectory family per sample: the CLI varies them
+    side = [p.name for p in parameters_for("footprint")
+            if not p.applies_to.startswith(THREAT_PREFIXES)]
+    fu = footprint_uncertainty(battery, ts, DEMO_BAND_GRID_KM, DEMO_SAMPLES, seed,
+                               parameters=side)
     draw(maps.probability_map, fu.central, fu.cell_probability, tmp / "probability-map.png",
          samples=fu.samples)
-    oat = sensitivity_oat(battery, ts, DEMO_BAND_GRID_KM)
+    oat = sensitivity_oat(battery, ts, DEMO_BAND_GRID_KM, parameters=side)
     draw(plots.tornado, oat, tmp / "tornado.png",
          title="Defended share of South Korea, one parameter at a time")
     eng = sweep("engage", engage_evaluator(er_scenario, DEMO_ENGAGE_TRIALS, seed),
@@ -341,7 +348,9 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
     fud.pop("records")
     covd, engd = cov_result(), eng.to_dict()
     engd.pop("records")
-    return ({"footprint": fud, "cell_probability_grid_km": DEMO_BAND_GRID_KM,
+    not_varied = [p.name for p in parameters_for("footprint") if p.name not in side]
+    return ({"footprint": fud, "footprint_parameters_not_varied": not_varied,
+             "cell_probability_grid_km": DEMO_BAND_GRID_KM,
              "tornado": oat, "coverage": covd, "engage": engd}, sit.to_dict())
 
 
