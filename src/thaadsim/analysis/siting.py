@@ -317,14 +317,13 @@ def difference_band(config_a, config_b, threat_set, grid_km: float, samples: int
     """
     from thaadsim.analysis.uncertainty import (
         PERCENTILES,
-        THREAT_PREFIXES,
         battery_variant,
+        is_fast,
         lhs,
         parameters_for,
     )
 
-    params = [p for p in parameters_for("footprint")  # battery-side: one kernel pass
-              if not p.applies_to.startswith(THREAT_PREFIXES)]
+    params = [p for p in parameters_for("footprint") if is_fast(p)]  # one kernel pass
     u = lhs(len(params), samples, seed)
     configs = [config_a, config_b]
     for i in range(samples):

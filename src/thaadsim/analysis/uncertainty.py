@@ -29,8 +29,9 @@ APPLIES_TO = {
                   "site.min_elevation_deg", "site.offset_km",
                   "interceptor.max_flight_dynamic_pressure_pa",
                   "interceptor.max_flyout_time_s", "interceptor.kv_divert_delta_v_m_s",
+                  "interceptor.max_dynamic_pressure_pa", "interceptor.launcher_elevation_deg",
                   "missile.isp_scale", "missile.payload_scale", "missile.beta_scale",
-                  "threat.launch_offset_km"),
+                  "missile.burn_time_scale", "threat.launch_offset_km"),
     "coverage": ("radar.calibration_range_km", "forward_radar.calibration_range_km",
                  "battery.rcs_m2", "site.min_elevation_deg", "site.offset_km"),
     "engage": ("battery.rcs_m2", "battery.reaction_time_s", "battery.fire_channels",
@@ -131,6 +132,14 @@ def lhs(n_params: int, samples: int, seed: int) -> np.ndarray:
 # Parameters that change the threats (a trajectory family per sample, not one kernel pass for
 # all samples)
 THREAT_PREFIXES = ("missile.", "threat.")
+# Interceptor parameters that change the flight itself: a new flyout fan (~1 s) per value
+FAN_PARAMETERS = ("interceptor.max_dynamic_pressure_pa", "interceptor.launcher_elevation_deg")
+
+
+def is_fast(p: Parameter) -> bool:
+    """Whether a footprint parameter costs only a re-mask or a new battery (all samples in one
+    kernel pass), not a new flyout fan or trajectory families per sample."""
+    return not p.applies_to.startswith(THREAT_PREFIXES) and p.applies_to not in FAN_PARAMETERS
 
 
 def threat_variant(threat_set, params: list[Parameter], values: dict[str, float],
@@ -156,6 +165,9 @@ def threat_variant(threat_set, params: list[Parameter], values: dict[str, float]
                 m = dataclasses.replace(m, rv_mass_kg=m.rv_mass_kg * v)
             elif p.applies_to == "missile.beta_scale":
                 m = dataclasses.replace(m, beta_kg_m2=m.beta_kg_m2 * v)
+            elif p.applies_to == "missile.burn_time_scale":  # same propellant and Isp
+                m = dataclasses.replace(m, stages=tuple(
+                    dataclasses.replace(st, burn_time_s=st.burn_time_s * v) for st in m.stages))
         missiles[name] = m
     areas = list(threat_set.launch_areas)
     for p in mine:
@@ -200,6 +212,10 @@ def battery_variant(bat, params: list[Parameter], values: dict[str, float], bear
             ic = ic.replace(max_flyout_time_s=v)  # the same fan, cut at v
         elif what == "interceptor.kv_divert_delta_v_m_s":
             ic = ic.replace(kv_divert_delta_v_m_s=v)
+        elif what == "interceptor.max_dynamic_pressure_pa":  # a new fan: the seeker window
+            ic = ic.replace(max_dynamic_pressure_pa=v)       # sets the separation
+        elif what == "interceptor.launcher_elevation_deg":
+            ic = ic.replace(launcher_elevation_deg=v)
         elif what.startswith(THREAT_PREFIXES):
             continue  # the threats' parameters: threat_variant
         else:

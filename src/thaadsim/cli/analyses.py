@@ -268,8 +268,8 @@ def uncertainty_footprint(
 ):
     """Defended fraction, population and key cities with their 5-50-95 % band."""
     from thaadsim.analysis.uncertainty import (
-        THREAT_PREFIXES,
         footprint_uncertainty,
+        is_fast,
         parameters_for,
     )
 
@@ -290,8 +290,9 @@ def uncertainty_footprint(
     label, bat = _one_battery(battery)
     only = _names(parameters)
     chosen = parameters_for("footprint", only, "--parameters")  # a bad file fails here
-    # threat parameters need a trajectory family per sample (~1.2 s each for nk-default)
-    per_threat = 1.2 if any(p.applies_to.startswith(THREAT_PREFIXES) for p in chosen) else 0.0
+    # threat parameters need trajectory families per sample (~1.2 s for nk-default), flight
+    # parameters of the interceptor a new flyout fan (~1 s)
+    per_threat = 0.0 if all(is_fast(p) for p in chosen) else 2.2
     _refuse_long_sweep("--samples", samples, grid_km, ts, samples + 1,
                        _check_max_seconds(max_seconds), extra_s=per_threat * samples)
     with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
@@ -481,7 +482,7 @@ def sensitivity_footprint(
 ):
     """The parameters that move the defended share of South Korea, ranked."""
     from thaadsim.analysis.uncertainty import (
-        THREAT_PREFIXES,
+        is_fast,
         parameters_for,
         sensitivity_oat,
         sensitivity_sobol,
@@ -507,7 +508,7 @@ def sensitivity_footprint(
     chosen = parameters_for("footprint", only, "--parameters")
     d = len(chosen)
     ms = _check_max_seconds(max_seconds)
-    per_threat = 1.2 if any(p.applies_to.startswith(THREAT_PREFIXES) for p in chosen) else 0.0
+    per_threat = 0.0 if all(is_fast(p) for p in chosen) else 2.2
     if method == "oat":
         _refuse_long_sweep("--grid-km", grid_km, grid_km, ts, 2 * d + 1, ms,
                            extra_s=per_threat * 2 * d)

@@ -313,9 +313,9 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
     """Bands of the headline numbers, the tornado, the probability map and the best site."""
     from thaadsim.analysis.siting import site_search
     from thaadsim.analysis.uncertainty import (
-        THREAT_PREFIXES,
         engage_evaluator,
         footprint_uncertainty,
+        is_fast,
         parameters_for,
         sensitivity_oat,
         sweep,
@@ -325,10 +325,9 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
     # the coverage band is shapely and KD-tree work on one core: the figure worker computes it
     # while this process runs the footprint kernels
     cov_result = draw.submit(_coverage_band, battery.site, seed)
-    # the radar, interceptor and site parameters (one kernel pass for all samples); the missile
-    # and launch-area parameters need a trajectory family per sample: the CLI varies them
-    side = [p.name for p in parameters_for("footprint")
-            if not p.applies_to.startswith(THREAT_PREFIXES)]
+    # the parameters that cost one kernel pass for all samples; those that need a new flyout fan
+    # or trajectory families per sample are varied by the CLI
+    side = [p.name for p in parameters_for("footprint") if is_fast(p)]
     fu = footprint_uncertainty(battery, ts, DEMO_BAND_GRID_KM, DEMO_SAMPLES, seed,
                                parameters=side)
     draw(maps.probability_map, fu.central, fu.cell_probability, tmp / "probability-map.png",
