@@ -31,7 +31,7 @@ APPLIES_TO = {
                   "interceptor.max_flyout_time_s", "interceptor.kv_divert_delta_v_m_s",
                   "interceptor.max_dynamic_pressure_pa", "interceptor.launcher_elevation_deg",
                   "missile.isp_scale", "missile.payload_scale", "missile.beta_scale",
-                  "missile.burn_time_scale", "threat.launch_offset_km"),
+                  "missile.burn_time_scale", "missile.cd_scale", "threat.launch_offset_km"),
     "coverage": ("radar.calibration_range_km", "forward_radar.calibration_range_km",
                  "battery.rcs_m2", "site.min_elevation_deg", "site.offset_km"),
     "engage": ("battery.rcs_m2", "battery.reaction_time_s", "battery.fire_channels",
@@ -165,6 +165,10 @@ def threat_variant(threat_set, params: list[Parameter], values: dict[str, float]
                 m = dataclasses.replace(m, rv_mass_kg=m.rv_mass_kg * v)
             elif p.applies_to == "missile.beta_scale":
                 m = dataclasses.replace(m, beta_kg_m2=m.beta_kg_m2 * v)
+            elif p.applies_to == "missile.cd_scale":  # drag = q Cd(M) A: scale A by v
+                m = dataclasses.replace(m, stages=tuple(
+                    dataclasses.replace(st, diameter_m=st.diameter_m * math.sqrt(v))
+                    for st in m.stages))
             elif p.applies_to == "missile.burn_time_scale":  # same propellant and Isp
                 m = dataclasses.replace(m, stages=tuple(
                     dataclasses.replace(st, burn_time_s=st.burn_time_s * v) for st in m.stages))
