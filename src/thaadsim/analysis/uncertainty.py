@@ -30,6 +30,7 @@ APPLIES_TO = {
                   "interceptor.max_flight_dynamic_pressure_pa",
                   "interceptor.max_flyout_time_s", "interceptor.kv_divert_delta_v_m_s",
                   "interceptor.max_dynamic_pressure_pa", "interceptor.launcher_elevation_deg",
+                  "interceptor.max_lateral_accel_g", "interceptor.isp_scale",
                   "missile.isp_scale", "missile.payload_scale", "missile.beta_scale",
                   "missile.burn_time_scale", "missile.cd_scale", "threat.launch_offset_km"),
     "coverage": ("radar.calibration_range_km", "forward_radar.calibration_range_km",
@@ -133,7 +134,8 @@ def lhs(n_params: int, samples: int, seed: int) -> np.ndarray:
 # all samples)
 THREAT_PREFIXES = ("missile.", "threat.")
 # Interceptor parameters that change the flight itself: a new flyout fan (~1 s) per value
-FAN_PARAMETERS = ("interceptor.max_dynamic_pressure_pa", "interceptor.launcher_elevation_deg")
+FAN_PARAMETERS = ("interceptor.max_dynamic_pressure_pa", "interceptor.launcher_elevation_deg",
+                  "interceptor.max_lateral_accel_g", "interceptor.isp_scale")
 
 
 def is_fast(p: Parameter) -> bool:
@@ -220,6 +222,10 @@ def battery_variant(bat, params: list[Parameter], values: dict[str, float], bear
             ic = ic.replace(max_dynamic_pressure_pa=v)       # sets the separation
         elif what == "interceptor.launcher_elevation_deg":
             ic = ic.replace(launcher_elevation_deg=v)
+        elif what == "interceptor.max_lateral_accel_g":
+            ic = ic.replace(max_lateral_accel_g=v)
+        elif what == "interceptor.isp_scale":  # the burnout speed, through the motor
+            ic = ic.replace(isp_sl_s=ic.isp_sl_s * v, isp_vac_s=ic.isp_vac_s * v)
         elif what.startswith(THREAT_PREFIXES):
             continue  # the threats' parameters: threat_variant
         else:
