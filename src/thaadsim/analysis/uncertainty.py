@@ -631,8 +631,8 @@ def parameters_for(quantity: str, only=None, option: str = "parameters") -> list
     names = [p.name for p in ps]
     for n in only:
         if n not in names:
-            raise ThaadsimError(option, f"must name parameters of {quantity} "
-                                              f"({', '.join(names)})", n)
+            raise ThaadsimError(option, f"must name parameters that enter the {quantity} (the "
+                                        "[parameter.NAME] tables of uncertainty.toml)", n)
     return [p for p in ps if p.name in set(only)]
 
 
