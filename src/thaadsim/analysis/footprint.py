@@ -18,7 +18,7 @@ from shapely.geometry import mapping
 from thaadsim import geo
 from thaadsim.analysis.families import HISTORY_DT_S, family_of, trajectory_family
 from thaadsim.analysis.footprint_kernel import footprint_kernel, pack_batteries
-from thaadsim.analysis.grid import GRID_CENTER, south_korea_grid
+from thaadsim.analysis.grid import GRID_CENTER, city_cells, south_korea_grid
 from thaadsim.engagement.fire_control import Battery, Doctrine
 from thaadsim.threats.threat_set import ThreatSet
 
@@ -113,13 +113,10 @@ class FootprintResult:
             ``name``, ``population``, ``defended``, ``defended_sls`` and ``limiting_threats``
             (the threats that reach the city's cell with no intercept opportunity).
         """
-        kor_cities = [c for c in geo.cities() if c["country"] == "KR"]
+        cities, cell = city_cells(self.grid_km)
         out = []
-        fwd, _ = geo.laea(*GRID_CENTER)
-        for c in kor_cities:
-            x, y = fwd.transform(c["lon_deg"], c["lat_deg"])
-            j = np.argmin((self.x - x) ** 2 + (self.y - y) ** 2)
-            near = math.hypot(self.x[j] - x, self.y[j] - y) <= self.grid_km * 1e3
+        for c, j in zip(cities, cell, strict=True):
+            near = j >= 0
             lim = [] if self.undefended_by is None or not near else \
                 [t for t, f in zip(self.threats, self.undefended_by[:, j], strict=True) if f]
             out.append({"name": c["name"], "population": c["population"],

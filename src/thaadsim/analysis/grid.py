@@ -112,3 +112,37 @@ def south_korea_grid(step_km: float) -> Grid:
                 (float(minx), float(miny)))
 
 
+
+
+@lru_cache(maxsize=8)
+def city_cells(step_km: float) -> tuple[tuple[dict, ...], np.ndarray]:
+    """South Korean cities (GeoNames, population >= 100,000) and the grid cell each falls in.
+
+    A city belongs to the nearest cell's evaluation point within one grid spacing (cached per
+    spacing: footprints, their summaries and the siting search all use it).
+
+    Parameters
+    ----------
+    step_km : float
+        Grid spacing (km).
+
+    Returns
+    -------
+    cities : tuple of dict
+        The cities (``name``, ``population``, coordinates).
+    cell : ndarray of int
+        Index of each city's cell in ``south_korea_grid(step_km)``, or -1.
+    """
+    g = south_korea_grid(step_km)
+    cities = tuple(c for c in geo.cities() if c["country"] == "KR")
+    fwd, _ = geo.laea(*GRID_CENTER)
+    x, y = fwd.transform(np.array([c["lon_deg"] for c in cities]),
+                         np.array([c["lat_deg"] for c in cities]))
+    cell = np.full(len(cities), -1, dtype=np.int64)
+    for k in range(len(cities)):
+        d2 = (g.x - x[k]) ** 2 + (g.y - y[k]) ** 2
+        j = int(np.argmin(d2))
+        if d2[j] <= (g.step_km * 1e3) ** 2:
+            cell[k] = j
+    cell.flags.writeable = False
+    return cities, cell

@@ -22,7 +22,7 @@ import shapely
 
 from thaadsim import geo
 from thaadsim.analysis.footprint import FootprintResult, footprints
-from thaadsim.analysis.grid import GRID_CENTER, south_korea_grid
+from thaadsim.analysis.grid import GRID_CENTER, city_cells, south_korea_grid
 from thaadsim.engagement.fire_control import Battery
 from thaadsim.errors import ThaadsimError
 
@@ -42,18 +42,8 @@ class Exclusion:
 
 def _score_setup(r: FootprintResult):
     """Per-cell land area (km^2) and, per South Korean city, its cell (or -1) and population."""
-    fwd, _ = geo.laea(*GRID_CENTER)
-    cities = [c for c in geo.cities() if c["country"] == "KR"]
-    x, y = fwd.transform(np.array([c["lon_deg"] for c in cities]),
-                         np.array([c["lat_deg"] for c in cities]))
-    cell = np.full(len(cities), -1, dtype=np.int64)
-    for k in range(len(cities)):
-        d2 = (r.x - x[k]) ** 2 + (r.y - y[k]) ** 2
-        j = int(np.argmin(d2))
-        if math.sqrt(d2[j]) <= r.grid_km * 1e3:
-            cell[k] = j
-    pop = np.array([c["population"] for c in cities], dtype=np.int64)
-    return r.cell_area_km2, cell, pop
+    cities, cell = city_cells(r.grid_km)
+    return r.cell_area_km2, cell, np.array([c["population"] for c in cities], dtype=np.int64)
 
 
 def _objective(defended: np.ndarray, objective: str, area, city_cell, city_pop) -> np.ndarray:
@@ -231,6 +221,7 @@ def site_search(template: Battery, threat_set, *, batteries: int = 1,
         score = _objective(np.asarray(dfd), objective, area, city_cell, city_pop)
         order = np.argsort(-score, kind="stable")
         best = [(float(lat[order[0]]), float(lon[order[0]]))]
+        best_val = float(score[order[0]])
         alts = [{"sites": [{"lat_deg": float(lat[i]), "lon_deg": float(lon[i])}],
                  "objective_value": float(score[i])} for i in order[1:6]]
     else:
@@ -243,7 +234,7 @@ def site_search(template: Battery, threat_set, *, batteries: int = 1,
             for k in np.argsort(-s, kind="stable")[:6]:
                 top.append((float(s[k]), i, i + 1 + int(k)))
         top.sort(key=lambda t: (-t[0], t[1], t[2]))
-        _, i0, j0 = top[0]
+        best_val, i0, j0 = top[0]  # exact: the pair's mask arithmetic is the kernel's answer
         best = [(float(lat[i0]), float(lon[i0])), (float(lat[j0]), float(lon[j0]))]
         alts = [{"sites": [{"lat_deg": float(lat[a]), "lon_deg": float(lon[a])},
                            {"lat_deg": float(lat[b_]), "lon_deg": float(lon[b_])}],
@@ -253,12 +244,8 @@ def site_search(template: Battery, threat_set, *, batteries: int = 1,
     if progress:
         progress("refining the best sites", 2, 4)
 
-    def value(sites) -> float:
-        r = run([[at(a, o) for a, o in sites]])[0]
-        return float(_objective(r.defended[None], objective, area, city_cell, city_pop)[0])
-
     current = list(best)
-    cur_val = value(current)
+    cur_val = best_val  # each configuration's footprint is independent of the others in a pass
     for step_km in (candidate_km / 2, candidate_km / 4):
         for _ in range(4):
             moves = []

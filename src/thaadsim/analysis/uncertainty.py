@@ -190,28 +190,20 @@ def threat_variant(threat_set, params: list[Parameter], values: dict[str, float]
 
 def battery_variant(bat, params: list[Parameter], values: dict[str, float], bearing_u: float):
     """The battery with the sampled values applied (``applies_to`` of each parameter)."""
-    from thaadsim import geo
-
-    site, radar, ic = bat.site, bat.radar, bat.interceptor
+    site = _moved_site(bat.site, params, values, bearing_u)
+    radar, ic = bat.radar, bat.interceptor
     kw: dict = {}
     for p in params:
         v = values[p.name]
         what = p.applies_to
-        if what == "radar.calibration_range_km":
+        if what in ("site.min_elevation_deg", "site.offset_km"):
+            continue  # _moved_site
+        elif what == "radar.calibration_range_km":
             radar = radar.replace(calibration_range_km=v, losses_db=None)
         elif what == "battery.rcs_m2":
             kw["rcs_m2"] = v
         elif what == "battery.reaction_time_s":
             kw["reaction_time_s"] = v
-        elif what == "site.min_elevation_deg":
-            site = dataclasses.replace(site, min_elevation_deg=v)
-        elif what == "site.offset_km":
-            if v > 0:
-                la, lo = geo.gc_destination(math.radians(site.lat_deg),
-                                            math.radians(site.lon_deg),
-                                            2 * math.pi * bearing_u, v * 1e3)
-                site = dataclasses.replace(site, lat_deg=math.degrees(float(la)),
-                                           lon_deg=math.degrees(float(lo)))
         elif what == "interceptor.max_flight_dynamic_pressure_pa":
             ic = ic.replace(max_flight_dynamic_pressure_pa=v)  # one flyout fan, re-masked
         elif what == "interceptor.max_flyout_time_s":
@@ -605,17 +597,11 @@ def sensitivity_sobol(battery, threat_set, grid_km: float = 10.0, n: int = 8,
     """
     params = parameters_for("footprint", parameters)
 
-    def f(q):
-        out = []
-        for i, row in enumerate(q):
-            if progress:
-                progress(f"footprint {i + 1} of {len(q)}", i, len(q))
-            out.append(_fraction_at(battery, threat_set, grid_km, params,
-                                    [p.value(float(u)) for p, u in zip(params, row,
-                                                                        strict=True)]))
-        return out
+    def evaluate(values: dict, bearing_u: float) -> dict:
+        return {"fraction": _fraction_at(battery, threat_set, grid_km, params,
+                                         [values[p.name] for p in params])}
 
-    return sobol_indices(f, [p.name for p in params], [[0.0, 1.0]] * len(params), n, seed)
+    return sobol_of("footprint", evaluate, "fraction", n, seed, progress, parameters)
 
 
 # ---- the other headline quantities: coverage, engage, loft2range ---------------------------
@@ -750,6 +736,8 @@ def one_at_a_time(quantity: str, evaluate, output: str, progress=None,
 
 
 def _moved_site(site, params: list, values: dict, bearing_u: float):
+    """The site with its sampled beam floor and position offset (at bearing ``bearing_u`` x
+    360 deg); parameters absent from ``values`` stay central."""
     from thaadsim import geo
 
     for p in params:

@@ -204,15 +204,20 @@ def load_scenario(path: str | Path) -> Scenario:
 
         add_user_entries("missiles.toml", {"missile": inline}, str(path), "scenario")
         list_missiles()  # validate them now: one clean error naming the missile and field
+    sc = _validated(Scenario, raw, path)
+    _check_battery_presets(sc.battery)  # presets that only exist in data files
+    return sc
+
+
+def _validated(model, raw, path):
+    """``model.model_validate(raw)``, its problems as one line each."""
     try:
-        sc = Scenario.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as e:
         raise ScenarioError(problem_lines(e)) from None
     except RecursionError:
         raise ThaadsimError("scenario", "must not nest arrays or tables that deeply",
                             str(path)) from None
-    _check_battery_presets(sc.battery)  # presets that only exist in data files
-    return sc
 
 
 def _check_battery_presets(batteries) -> None:
@@ -263,14 +268,7 @@ def load_footprint_view(path: str | Path) -> FootprintView:
     ThaadsimError
         A file that cannot be read; ``ProblemsError`` (one line per problem) otherwise.
     """
-    raw = read_toml(path, "scenario")
-    try:
-        v = FootprintView.model_validate(raw)
-    except ValidationError as e:
-        raise ScenarioError(problem_lines(e)) from None
-    except RecursionError:
-        raise ThaadsimError("scenario", "must not nest arrays or tables that deeply",
-                            str(path)) from None
+    v = _validated(FootprintView, read_toml(path, "scenario"), path)
     _check_battery_presets(v.battery)
     return v
 
