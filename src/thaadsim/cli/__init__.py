@@ -5,7 +5,14 @@ themselves on import from ``models`` (presets, one flight, one radar), ``analyse
 engage, demo) and ``bench``.
 """
 
-from thaadsim.cli import analyses, bench, models, serve  # noqa: F401 (register the commands)
+from thaadsim.cli import (  # noqa: F401 (register the commands)
+    analyses,
+    bench,
+    layers,
+    models,
+    serve,
+    watch,
+)
 from thaadsim.cli.app import app, entry, main
 
 __all__ = ["app", "main", "entry"]

@@ -1,0 +1,1 @@
+"""Layered-defence commands (issue 14; being built)."""
