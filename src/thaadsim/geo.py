@@ -86,8 +86,28 @@ def countries_projected(lat0_deg: float, lon0_deg: float) -> dict[str, shapely.G
     dict
         ISO alpha-3 code to shapely geometry (x/y m).
     """
+    return {iso: country_projected(lat0_deg, lon0_deg, iso) for iso in countries()}
+
+
+@lru_cache(maxsize=256)
+def country_projected(lat0_deg: float, lon0_deg: float, iso: str) -> shapely.Geometry:
+    """One country's outline in the equal-area projection centred on a point (cached; a sweep
+    that moves the centre and needs one country projects only that one).
+
+    Parameters
+    ----------
+    lat0_deg, lon0_deg : float
+        Centre of the projection (deg).
+    iso : str
+        ISO alpha-3 code of a basemap country.
+
+    Returns
+    -------
+    shapely geometry
+        The outline (x/y m).
+    """
     fwd, _ = laea(lat0_deg, lon0_deg)
-    return {iso: project(g, fwd) for iso, g in countries().items()}
+    return project(countries()[iso], fwd)
 
 
 def project(geom, fwd: Transformer):

@@ -158,3 +158,17 @@ def test_one_at_a_time_ranking_and_cli(capsys, tmp_path):
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and png.stat().st_size > 10_000
     assert out["ranking"][0]["parameter"] == "interceptor_max_q_pa"
+
+
+def test_latin_hypercube_puts_one_sample_in_each_stratum_of_every_column():
+    """McKay, Beckman & Conover (1979): n samples, each column hits each of its n strata once;
+    the same seed gives the same hypercube, another seed another."""
+    n, d = 16, 5
+    u = U.lhs(d, n, seed=3)
+    assert u.shape == (n, d + 2), f"expected shape {(n, d + 2)}, got {u.shape}"
+    assert ((u >= 0) & (u < 1)).all(), f"quantiles outside [0, 1): {u.min()}..{u.max()}"
+    for j in range(d + 2):
+        strata = np.sort(np.floor(u[:, j] * n).astype(int))
+        assert (strata == np.arange(n)).all(), f"column {j}: strata {strata.tolist()}"
+    assert np.array_equal(u, U.lhs(d, n, seed=3)), "same seed, different hypercube"
+    assert not np.allclose(u, U.lhs(d, n, seed=4)), "another seed gave the same hypercube"

@@ -162,11 +162,13 @@ def sector_polygon(site: Site, boresight_az_deg: float, half_width_deg: float, g
     return Polygon([(site.lon_deg, site.lat_deg)] + outer)
 
 
-def _country_stats(poly_ll, site: Site) -> dict:
+def _country_stats(poly_ll, site: Site, only: tuple[str, ...] | None = None,
+                   depth_spacing_m: float = 5000.0) -> dict:
     fwd, _ = geo.laea(site.lat_deg, site.lon_deg)
     out = {}
     cov = geo.project(poly_ll, fwd) if poly_ll is not None else None
-    for iso, cp in geo.countries_projected(site.lat_deg, site.lon_deg).items():
+    for iso in geo.countries() if only is None else only:
+        cp = geo.country_projected(site.lat_deg, site.lon_deg, iso)
         if cov is None:
             out[iso] = {"area_km2": 0.0, "max_depth_km": 0.0}
             continue
@@ -174,7 +176,8 @@ def _country_stats(poly_ll, site: Site) -> dict:
         area = inter.area / 1e6
         depth = 0.0
         if area > 0:
-            depth = _max_depth_m(inter, _boundary_tree(site.lat_deg, site.lon_deg, iso)) / 1e3
+            depth = _max_depth_m(inter, _boundary_tree(site.lat_deg, site.lon_deg, iso),
+                                 depth_spacing_m) / 1e3
         out[iso] = {"area_km2": float(area), "max_depth_km": float(depth)}
     return out
 
@@ -182,7 +185,7 @@ def _country_stats(poly_ll, site: Site) -> dict:
 @lru_cache(maxsize=64)
 def _boundary_tree(lat0: float, lon0: float, iso: str) -> cKDTree:
     """KD-tree of a country's boundary densified to 1 km (distances good to ~0.1 km)."""
-    b = geo.countries_projected(lat0, lon0)[iso].boundary
+    b = geo.country_projected(lat0, lon0, iso).boundary
     return cKDTree(shapely.get_coordinates(shapely.segmentize(b, 1000.0)))
 
 
@@ -336,7 +339,8 @@ MAX_SITE_LAT_DEG = 89.9  # as for launch points (api.launch)
 
 def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
              min_elevation_deg: float | None = None, boresight_az_deg: float | None = None,
-             countries: bool = True, progress=None) -> CoverageResult:
+             countries: bool | tuple[str, ...] = True, depth_spacing_km: float = 5.0,
+             progress=None) -> CoverageResult:
     """Radar coverage: where a target is detectable at each altitude, and per country.
 
     Per altitude: the annular-sector polygon, its limiting constraint, and per-country area and
@@ -356,8 +360,13 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
         Beam floor (deg); default: the site's, else the radar's.
     boresight_az_deg : float, optional
         Face azimuth, clockwise from north (deg), in [-360, 360]; default: the site's.
-    countries : bool, optional
-        Compute the per-country statistics (default True).
+    countries : bool or tuple of str, optional
+        Compute the per-country statistics (default True: every country of the basemap); a
+        tuple of ISO 3166 alpha-3 codes computes those only (an uncertainty sweep that needs
+        China's area skips the rest).
+    depth_spacing_km : float, optional
+        Spacing of the points whose distance from the border gives a country's greatest depth
+        in view (km); default 5 (depth to ~4 km). Uncertainty sweeps use a coarser one.
     progress : callable, optional
         ``progress(text, done, total)``, called per altitude.
 
@@ -411,7 +420,8 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
                                 for k, v in lim.candidates_m.items()},
         }
         if countries:
-            cs = _country_stats(poly, site)
+            cs = _country_stats(poly, site, None if countries is True else tuple(countries),
+                                depth_spacing_km * 1e3)
             # a country beyond the reach, or outside the face's sector
             for iso, st in cs.items():
                 if st["area_km2"] == 0.0:
@@ -427,7 +437,7 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
 def _country_limit(site, iso, lim: Limits, az0, half_width) -> str:
     """Why a country is not covered: its nearest point lies beyond g_max (the range limiter) or
     only outside the sector."""
-    gp = geo.countries_projected(site.lat_deg, site.lon_deg)[iso]
+    gp = geo.country_projected(site.lat_deg, site.lon_deg, iso)
     disk = shapely.Point(0, 0).buffer(max(lim.g_max_m, 1.0), 256)
     if not gp.intersects(disk):
         return lim.limited_by

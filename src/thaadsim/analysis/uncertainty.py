@@ -4,7 +4,7 @@ numbers (first step of the uncertainty issue: battery-level parameters), in proc
 (a ``LocalCluster`` on this machine, or an existing scheduler).
 
 Each sample's values come from its own row of a scrambled Latin hypercube drawn once for the
-seed (``scipy.stats.qmc.LatinHypercube``), and the site offset's bearing from the same row, so
+seed (``lhs``), and the site offset's bearing from the same row, so
 a sample's result depends only on the seed and its index: the same seed gives the same output
 however the samples are run.
 """
@@ -123,11 +123,18 @@ def list_parameters() -> list[Parameter]:
 
 
 def lhs(n_params: int, samples: int, seed: int) -> np.ndarray:
-    """Scrambled Latin-hypercube quantiles, shape (samples, n_params + 2): column n_params draws
-    the site offset's bearing, the last the launch areas' offset bearing."""
-    from scipy.stats import qmc
+    """Latin-hypercube quantiles, shape (samples, n_params + 2): column n_params draws the site
+    offset's bearing, the last the launch areas' offset bearing.
 
-    return qmc.LatinHypercube(d=n_params + 2, seed=np.random.default_rng(seed)).random(samples)
+    Each column takes one value in each of the ``samples`` equal strata of [0, 1), uniformly
+    within it, in a random order (McKay, Beckman & Conover 1979; what
+    ``scipy.stats.qmc.LatinHypercube`` draws with ``scramble=True``). Written out here because
+    importing ``scipy.stats`` costs ~1 s, a tenth of the demo's robustness step.
+    """
+    rng = np.random.default_rng(seed)
+    d = n_params + 2
+    strata = np.argsort(rng.random((d, samples)), axis=1).T  # a permutation per column
+    return (strata + rng.random((samples, d))) / samples
 
 
 # Parameters that change the threats (a trajectory family per sample, not one kernel pass for
@@ -752,6 +759,11 @@ def _moved_site(site, params: list, values: dict, bearing_u: float):
     return site
 
 
+# Depth in view per coverage sample: points 20 km apart (depth to ~15 km, against the ~100 km
+# the declared radar ranges move it)
+SWEEP_DEPTH_SPACING_KM = 20.0
+
+
 def coverage_evaluator(site, radars: dict, altitudes_km=(100.0, 300.0), rcs_m2: float = 0.01,
                        country: str = "CHN"):
     """``evaluate(values, bearing_u)`` for the coverage: per radar mode and altitude, the area
@@ -776,7 +788,8 @@ def coverage_evaluator(site, radars: dict, altitudes_km=(100.0, 300.0), rcs_m2: 
                     r = r.replace(calibration_range_km=v, losses_db=None)
                 elif p.applies_to == "battery.rcs_m2":
                     rcs = v
-            c = coverage(r, s, list(altitudes_km), rcs, countries=True)
+            c = coverage(r, s, list(altitudes_km), rcs, countries=(country,),
+                         depth_spacing_km=SWEEP_DEPTH_SPACING_KM)
             for layer in c.layers:
                 cc = layer["countries"].get(country, {})
                 key = f"{label}.{layer['altitude_km']:g}km"
