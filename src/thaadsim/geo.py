@@ -34,7 +34,8 @@ def cities() -> list[dict]:
     Returns
     -------
     list of dict
-        ``name``, ``country`` (ISO alpha-2), ``lat_deg``, ``lon_deg`` (deg), ``population``.
+        ``name``, ``country`` (ISO alpha-2), ``lat_deg``, ``lon_deg`` (deg), ``population``,
+        ``region`` (GeoNames first-level division: province, do, prefecture; empty if unknown).
     """
     text = resources.files("thaadsim.data").joinpath("cities.csv").read_text()
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))

@@ -6,26 +6,15 @@ import os
 
 import pytest
 
+from tests.report_numbers import headline_mismatches, parse_headline
 from thaadsim.cli import main
 from thaadsim.io.files import MARKER
 
 FILES = ["report.html", "summary.json", "footprint.geojson", "footprint.png",
+         "change-relocation.png", "change-withdrawal.png",
          "coverage-tpy2-terminal.png", "coverage-tpy2-forward.png", "trajectories.png",
          "engagement-timeline.png", "tornado.png", "probability-map.png", "siting.png"]
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    """The demo written over an earlier thaadsim report to which the user added notes.txt."""
-    out = tmp_path_factory.mktemp("d") / "demo-out"
-    out.mkdir()
-    (out / "report.html").write_text("an earlier report")
-    (out / "stale.png").write_text("a figure the earlier report wrote")
-    (out / MARKER).write_text(json.dumps({"generator": "thaadsim",
-                                          "files": ["report.html", "stale.png"]}))
-    (out / "notes.txt").write_text("the user's notes")
-    assert main(["demo", "--out", str(out), "--trials", "2000"]) == 0
-    return out
+# demo_dir: tests/conftest.py (one demo per session, shared with the report's browser tests)
 
 
 def test_demo_replaces_earlier_report_and_keeps_user_files(demo_dir):
@@ -92,3 +81,30 @@ def test_no_partial_report_left_behind(tmp_path, capsys):
     code = main(["demo", "--out", str(tmp_path / "missing-parent" / "x")])
     assert code == 2
     assert not (tmp_path / "missing-parent").exists()
+
+
+def test_every_number_in_the_headline_box_is_the_summarys(demo_dir):
+    """The journalist-report issue: the headline box answers the three questions with the
+    numbers of summary.json (each shown number, read back, equals the summary's value to the
+    precision shown)."""
+    s = json.loads((demo_dir / "summary.json").read_text())
+    shown = parse_headline((demo_dir / "report.html").read_text())
+    assert len(shown) >= 15, f"expected at least 15 numbers in the headline box, found {shown}"
+    assert {"headline.defends.fraction", "headline.withdrawal.people_losing"} <= set(shown)
+    bad = headline_mismatches(shown, s)
+    assert bad == [], "headline numbers differing from summary.json: " + "; ".join(bad)
+
+
+def test_headline_answers_the_three_questions(demo_dir):
+    s = json.loads((demo_dir / "summary.json").read_text())
+    h = s["headline"]
+    html = (demo_dir / "report.html").read_text()
+    for q in ("What does the battery defend?", "What does its radar see of China?",
+              "What does withdrawal change?"):
+        assert q in html, f"headline question missing: {q}"
+    # USCC 2016: terminal mode sees "part of Shandong Province" and the border near Dandong
+    regions = h["china"]["tpy2-terminal"]["regions"]
+    assert "Shandong" in regions and "Liaoning" in regions, \
+        f"terminal mode should name Shandong and Liaoning, names {regions}"
+    assert h["defends"]["seoul"]["defended"] is False
+    assert "Seoul is not defended" in html

@@ -179,7 +179,33 @@ def _country_stats(poly_ll, site: Site, only: tuple[str, ...] | None = None,
             depth = _max_depth_m(inter, _boundary_tree(site.lat_deg, site.lon_deg, iso),
                                  depth_spacing_m) / 1e3
         out[iso] = {"area_km2": float(area), "max_depth_km": float(depth)}
+        if iso in ISO2:
+            out[iso].update(_named_in_view(inter if area > 0 else None, fwd, ISO2[iso]))
     return out
+
+
+ISO2 = {"KOR": "KR", "PRK": "KP", "CHN": "CN", "JPN": "JP"}  # countries of the shipped cities
+NAMED_CITIES = 8  # largest cities in view named per country and altitude
+
+
+def _named_in_view(region, fwd, cc: str) -> dict:
+    """The shipped cities (GeoNames, >= 100,000 people) of country ``cc`` inside ``region``
+    (projected), to name what a radar sees: the largest ones, and their regions (provinces,
+    do, prefectures) ordered by the population in view."""
+    if region is None:
+        return {"cities_in_view": [], "regions_in_view": [], "city_population_in_view": 0}
+    rows = [c for c in geo.cities() if c["country"] == cc]
+    x, y = fwd.transform([c["lon_deg"] for c in rows], [c["lat_deg"] for c in rows])
+    inside = shapely.contains_xy(region, np.asarray(x), np.asarray(y))
+    seen = sorted((c for c, ok in zip(rows, inside, strict=True) if ok),
+                  key=lambda c: -c["population"])
+    by_region: dict[str, int] = {}
+    for c in seen:
+        if c.get("region"):
+            by_region[c["region"]] = by_region.get(c["region"], 0) + c["population"]
+    return {"cities_in_view": [c["name"] for c in seen[:NAMED_CITIES]],
+            "regions_in_view": sorted(by_region, key=lambda r: -by_region[r]),
+            "city_population_in_view": int(sum(c["population"] for c in seen))}
 
 
 @lru_cache(maxsize=64)
@@ -419,9 +445,9 @@ def coverage(radar: Radar, site: Site, altitudes_km, rcs_m2: float, *,
             "range_limits_km": {k: (None if not math.isfinite(v) else v / 1e3)
                                 for k, v in lim.candidates_m.items()},
         }
-        if countries:
-            cs = _country_stats(poly, site, None if countries is True else tuple(countries),
-                                depth_spacing_km * 1e3)
+        if countries is not False:
+            only = None if countries is True else tuple(countries)
+            cs = _country_stats(poly, site, only, depth_spacing_km * 1e3)
             # a country beyond the reach, or outside the face's sector
             for iso, st in cs.items():
                 if st["area_km2"] == 0.0:

@@ -8,6 +8,7 @@ a report that looks finished and never deletes a file thaadsim did not write.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -179,8 +180,11 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
             draw(maps.footprint_map, res[:1], tmp / "footprint.png",
                  title="THAAD at Seongju: defended footprint against nk-default")
-            draw(maps.footprint_map, [res[0], res[2]], tmp / "footprint-compare.png",
-                 title="Seongju (filled) vs the same battery at Pyeongtaek (outline)")
+            draw(maps.change_map, res[0], res[2], tmp / "change-relocation.png",
+                 title="Moving the battery from Seongju to Pyeongtaek: area and cities lost "
+                       "and gained")
+            draw(maps.change_map, res[0], res[1], tmp / "change-withdrawal.png",
+                 title="Withdrawing the battery: the area and cities that lose its defence")
             summary["footprint"] = res[0].to_dict()
             summary["comparison"] = fp.compare(res).to_dict()
             step(2, "footprint against nk-2019 (adds the lifting KN-23)")
@@ -244,6 +248,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             step(7, "uncertainty bands, tornado and siting")
             summary["uncertainty"], summary["siting"] = _robustness(
                 configs[0][1][0], ts, tmp, draw, seed, er_scenario=load_scenario(example_path()))
+            summary["headline"] = headline(summary, res[0], res[1])
             # 8. report
             step(8, "writing report.html and summary.json")
             draw.wait()
@@ -283,6 +288,88 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
               f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))
     return summary
+
+
+# The cities the headline box names (largest South Korean cities, GeoNames)
+HEADLINE_CITIES = 8
+
+
+def headline(summary: dict, deployed, withdrawn) -> dict:
+    """The numbers of the report's headline box, from the results (summary.json "headline").
+
+    Parameters
+    ----------
+    summary : dict
+        The summary so far (footprint, coverage, uncertainty).
+    deployed, withdrawn : FootprintResult
+        The footprint with the battery, and without it (what withdrawal leaves).
+
+    Returns
+    -------
+    dict
+        ``defends`` (share, people, bands, big cities, Seoul and why), ``china`` (per radar
+        mode: the deepest view into China, its area, regions and cities, and the band of the
+        area), ``withdrawal`` (cities and people that lose the battery's defence).
+    """
+    from thaadsim import geo
+    from thaadsim.report.render import MND_CLAIM_HIGH, MND_CLAIM_LOW
+
+    fp = summary["footprint"]
+    unc = summary.get("uncertainty") or {}
+    band = (unc.get("footprint") or {})
+    frac = fp["defended_fraction_of_south_korea"]
+
+    def b(q):
+        x = band.get(q)
+        return [x["p05"], x["p95"]] if x else None
+
+    cities = deployed.cities()
+    big = sorted(cities, key=lambda c: -c["population"])[:HEADLINE_CITIES]
+    seoul = next(c for c in cities if c["name"] == "Seoul")
+    bat = deployed.batteries[0]
+    env = bat.reach.to_dict()
+    row = next(c for c in geo.cities() if c["name"] == "Seoul" and c["country"] == "KR")
+    d_km = float(geo.gc_distance_m(math.radians(bat.site.lat_deg), math.radians(bat.site.lon_deg),
+                                   math.radians(row["lat_deg"]),
+                                   math.radians(row["lon_deg"]))) / 1e3
+    china = {}
+    cband = unc.get("coverage") or {}
+    for mode, cov in summary["coverage"].items():
+        best = max(cov["layers"], key=lambda la: la["countries"].get("CHN", {})
+                   .get("max_depth_km", 0.0))
+        c = best["countries"].get("CHN", {})
+        alt = best["altitude_km"]
+        key = f"{mode}.{alt:g}km.area_km2"
+        china[mode] = {"altitude_km": alt, "area_km2": c.get("area_km2", 0.0),
+                       "depth_km": c.get("max_depth_km", 0.0),
+                       "regions": c.get("regions_in_view", []),
+                       "cities": c.get("cities_in_view", [])[:4],
+                       "area_band_km2": [cband[key]["p05"], cband[key]["p95"]]
+                       if isinstance(cband.get(key), dict) else None}
+    lost = [c for c, w in zip(cities, withdrawn.cities(), strict=True)
+            if c["defended"] and not w["defended"]]
+    lost.sort(key=lambda c: -c["population"])
+    return {
+        "defends": {
+            "fraction": frac, "fraction_band": b("defended_fraction_of_south_korea"),
+            "area_km2": fp["area_km2"], "population": fp["defended_population"],
+            "population_band": b("defended_population"),
+            "claim_low": MND_CLAIM_LOW, "claim_high": MND_CLAIM_HIGH,
+            "claim_inside": MND_CLAIM_LOW <= frac <= MND_CLAIM_HIGH,
+            "big_cities": [{"name": c["name"], "population": c["population"],
+                            "defended": c["defended"]} for c in big],
+            "seoul": {"defended": seoul["defended"], "distance_km": d_km,
+                      "reach_km": env["max_ground_range_km"],
+                      "floor_km": env["min_altitude_km"],
+                      "threats_without_opportunity": seoul["limiting_threats"],
+                      "threats": len(deployed.threats)},
+        },
+        "china": china,
+        "withdrawal": {"cities_losing": len(lost),
+                       "people_losing": int(sum(c["population"] for c in lost)),
+                       "largest_losing": [c["name"] for c in lost[:5]],
+                       "fraction_left": withdrawn.to_dict()["defended_fraction_of_south_korea"]},
+    }
 
 
 # Sample counts and grids of the demo's robustness step (the CLI defaults are larger): the
@@ -356,6 +443,7 @@ def _robustness(battery, ts, tmp: Path, draw, seed: int, er_scenario) -> tuple[d
     not_varied = [p.name for p in parameters_for("footprint") if p.name not in side]
     return ({"footprint": fud, "footprint_parameters_not_varied": not_varied,
              "cell_probability_grid_km": DEMO_BAND_GRID_KM,
+             "coverage_altitude_km": DEMO_COVERAGE_ALT_KM,
              "tornado": oat, "coverage": covd, "engage": engd}, sit.to_dict())
 
 

@@ -27,8 +27,8 @@ CI_LEVEL = 0.95  # level of the engagement summary's *_ci95 intervals
 BAND_PERCENTILES = (5, 50, 95)  # the uncertainty bands' p05/p50/p95 (analysis.uncertainty)
 
 # Figures the demo writes (coverage-<mode>.png is added per radar mode in the summary).
-FIGURES = ("footprint.png", "footprint-compare.png", "vertical-coverage-terminal.png",
-           "trajectories.png", "engagement-timeline.png")
+FIGURES = ("footprint.png", "change-relocation.png", "change-withdrawal.png",
+           "vertical-coverage-terminal.png", "trajectories.png", "engagement-timeline.png")
 
 # Keys of the ``context`` argument of render_html; any missing one is read from the presets.
 CONTEXT_KEYS = ("site", "radars", "interceptor", "footprint_battery", "cities")
@@ -219,6 +219,138 @@ def preset_context(site: str = "seongju", modes=("tpy2-terminal", "tpy2-forward"
     }
 
 
+def presets_used(s: dict) -> list[dict]:
+    """Every preset the report's numbers rest on, with the values used and their sources.
+
+    The missiles of the footprint's threat sets, the raid and the loft2range templates; the
+    radar modes; the site; the interceptor; the threat sets.
+
+    Returns
+    -------
+    list of dict
+        ``kind``, ``name``, ``description``, ``values`` (list of (field, value) pairs: the
+        numeric fields of the preset, stages included) and ``sources``.
+    """
+    from thaadsim.interceptors.reach import get_interceptor
+    from thaadsim.sensors import get_radar, get_site
+    from thaadsim.threats.missile import get_missile
+    from thaadsim.threats.threat_set import get_threat_set
+
+    def numeric(d: dict, prefix: str = "") -> list:
+        out = []
+        for k, v in d.items():
+            if isinstance(v, bool) or k in ("sources", "notes", "description", "name"):
+                continue
+            if isinstance(v, int | float) and math.isfinite(v):
+                out.append((prefix + k, v))
+            elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+                for i, x in enumerate(v):
+                    out += numeric(x, f"{k}[{i + 1}].")
+        return out
+
+    sets = [s["footprint"]["threat_set"], s.get("footprint_nk2019", {}).get("threat_set")]
+    missiles: list[str] = []
+    for name in filter(None, sets):
+        missiles += [m for m in get_threat_set(name).missiles if m not in missiles]
+    for t in s["engagement"]["threats"]:
+        if t["missile"] not in missiles:
+            missiles.append(t["missile"])
+    for x in s.get("loft2range", []):
+        m = x.get("template")
+        if m and m not in missiles:
+            missiles.append(m)
+    out = []
+    for name in missiles:
+        m = get_missile(name).to_dict()
+        out.append({"kind": "missile", "name": name, "description": m.get("description", ""),
+                    "values": numeric(m), "sources": m.get("sources", [])})
+    for mode in s["coverage"]:
+        r = get_radar(mode).to_dict()
+        out.append({"kind": "radar", "name": mode, "description": r.get("description", ""),
+                    "values": numeric(r), "sources": r.get("sources", [])})
+    site = next(iter(s["coverage"].values()))["site"]["name"]
+    st = get_site(site).to_dict()
+    out.append({"kind": "site", "name": site, "description": st.get("description", ""),
+                "values": numeric(st), "sources": st.get("sources", [])})
+    ic = get_interceptor("thaad").to_dict()
+    out.append({"kind": "interceptor", "name": "thaad", "description": ic.get("description", ""),
+                "values": numeric(ic), "sources": ic.get("sources", [])})
+    for name in filter(None, sets):
+        ts = get_threat_set(name)
+        out.append({"kind": "threat set", "name": name, "description": ts.description,
+                    "values": [(f"{a[0]} (lat, lon deg)", f"{a[1]:g}, {a[2]:g}")
+                               for a in ts.launch_areas],
+                    "sources": list(ts.sources)})
+    return out
+
+
+# Published claims the report compares its results with (docs/reference/public-parameters.md)
+USCC_TERMINAL = ("In terminal mode the radar “would cover minimal Chinese territory near the "
+                 "China-North Korea border and part of Shandong Province”",
+                 "USCC, 2016 Annual Report to Congress, p. 448 (US defense officials)")
+USCC_FORWARD = ("In forward-based mode (about 2,000 km) it “covers most of the eastern half of "
+                "China”", "USCC, 2016 Annual Report to Congress, p. 448")
+# what "minimal" territory is taken to mean in the comparison: under 1 % of China's land area
+MINIMAL_SHARE = 0.01
+# "the eastern half of China": the land east of 110 deg E (about half of China's population
+# lives far east of it; the line is an assumption of the comparison, stated in the report)
+EAST_OF_DEG = 110.0
+
+
+def claims(s: dict) -> list[dict]:
+    """The published claims and what the results say about each: ``claim``, ``source``,
+    ``result`` (words and numbers) and ``agrees`` (bool, or None where it is a matter of
+    reading)."""
+    from shapely.geometry import box
+
+    from thaadsim import geo
+
+    out = []
+    fp = s["footprint"]
+    frac = fp["defended_fraction_of_south_korea"]
+    out.append({"claim": f"The battery protects “{MND_CLAIM_TEXT}”", "source": MND_CLAIM_SOURCE,
+                "result": f"{pct(frac)} of South Korea's land defended against "
+                          f"{fp['threat_set']}",
+                "agrees": MND_CLAIM_LOW <= frac <= MND_CLAIM_HIGH})
+    china = geo.countries().get("CHN")
+    fwd, _ = geo.laea(35.0, 105.0)
+    china_km2 = geo.project(china, fwd).area / 1e6 if china is not None else float("nan")
+    cov = s["coverage"]
+    if "tpy2-terminal" in cov:
+        best = max(cov["tpy2-terminal"]["layers"],
+                   key=lambda la: la["countries"].get("CHN", {}).get("area_km2", 0.0))
+        c = best["countries"].get("CHN", {})
+        share = c.get("area_km2", 0.0) / china_km2
+        regions = c.get("regions_in_view", [])
+        out.append({"claim": USCC_TERMINAL[0], "source": USCC_TERMINAL[1],
+                    "result": f"at most {qty(c.get('area_km2', 0.0), 'km²')} of China "
+                              f"({pct(share, 2)} of its land), objects at "
+                              f"{qty(best['altitude_km'], 'km')}; regions: "
+                              f"{listing(regions)}",
+                    "agrees": share < MINIMAL_SHARE and "Shandong" in regions})
+    if "tpy2-forward" in cov:
+        best = max(cov["tpy2-forward"]["layers"],
+                   key=lambda la: la["countries"].get("CHN", {}).get("area_km2", 0.0))
+        c = best["countries"].get("CHN", {})
+        east = geo.project(china.intersection(box(EAST_OF_DEG, -90, 180, 90)), fwd).area / 1e6 \
+            if china is not None else float("nan")
+        out.append({"claim": USCC_FORWARD[0], "source": USCC_FORWARD[1],
+                    "result": f"{qty(c.get('area_km2', 0.0), 'km²')} of China in view (objects "
+                              f"at {qty(best['altitude_km'], 'km')}), "
+                              f"{pct(c.get('area_km2', 0.0) / east)} of its land east of "
+                              f"{EAST_OF_DEG:g}° E (the ±60° face limits it)",
+                    "agrees": c.get("area_km2", 0.0) / east > 0.5})
+    return out
+
+
+def scenario_text() -> tuple[str, str]:
+    """The example raid scenario the report ran (file name, TOML text), embedded in the page."""
+    from thaadsim.io.scenario import example_path
+
+    p = Path(example_path())
+    return p.name, p.read_text()
+
+
 def _png_size(data: bytes) -> tuple[int, int] | tuple[None, None]:
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
         return struct.unpack(">II", data[16:24])
@@ -286,7 +418,17 @@ def _view(s: dict) -> dict:
         "ci_level": CI_LEVEL,
         "coverage_bands": _coverage_bands(s),
         "lo_pct": _ordinal(BAND_PERCENTILES[0]), "hi_pct": _ordinal(BAND_PERCENTILES[-1]),
+        "mode_words": {m: _mode_words(c["radar"]) for m, c in cov.items()},
+        "unc_cov_alt": (s.get("uncertainty") or {}).get("coverage_altitude_km"),
     }
+
+
+def _mode_words(radar: dict) -> str:
+    """A radar mode in words from its preset description: 'AN/TPY-2 in terminal mode'."""
+    import re
+
+    d = radar.get("description") or radar.get("name") or ""
+    return re.sub(r"\s*\([^)]*\)", "", d).split(":")[0]
 
 
 def _coverage_bands(s: dict) -> list[dict]:
@@ -331,7 +473,11 @@ def render_html(s: dict, d: Path, context: dict | None = None) -> str:
         site = next(iter(s["coverage"].values()))["site"]["name"]
         ctx = {**preset_context(site, tuple(s["coverage"])), **ctx}
     template = environment().get_template("report.html.j2")
-    return template.render(s=s, ctx=ctx, figures=_figures(s, Path(d)), **_view(s))
+    name, text = scenario_text()
+    return template.render(s=s, ctx=ctx, figures=_figures(s, Path(d)), presets=presets_used(s),
+                           claims=claims(s), scenario={"name": name, "text": text,
+                           "uri": "data:application/toml;base64,"
+                                  + base64.b64encode(text.encode()).decode()}, **_view(s))
 
 
 __all__ = ["render_html", "preset_context", "environment", "CONTEXT_KEYS", "FIGURES",

@@ -40,9 +40,20 @@ def _base_layers(extent: tuple):
     return proj, countries, dmz
 
 
+# Country names written on the maps (basemap ISO alpha-3 codes)
+COUNTRY_NAMES = {"KOR": "SOUTH KOREA", "PRK": "NORTH KOREA", "CHN": "CHINA", "JPN": "JAPAN",
+                 "RUS": "RUSSIA", "MNG": "MONGOLIA", "TWN": "TAIWAN"}
+
+
 def base_map(extent, *, title="", figsize=(9, 8), n_cities=25, city_countries=("KR", "KP"),
-             min_population=0):
-    """Figure and axes with shipped countries, the Korean DMZ line and labelled cities."""
+             min_population=0, priority_cities=()):
+    """Figure and axes with shipped countries (named), the Korean DMZ line and cities.
+
+    City labels are placed in order of population and a label that would overlap one already
+    placed (or a country name) is left out; the dot stays. ``priority_cities`` (rows of
+    ``geo.cities()``) are drawn and labelled first, in dark red (the cities a radar sees).
+    Gridline labels sit on the frame.
+    """
     proj, countries, dmz = _base_layers(tuple(float(x) for x in extent))
     fig = plt.figure(figsize=figsize)
     ax = fig.add_subplot(1, 1, 1, projection=proj)
@@ -55,24 +66,102 @@ def base_map(extent, *, title="", figsize=(9, 8), n_cities=25, city_countries=("
     if dmz is not None:
         ax.add_geometries([dmz], ccrs.PlateCarree(), facecolor="none", edgecolor="#b22222",
                           linewidth=1.4, linestyle="--", zorder=5)
+    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="gray", alpha=0.5,
+                      x_inline=False, y_inline=False)
+    gl.top_labels = gl.right_labels = False
+    gl.rotate_labels = False
+    gl.xlabel_style = gl.ylabel_style = {"size": 8, "color": "0.3"}
+    if title:
+        ax.set_title(title, fontsize=11)
+    placed: list = []
+    _country_labels(fig, ax, countries, extent, placed)
     rows = [c for c in geo.cities() if c["country"] in city_countries
             and extent[0] <= c["lon_deg"] <= extent[1] and extent[2] <= c["lat_deg"] <= extent[3]
             and c["population"] >= min_population]
     rows.sort(key=lambda c: -c["population"])
-    for c in rows[:n_cities]:
+    rows = rows[:n_cities]
+    fig._thaadsim_placed = placed  # labels drawn later (launch areas) avoid these too
+    first = [c for c in priority_cities
+             if extent[0] <= c["lon_deg"] <= extent[1] and extent[2] <= c["lat_deg"] <= extent[3]]
+    for c in first:
+        ax.plot(c["lon_deg"], c["lat_deg"], "o", ms=3.5, color="#8b0000",
+                transform=ccrs.PlateCarree(), zorder=6)
+    place_labels(fig, ax, [(c["lon_deg"], c["lat_deg"], c["name"]) for c in first],
+                 fontsize=7.5, zorder=6, color="#8b0000", fontweight="bold")
+    names = {c["name"] for c in first}
+    rows = [c for c in rows if c["name"] not in names]
+    for c in rows:
         ax.plot(c["lon_deg"], c["lat_deg"], "o", ms=3, color="k", transform=ccrs.PlateCarree(),
                 zorder=6)
-        ax.text(c["lon_deg"] + 0.05, c["lat_deg"] + 0.04, c["name"], fontsize=7,
-                transform=ccrs.PlateCarree(), zorder=6)
-    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="gray", alpha=0.5)
-    gl.top_labels = gl.right_labels = False
-    if title:
-        ax.set_title(title, fontsize=11)
+    place_labels(fig, ax, [(c["lon_deg"], c["lat_deg"], c["name"]) for c in rows],
+                 fontsize=7, zorder=6)
     return fig, ax
 
 
+# label offsets tried in turn (points): right-up, left-up, right-down, left-down, above, below
+_OFFSETS = ((4, 3, "left", "bottom"), (-4, 3, "right", "bottom"), (4, -3, "left", "top"),
+            (-4, -3, "right", "top"), (0, 5, "center", "bottom"), (0, -5, "center", "top"))
+
+
+def place_labels(fig, ax, items, *, fontsize=7, zorder=6, **text_kw) -> int:
+    """Label points without overlaps: in the given order (most important first), each label
+    takes the first offset around its point where it overlaps no label placed before and stays
+    inside the map; a label with no free place is left out. Returns the number placed.
+
+    Parameters
+    ----------
+    fig, ax : matplotlib Figure and GeoAxes
+        From ``base_map``.
+    items : iterable of (lon, lat, text)
+        Points (deg) and labels, by priority.
+    """
+    from matplotlib.transforms import offset_copy
+
+    renderer = fig.canvas.get_renderer()
+    placed = fig.__dict__.setdefault("_thaadsim_placed", [])
+    frame = ax.get_window_extent(renderer)
+    n = 0
+    for lon, lat, text in items:
+        for dx, dy, ha, va in _OFFSETS:
+            tr = offset_copy(ccrs.PlateCarree()._as_mpl_transform(ax), fig=fig, x=dx, y=dy,
+                             units="points")
+            t = ax.text(lon, lat, text, fontsize=fontsize, ha=ha, va=va, transform=tr,
+                        zorder=zorder, **text_kw)
+            bb = t.get_window_extent(renderer).expanded(1.12, 1.45)
+            inside = (bb.x0 >= frame.x0 and bb.x1 <= frame.x1 and bb.y0 >= frame.y0
+                      and bb.y1 <= frame.y1)
+            if inside and not any(bb.overlaps(o) for o in placed):
+                placed.append(bb)
+                n += 1
+                break
+            t.remove()
+    return n
+
+
+def _country_labels(fig, ax, countries, extent, placed) -> None:
+    """Country names at the pole of inaccessibility of their largest part in view."""
+    renderer = fig.canvas.get_renderer()
+    view = box(extent[0], extent[2], extent[1], extent[3])
+    for iso, gg in countries:
+        name = COUNTRY_NAMES.get(iso)
+        part = gg.intersection(view)
+        if name is None or part.is_empty:
+            continue
+        parts = list(part.geoms) if hasattr(part, "geoms") else [part]
+        big = max(parts, key=lambda g: g.area)
+        if big.area < 0.02 * view.area:
+            continue
+        from shapely.ops import polylabel
+
+        pt = polylabel(big, tolerance=0.05) if big.geom_type == "Polygon" \
+            else big.representative_point()
+        t = ax.text(pt.x, pt.y, name, fontsize=9, color="0.45", style="italic", ha="center",
+                    va="center", transform=ccrs.PlateCarree(), zorder=2)
+        placed.append(t.get_window_extent(renderer).expanded(1.05, 1.2))
+
+
 def finish(fig, ax, path, handles, note):
-    """Add the legend (with the DMZ line) and the note, save the figure and close it.
+    """Add the legend (with the DMZ line) and the note below the map, save and close.
 
     Parameters
     ----------
@@ -85,16 +174,34 @@ def finish(fig, ax, path, handles, note):
     note : str
         Small print at the foot of the figure.
     """
+    import textwrap
+
     handles = list(handles) + [plt.Line2D([], [], color="#b22222", ls="--",
                                           label="DMZ / inter-Korean border")]
-    ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
-    fig.text(0.01, 0.01, note, fontsize=7, color="0.25", wrap=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+    leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.045),
+                    fontsize=8, frameon=False, borderaxespad=0.0)
+    renderer = fig.canvas.get_renderer()
+    bb = leg.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+    ab = ax.get_position()
+    width_in = fig.get_figwidth() * ab.width
+    fig.text(ab.x0, bb.y0 - 0.012, textwrap.fill(note, int(width_in * 17)), fontsize=7,
+             color="0.25", va="top", ha="left")
+    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.05)
     plt.close(fig)
 
 
+def radar_title(radar, site) -> str:
+    """A map title in words: "AN/TPY-2 in terminal mode at Seongju" (the preset's description
+    without parentheses, up to its first colon; else its name)."""
+    import re
+
+    d = re.sub(r"\s*\([^)]*\)", "", radar.description or radar.name).split(":")[0]
+    return f"{d} at {site.name.replace('-', ' ').title()}"
+
+
 def coverage_map(result, path, extent=None):
-    """Detectable regions of a CoverageResult, one colour per altitude."""
+    """Detectable regions of a CoverageResult, one colour per altitude; Chinese territory in
+    view hatched, its largest cities in view labelled and its regions named in the legend."""
     site = result.site
     polys = [p for p in result.polygons if p is not None]
     if extent is None:
@@ -109,31 +216,57 @@ def coverage_map(result, path, extent=None):
         extent = (max(min(minx, 124.0) - 1, 95), min(max(maxx, 131.0) + 1, 150),
                   max(min(miny, 33.0) - 1, 15), min(max(maxy, 39.5) + 1, 55))
     r = result.radar
-    fig, ax = base_map(extent, title=f"{r.name} at {site.name}: where a {result.rcs_m2:g} m² "
+    seen_names: list[str] = []
+    regions: list[str] = []
+    for layer in result.layers:
+        chn = layer["countries"].get("CHN", {})
+        seen_names += [n for n in chn.get("cities_in_view", []) if n not in seen_names]
+        regions += [g for g in chn.get("regions_in_view", []) if g not in regions]
+    by_name = {c["name"]: c for c in geo.cities() if c["country"] == "CN"}
+    fig, ax = base_map(extent, title=f"{radar_title(r, site)}: where a {result.rcs_m2:g} m² "
                                      "target is detectable",
                        city_countries=("KR", "KP", "CN", "JP"), min_population=1_000_000,
-                       n_cities=30)
+                       n_cities=30,
+                       priority_cities=[by_name[n] for n in seen_names[:10] if n in by_name])
     handles = []
     order = np.argsort([-layer["area_km2"] for layer in result.layers])
     for i in order:
         layer, poly = result.layers[i], result.polygons[i]
+        if poly is None or poly.is_empty or layer["max_ground_range_km"] <= 0:
+            continue  # nothing in view at this altitude: no legend row either
         col = LAYER_COLORS[i % len(LAYER_COLORS)]
-        if poly is not None:
-            ax.add_geometries([poly], ccrs.PlateCarree(), facecolor=col, alpha=0.25,
-                              edgecolor=col, linewidth=1.2, zorder=3)
+        ax.add_geometries([poly], ccrs.PlateCarree(), facecolor=col, alpha=0.25,
+                          edgecolor=col, linewidth=1.2, zorder=3)
         chn = layer["countries"].get("CHN", {}).get("area_km2", 0.0)
         handles.append(Patch(facecolor=col, alpha=0.4, edgecolor=col,
-                             label=f"{layer['altitude_km']:g} km alt: to "
-                                   f"{layer['max_ground_range_km']:.0f} km "
-                                   f"({layer['limited_by']}); China {chn:,.0f} km²"))
+                             label=f"objects at {layer['altitude_km']:g} km: seen to "
+                                   f"{layer['max_ground_range_km']:,.0f} km (limited by "
+                                   f"{layer['limited_by']}); China {chn:,.0f} km²"))
+    china = geo.countries().get("CHN")
+    if china is not None and polys:
+        from shapely.ops import unary_union
+
+        inview = china.intersection(unary_union(polys))
+        if not inview.is_empty:
+            ax.add_geometries([inview], ccrs.PlateCarree(), facecolor="none",
+                              edgecolor="#8b0000", hatch="////", linewidth=0.8, zorder=4)
+            handles.append(Patch(facecolor="none", edgecolor="#8b0000", hatch="////",
+                                 label="Chinese territory in view: "
+                                       + (", ".join(regions[:6]) or "unnamed")
+                                       + (" and more" if len(regions) > 6 else "")))
     ax.plot(site.lon_deg, site.lat_deg, "^", color="red", ms=9, transform=ccrs.PlateCarree(),
             zorder=7)
     handles.append(plt.Line2D([], [], marker="^", color="red", ls="", label="radar"))
+    hidden = [f"{layer['altitude_km']:g} km" for layer, p in zip(result.layers, result.polygons,
+                                                                 strict=True)
+              if p is None or p.is_empty or layer["max_ground_range_km"] <= 0]
     note = (f"Assumptions: detection range {r.detection_range_m(result.rcs_m2) / 1e3:.0f} km for "
-            f"{result.rcs_m2:g} m² (calibrated {r.calibration_range_km} km at "
-            f"{r.calibration_rcs_m2} m²), beam floor {result.min_elevation_deg:g}°, face "
+            f"{result.rcs_m2:g} m² (calibrated {r.calibration_range_km:g} km at "
+            f"{r.calibration_rcs_m2:g} m²), beam floor {result.min_elevation_deg:g}°, face "
             f"{result.boresight_az_deg:g}° ± {r.half_width_deg:g}°, {r.refraction_note}, "
             "no terrain. "
+            + (f"Not in view at all: objects at {', '.join(hidden)}. " if hidden else "")
+            + "Chinese cities in view (dark red): GeoNames, >= 100,000 people. "
             f"Sources: {'; '.join(r.sources[:2])}. Public estimates.")
     finish(fig, ax, path, handles, note)
 
@@ -220,16 +353,81 @@ def footprint_map(results, path, *, title=None, launch_areas=()):
         for b in r.batteries:
             ax.plot(b.site.lon_deg, b.site.lat_deg, "^", color=col if i else "red", ms=10,
                     mec="k", transform=ccrs.PlateCarree(), zorder=8)
-    for _name, la, lo in (launch_areas or ts.launch_areas):
-        ax.plot(lo, la, "x", color="k", ms=8, mew=2, transform=ccrs.PlateCarree(), zorder=8)
-    handles.append(plt.Line2D([], [], marker="x", color="k", ls="", mew=2,
-                              label="threat launch areas"))
+    _launch_areas(fig, ax, launch_areas or ts.launch_areas, handles)
     handles.append(plt.Line2D([], [], marker="^", color="red", mec="k", ls="",
                               label="THAAD battery"))
     note = (f"Defended = at least one intercept opportunity against every {ts.name} threat "
             f"({', '.join(ts.missiles)}) aimed at the point; {first.grid_km:g} km grid"
             + _battery_note(next((r.batteries[0] for r in results if r.batteries), None))
             + ". Public estimates; populations: GeoNames cities >= 100,000.")
+    finish(fig, ax, path, handles, note)
+
+
+def _launch_areas(fig, ax, areas, handles) -> None:
+    """The threat set's launch areas: crosses, named."""
+    for _name, la, lo in areas:
+        ax.plot(lo, la, "x", color="k", ms=8, mew=2, transform=ccrs.PlateCarree(), zorder=8)
+    place_labels(fig, ax, [(lo, la, name) for name, la, lo in areas], fontsize=7.5, zorder=8,
+                 style="italic", color="0.15")
+    handles.append(plt.Line2D([], [], marker="x", color="k", ls="", mew=2,
+                              label="threat launch areas"))
+
+
+def change_map(base, other, path, *, title=None):
+    """What changes between two footprints (e.g. Seongju and withdrawn, or a relocation): area
+    defended by both, lost, gained; the cities lost and gained named first.
+
+    Parameters
+    ----------
+    base, other : FootprintResult
+        The footprints compared (same threat set and grid).
+    path : str or Path
+        Output image file.
+    title : str, optional
+        Title; default in words from the two configurations.
+    """
+    from shapely.ops import unary_union
+
+    ts = base.threat_set
+    b_cities = {c["name"]: c for c in base.cities()}
+    o_cities = {c["name"]: c for c in other.cities()}
+    lost = [c for n, c in b_cities.items() if c["defended"] and not o_cities[n]["defended"]]
+    gained = [c for n, c in o_cities.items() if c["defended"] and not b_cities[n]["defended"]]
+    rows = {c["name"]: c for c in geo.cities() if c["country"] == "KR"}
+    changed = sorted(lost + gained, key=lambda c: -c["population"])
+    fig, ax = base_map(KOREA_EXTENT, n_cities=18, min_population=200_000,
+                       title=title or f"From {base.label} to {other.label}: defended area and "
+                                      "cities lost and gained",
+                       priority_cities=[rows[c["name"]] for c in changed if c["name"] in rows])
+    pb, po = base.polygon(False), other.polygon(False)
+    empty = unary_union([])
+    pb_, po_ = pb if pb is not None else empty, po if po is not None else empty
+    layers = [(pb_.intersection(po_), "#1b9e77", None, "defended in both"),
+              (pb_.difference(po_), "#d73027", "xx", f"lost: defended by {base.label} only"),
+              (po_.difference(pb_), "#4575b4", None, f"gained: defended by {other.label} only")]
+    handles = []
+    for geom, col, hatch, lab in layers:
+        if geom.is_empty or geom.area < 1e-6:
+            continue
+        ax.add_geometries([geom], ccrs.PlateCarree(), facecolor=col, alpha=0.35,
+                          edgecolor=col, hatch=hatch, linewidth=0.8, zorder=3)
+        handles.append(Patch(facecolor=col, alpha=0.45, edgecolor=col, hatch=hatch, label=lab))
+    pop_lost = sum(c["population"] for c in lost)
+    pop_gained = sum(c["population"] for c in gained)
+    if lost:
+        handles.append(plt.Line2D([], [], ls="", label=f"cities lost: {len(lost)} "
+                                                       f"({pop_lost / 1e6:.1f} M people)"))
+    if gained:
+        handles.append(plt.Line2D([], [], ls="", label=f"cities gained: {len(gained)} "
+                                                       f"({pop_gained / 1e6:.1f} M people)"))
+    for r, mk in ((base, "^"), (other, "v")):
+        for b in r.batteries:
+            ax.plot(b.site.lon_deg, b.site.lat_deg, mk, color="red", ms=10, mec="k",
+                    transform=ccrs.PlateCarree(), zorder=8)
+    _launch_areas(fig, ax, ts.launch_areas, handles)
+    note = (f"Cities whose defence changes are labelled in dark red (GeoNames, >= 100,000 "
+            f"people). Against {ts.name} ({', '.join(ts.missiles)}); {base.grid_km:g} km grid. "
+            "Public estimates.")
     finish(fig, ax, path, handles, note)
 
 
