@@ -72,6 +72,7 @@ def _summary(frac: float = 0.5434) -> dict:
                                       "reaction_time_s": 15.0}],
                        "expected_leakers": 5.694, "expected_leakers_ci95": [5.6251, 5.7629],
                        "expected_leakers_analytic": 5.67616, "p_no_leaker": 0.0,
+                       "leakers_distribution": {"5": 0.35, "6": 0.65},
                        "p_no_leaker_analytic": 0.0, "interceptors_used_mean": 23.336,
                        "assumptions": "public estimates"},
         "loft2range": [
