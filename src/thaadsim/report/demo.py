@@ -8,6 +8,7 @@ a report that looks finished and never deletes a file thaadsim did not write.
 
 from __future__ import annotations
 
+import functools
 import math
 import multiprocessing as mp
 import time
@@ -46,19 +47,14 @@ class _Painter:
             self.close()
 
     def __call__(self, fn, *args, **kw) -> None:
-        if self.pool is None:
-            fn(*args, **kw)
-            return
-        try:
-            fut = self.pool.submit(fn, *args, **kw)
-        except (RuntimeError, BrokenProcessPool):
-            fut = None
-        self.jobs.append((fut, fn, args, kw))
+        """Draw ``fn(*args, **kw)`` in the worker (here if it cannot); ``wait`` collects it."""
+        self.jobs.append(self.submit(functools.partial(fn, *args, **kw)))
 
     def submit(self, fn, *args):
-        """Run ``fn(*args)`` in the worker (a module-level function: it is pickled) while this
-        process goes on; returns a callable that gives its result (computed here if the worker
-        cannot)."""
+        """Run ``fn(*args)`` in the worker (a module-level function or a partial of one: it is
+        pickled) while this process goes on; returns a callable that gives its result (computed
+        here if the worker cannot, or not within ``FIGURE_TIMEOUT_S``; its own error, if any,
+        is raised there)."""
         fut = None
         if self.pool is not None:
             try:
@@ -77,16 +73,10 @@ class _Painter:
         return result
 
     def wait(self) -> None:
-        """Wait for every figure; one the worker could not draw (or not within
-        ``FIGURE_TIMEOUT_S``) is drawn here (its own error, if any, is raised here)."""
+        """Wait for every figure (drawing here those the worker could not)."""
         try:
-            for fut, fn, args, kw in self.jobs:
-                try:
-                    if fut is None:
-                        raise BrokenProcessPool("no worker")
-                    fut.result(timeout=FIGURE_TIMEOUT_S)
-                except (BrokenProcessPool, TimeoutError):
-                    fn(*args, **kw)
+            for result in self.jobs:
+                result()
         finally:
             self.jobs = []
             self.close()

@@ -15,8 +15,6 @@ import re
 import time
 from collections.abc import Mapping
 
-import numpy as np
-
 from thaadsim import api, geo
 from thaadsim.analysis import footprint as fp
 from thaadsim.engagement.fire_control import MAX_BATTERIES, Battery, parse_configuration
@@ -105,7 +103,7 @@ def presets() -> dict:
                                        for a in t.launch_areas],
                       "sources": list(t.sources)})
     missiles = [{"id": m.name, "description": m.description,
-                 "range_km": finite_or_none(float(m.nominal_range_km)),
+                 "range_km": float(m.nominal_range_km),  # NaN -> null in app._clean
                  "sources": list(m.sources)} for m in list_missiles()]
     ics = [{"id": i.name, "description": i.description, "sources": list(i.sources)}
            for i in list_interceptors()]
@@ -441,8 +439,3 @@ def warm_up() -> None:
     """Compute the default view once (kernels compiled, families and geometry cached)."""
     footprint({})
     footprint_band({})
-
-
-def finite_or_none(x):
-    """JSON has no NaN: None for a non-finite float."""
-    return None if isinstance(x, float) and not np.isfinite(x) else x
