@@ -155,7 +155,7 @@ def trajectory(
         write_kml(flight_kml(f, name=f"thaadsim trajectory: {f.missile.name}"), kml)
         out["kml"] = str(kml)
     if history is not None:
-        write_text(rows_to_csv(history_rows(f)), history)
+        write_text(rows_to_csv(history_rows(f), digits=None), history)
         out["history"] = str(history)
     emit(out, fmt)
 

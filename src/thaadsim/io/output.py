@@ -101,20 +101,23 @@ def flatten(d: dict, prefix: str = "") -> dict:
     return out
 
 
-def rows_to_csv(rows: list[dict]) -> str:
+def rows_to_csv(rows: list[dict], digits: int | None = JSON_DIGITS) -> str:
     """Rows of result dicts as CSV (flattened keys, union of the columns in order of appearance).
 
     Parameters
     ----------
     rows : list of dict
         The rows.
+    digits : int or None, optional
+        Significant digits of floats; default ``JSON_DIGITS``; None for rows already rounded
+        (``history_rows``: fixed decimals).
 
     Returns
     -------
     str
-        CSV text with a header; missing or None values empty, floats rounded to ``JSON_DIGITS``.
+        CSV text with a header; missing or None values empty, floats rounded to ``digits``.
     """
-    rows = [flatten(_clean(r, JSON_DIGITS)) for r in rows]
+    rows = [flatten(_clean(r, digits)) for r in rows]
     keys: list[str] = []
     for r in rows:
         keys += [k for k in r if k not in keys]
