@@ -432,3 +432,20 @@ def test_the_committed_notebook_has_no_outputs():
     dirty = [i for i, c in enumerate(nb.cells)
              if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count"))]
     assert not dirty, f"cells {dirty} carry outputs: commit the notebook cleared (CI runs it)"
+
+
+def test_demo_kml_takes_the_demos_batch_with_its_labels(tmp_path, small):
+    """The demo flies its cases as one TrajectoryBatch with a label per member."""
+    from thaadsim.threats.trajectory import fly
+
+    fs = small["flights"]
+    b = fly([f.missile for f in fs], [f.launch.lat_deg for f in fs],
+            [f.launch.lon_deg for f in fs], [f.azimuth_deg for f in fs],
+            [f.theta_deg for f in fs], [f.t_cut_s for f in fs], history_dt_s=1.0)
+    root = parse_kml(demo_kml(tmp_path / "d.kml", trajectories=b, labels=["one", "two"]))
+    for i, label in enumerate(["one", "two"]):
+        folder = next((x for x in root.iter(f"{{{K['k']}}}Folder")
+                       if x.findtext("k:name", "", K) == label), None)
+        assert folder is not None, f"no folder for member {i} ({label!r})"
+        (_, _, alt), = coords(placemark(folder, "apogee"))
+        assert abs(alt - b.to_dict(i)["apogee_km"] * 1e3) <= 1.0, f"{label}: apogee at {alt} m"
