@@ -24,7 +24,8 @@ from thaadsim.cli.progress import bar
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors import reach_table
 from thaadsim.io.files import check_output_file
-from thaadsim.io.output import kv_table, rows_table
+from thaadsim.io.kml import KML_SUFFIXES, coverage_kml, flight_kml, write_kml
+from thaadsim.io.output import history_rows, kv_table, rows_table, rows_to_csv, write_text
 from thaadsim.limits import BOUNDS, check
 
 MISSILE_HELP = "a missile preset or user entry ('thaadsim missiles' lists them)"
@@ -108,6 +109,15 @@ def trajectory(
     apogee_km: Optional[float] = typer.Option(None, "--apogee-km",
                                               help="lofted or depressed shape with this apogee"),
     plot: Optional[Path] = typer.Option(None, "--plot", help="write a profile (.png/.svg/.pdf)"),
+    kml: Optional[Path] = typer.Option(None, "--kml",
+                                       help="write the flight for Google Earth (.kml or .kmz): "
+                                            "a line at absolute altitude with launch, burnout, "
+                                            "apogee and impact placemarks"),
+    history: Optional[Path] = typer.Option(None, "--history",
+                                           help="write the sampled flight (.csv, one row per "
+                                                "second): t_s, lat_deg, lon_deg, alt_km, "
+                                                "speed_km_s, phase (boost, midcourse, terminal "
+                                                "below 100 km on the way down)"),
     fmt: Fmt = fmt_option(),
     missile_file: Files = file_option("missile", "missiles"),
 ):
@@ -125,6 +135,10 @@ def trajectory(
         check("apogee_km", apogee_km, "--apogee-km")
     if plot is not None:
         plot = check_output_file("--plot", plot)
+    if kml is not None:
+        kml = check_output_file("--kml", kml, KML_SUFFIXES)
+    if history is not None:
+        history = check_output_file("--history", history, (".csv",))
     with bar("trajectory"):
         if to is not None:
             f = api.aim(missile, from_, to, apogee_km=apogee_km)
@@ -137,6 +151,12 @@ def trajectory(
 
         flight_profile(f, plot)
         out["plot"] = str(plot)
+    if kml is not None:
+        write_kml(flight_kml(f, name=f"thaadsim trajectory: {f.missile.name}"), kml)
+        out["kml"] = str(kml)
+    if history is not None:
+        write_text(rows_to_csv(history_rows(f), digits=None), history)
+        out["history"] = str(history)
     emit(out, fmt)
 
 
@@ -281,7 +301,11 @@ def coverage(
     map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
     vertical: Optional[Path] = typer.Option(None, "--vertical",
                                             help="write a range-height diagram (.png/.svg/.pdf)"),
-    fmt: Fmt = fmt_option(offers="table|json|csv|geojson"),
+    kml: Optional[Path] = typer.Option(None, "--kml",
+                                       help="write the layers for Google Earth (.kml or .kmz): "
+                                            "one polygon per altitude, drawn at that altitude, "
+                                            "with the area and depth per country"),
+    fmt: Fmt = fmt_option(offers="table|json|csv (one row per altitude and country)|geojson"),
     radar_file: Files = file_option("radar", "radars"),
 ):
     """Where a target of given altitude and RCS is detectable, per country."""
@@ -300,6 +324,8 @@ def coverage(
         map_ = check_output_file("--map", map_)
     if vertical is not None:
         vertical = check_output_file("--vertical", vertical)
+    if kml is not None:
+        kml = check_output_file("--kml", kml, KML_SUFFIXES)
     with bar("coverage"):
         res = api.coverage(r, s, alts, rcs_m2)
     if map_ is not None:
@@ -311,13 +337,20 @@ def coverage(
         from thaadsim.viz.maps import vertical_coverage
 
         vertical_coverage(range_height(r, s, rcs_m2), vertical)
+    if kml is not None:
+        write_kml(coverage_kml(res), kml)
     note(api.site_note(s))
     if fmt == Fmt.geojson:
         emit(res.to_geojson(), fmt)
         return
     d = res.to_dict()
+    if kml is not None:
+        d["kml"] = str(kml)
     if fmt == Fmt.csv:
-        emit(d, fmt, rows=res.to_dataframe().to_dict("records"))
+        # one row per (altitude, country), each saying which radar, site and RCS it is for (so
+        # that the rows of several runs can share one spreadsheet)
+        head = {"radar": r.name, "site": s.name, "rcs_m2": rcs_m2}
+        emit(d, fmt, rows=[dict(head, **row) for row in res.to_dataframe().to_dict("records")])
         return
     countries = res.countries_seen()
     rows = []

@@ -101,20 +101,23 @@ def flatten(d: dict, prefix: str = "") -> dict:
     return out
 
 
-def rows_to_csv(rows: list[dict]) -> str:
+def rows_to_csv(rows: list[dict], digits: int | None = JSON_DIGITS) -> str:
     """Rows of result dicts as CSV (flattened keys, union of the columns in order of appearance).
 
     Parameters
     ----------
     rows : list of dict
         The rows.
+    digits : int or None, optional
+        Significant digits of floats; default ``JSON_DIGITS``; None for rows already rounded
+        (``history_rows``: fixed decimals).
 
     Returns
     -------
     str
-        CSV text with a header; missing or None values empty, floats rounded to ``JSON_DIGITS``.
+        CSV text with a header; missing or None values empty, floats rounded to ``digits``.
     """
-    rows = [flatten(_clean(r, JSON_DIGITS)) for r in rows]
+    rows = [flatten(_clean(r, digits)) for r in rows]
     keys: list[str] = []
     for r in rows:
         keys += [k for k in r if k not in keys]
@@ -165,3 +168,90 @@ def rows_table(rows: list[dict], columns: list[str]) -> str:
     line = "  ".join(c.ljust(w[i]) for i, c in enumerate(columns))
     body = ["  ".join(x[i].ljust(w[i]) for i in range(len(columns))) for x in cells]
     return "\n".join([line, "  ".join("-" * n for n in w)] + body)
+
+
+def write_text(text: str, path) -> None:
+    """Write a text file whole: beside the target first, then moved into place (a reader never
+    sees half a file). Validate the path first with ``io.files.check_output_file``.
+
+    Parameters
+    ----------
+    text : str
+        The contents (UTF-8).
+    path : str or PathLike
+        The file.
+    """
+    import os
+    import tempfile
+    from pathlib import Path
+
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o644 & ~umask)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+HISTORY_COLUMNS = ["t_s", "lat_deg", "lon_deg", "alt_km", "speed_km_s", "phase"]
+
+
+def history_rows(flight) -> list[dict]:
+    """The sampled trajectory of a ``Flight`` (or a one-member ``TrajectoryBatch``), one row per
+    sample, with its phase.
+
+    Phases: ``boost`` up to burnout (or the thrust cutoff), ``midcourse`` after it, ``terminal``
+    once the missile descends below the reentry altitude (``core.integrate.REENTRY_ALT_M``,
+    100 km; the whole descent for a missile whose apogee is lower).
+
+    Parameters
+    ----------
+    flight : Flight or TrajectoryBatch
+        Flown with a history (the API's ``fly`` and ``aim`` keep one by default).
+
+    Returns
+    -------
+    list of dict
+        ``t_s``, ``lat_deg``, ``lon_deg``, ``alt_km``, ``speed_km_s`` (Earth-relative), ``phase``;
+        rounded for people to fixed decimals: 1 ms, 1e-6 deg (0.1 m), 1 mm, 1 mm/s.
+
+    Raises
+    ------
+    ValueError
+        A trajectory flown without a history.
+    """
+    from thaadsim.core.integrate import COL, REENTRY_ALT_M
+
+    batch = getattr(flight, "batch", flight)
+    batch.history  # noqa: B018 (raises ValueError without one)
+    df = batch.to_dataframe()
+    df = df[df["trajectory"] == 0]
+    s = batch.summary[0]
+    t_bo, t_apo = float(s[COL["t_burnout"]]), float(s[COL["t_apogee"]])
+    if not math.isfinite(t_bo):
+        t_bo = -math.inf
+    if not math.isfinite(t_apo):
+        t_apo = math.inf
+    rows = []
+    for t, lat, lon, alt, v in zip(df["t_s"], df["lat_deg"], df["lon_deg"], df["alt_km"],
+                                   df["speed_km_s"], strict=True):
+        if t <= t_bo:
+            phase = "boost"
+        elif t > t_apo and alt * 1e3 < REENTRY_ALT_M:
+            phase = "terminal"
+        else:
+            phase = "midcourse"
+        rows.append({"t_s": _fixed(t, 3), "lat_deg": _fixed(lat, 6), "lon_deg": _fixed(lon, 6),
+                     "alt_km": _fixed(alt, 6), "speed_km_s": _fixed(v, 6), "phase": phase})
+    return rows
+
+
+def _fixed(x: float, decimals: int) -> float:
+    """A number rounded to fixed decimals, without a negative zero."""
+    return round(float(x), decimals) + 0.0
