@@ -17,8 +17,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from thaadsim.io.files import ReportDir
+from thaadsim.io.kml import demo_kml
 from thaadsim.io.output import to_json
-from thaadsim.report.render import render_html
+from thaadsim.report.render import KMZ_NAME, render_html
 
 
 class _Painter:
@@ -183,12 +184,13 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             # 3. radar coverage
             step(3, "radar coverage over Korea and China")
             site = get_site("seongju")
-            cov = {}
+            cov, cov_results = {}, []
             for mode in ("tpy2-terminal", "tpy2-forward"):
                 radar = get_radar(mode)
                 c = coverage(radar, site, [10.0, 100.0, 300.0, 1000.0], 0.01)
                 draw(maps.coverage_map, c, tmp / f"coverage-{mode}.png")
                 cov[mode] = c.to_dict()
+                cov_results.append(c)
             draw(maps.vertical_coverage, range_height(get_radar("tpy2-terminal"), site, 0.01,
                                                       max_range_km=900),
                  tmp / "vertical-coverage-terminal.png")
@@ -216,6 +218,9 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                  note="thaadsim; presets are public estimates (thaadsim missiles); rotating WGS84 "
                       "Earth, J2, US 1976 atmosphere")
             summary["trajectories"] = [dict(b.to_dict(i), case=labels[i]) for i in range(len(b))]
+            # Google Earth: the footprints, coverage layers (at their altitudes) and flights
+            draw(demo_kml, tmp / KMZ_NAME, footprints=res, coverages=cov_results,
+                 trajectories=b, labels=labels)
             # 5. engagement
             step(5, f"engagement Monte Carlo of the example raid ({trials:,} trials)")
             er = engage(load_scenario(example_path()), trials, seed)

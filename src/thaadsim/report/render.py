@@ -30,6 +30,8 @@ BAND_PERCENTILES = (5, 50, 95)  # the uncertainty bands' p05/p50/p95 (analysis.u
 FIGURES = ("footprint.png", "change-relocation.png", "change-withdrawal.png",
            "vertical-coverage-terminal.png", "trajectories.png", "engagement-timeline.png")
 
+KMZ_NAME = "thaadsim-demo.kmz"  # written beside the report by the demo (report.demo)
+
 # Keys of the ``context`` argument of render_html; any missing one is read from the presets.
 CONTEXT_KEYS = ("site", "radars", "interceptor", "footprint_battery", "cities")
 
@@ -475,6 +477,7 @@ def render_html(s: dict, d: Path, context: dict | None = None) -> str:
     template = environment().get_template("report.html.j2")
     name, text = scenario_text()
     return template.render(s=s, ctx=ctx, figures=_figures(s, Path(d)), presets=presets_used(s),
+                           kmz=KMZ_NAME,
                            claims=claims(s), scenario={"name": name, "text": text,
                            "uri": "data:application/toml;base64,"
                                   + base64.b64encode(text.encode()).decode()}, **_view(s))
