@@ -24,8 +24,13 @@ labelled midcourse.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
+import json
 import math
+import os
+from pathlib import Path
 
 import numba as nb
 import numpy as np
@@ -60,6 +65,7 @@ OBJECT_WHY = {
                "RCS^(1/4): x3.2 the 0.01 m2 range, capped by the instrumented range",
 }
 PHASES = ("boost", "midcourse", "reentry")
+LINE_STEP_S = 10.0  # sampling of the lines in GeoJSON, KML and maps (s; line ends exact)
 
 
 # ---- flights ------------------------------------------------------------------------------------
@@ -92,6 +98,32 @@ class FlightSet:
     flown: np.ndarray
     batch: TrajectoryBatch | None
     burnout_s: np.ndarray
+    _cache: dict = dataclasses.field(default_factory=dict, compare=False)
+
+    @property
+    def hist(self) -> np.ndarray:
+        """Histories of the flown trajectories, shape (n, steps, 7); empty when none."""
+        b = self.batch
+        return np.zeros((0, 0, 7)) if b is None or b.hist is None else b.hist
+
+    @property
+    def nhist(self) -> np.ndarray:
+        """Valid samples per flown trajectory, shape (n,)."""
+        b = self.batch
+        return np.zeros(0, np.int64) if b is None or b.nhist is None else b.nhist
+
+    def col(self, name: str) -> np.ndarray:
+        """A summary column of the flown trajectories (``TrajectoryBatch.col``, SI units)."""
+        return np.zeros(0) if self.batch is None else self.batch.col(name)
+
+    def geodetic(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Latitude, longitude (deg) and altitude (km) of every history sample, shape
+        (n, steps) each (computed once)."""
+        if "geodetic" not in self._cache:
+            with np.errstate(all="ignore"):  # samples past a flight's end are padding
+                lat, lon, alt = E.ecef_to_geodetic(self.hist[:, :, 1:4])
+            self._cache["geodetic"] = (np.degrees(lat), np.degrees(lon), alt / 1e3)
+        return self._cache["geodetic"]
 
     def __repr__(self) -> str:
         return (f"<FlightSet {self.threat_set.name}: {len(self.labels)} flights, "
@@ -128,8 +160,62 @@ def fly_set(ts: ThreatSet) -> FlightSet:
     if key not in _CACHE:
         if len(_CACHE) >= CACHE_SETS:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _fly_set(key, ts)
+        path = _disk_path(key)
+        fs = _load(path, ts)
+        if fs is None:
+            fs = _fly_set(key, ts)
+            _save(path, fs)
+        _CACHE[key] = fs
     return _CACHE[key]
+
+
+def _disk_path(key: tuple) -> Path | None:
+    """The on-disk copy of a flight set: in the kernel cache folder (which changes with the
+    package version and kernel sources; ``THAADSIM_NO_CACHE`` disables it), named by a hash of
+    the set's content (every missile parameter, launch areas, targets, apogees) and of the
+    solver and trajectory sources."""
+    from thaadsim.core import _jit
+
+    if _jit.CACHE_DIR is None:
+        return None
+    h = hashlib.sha256()
+    h.update(json.dumps([[m.to_dict() for m in key[0]], key[1], key[2], key[3]],
+                        sort_keys=True, default=str).encode())
+    here = Path(__file__).resolve()
+    for p in sorted(here.parent.parent.joinpath("threats").glob("*.py")) + [here]:
+        h.update(p.read_bytes())
+    return _jit.CACHE_DIR / f"watch-flights-{h.hexdigest()[:20]}.npz"
+
+
+def _save(path: Path | None, fs: FlightSet) -> None:
+    if path is None or fs.batch is None:
+        return
+    b = fs.batch
+    meta = json.dumps({"labels": fs.labels, "status": fs.status})
+    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+    try:
+        np.savez(tmp, summary=b.summary, lat=b.launch_lat_deg, lon=b.launch_lon_deg,
+                 hist=fs.hist, nhist=fs.nhist, flown=fs.flown, burnout=fs.burnout_s,
+                 meta=np.array(meta))
+        os.replace(tmp, path)
+    except OSError:  # a full or read-only disk: the cache is an optimisation only
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _load(path: Path | None, ts: ThreatSet) -> FlightSet | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            b = TrajectoryBatch(z["summary"], z["lat"], z["lon"], z["hist"], z["nhist"])
+            fs = FlightSet(ts, meta["labels"], meta["status"], z["flown"], b, z["burnout"])
+    except (OSError, ValueError, KeyError):
+        return None
+    for a in (fs.hist, fs.nhist, b.summary):
+        a.flags.writeable = False
+    return fs
 
 
 CACHE_SETS = 8  # flight sets kept per process (a set of ~170 ICBM flights is ~20 MB)
@@ -168,8 +254,9 @@ def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
                 sols[i] = aim(m, launch, tlat, tlon, apogee_m=apo)
             except OutOfReachError:
                 status[i] = "out_of_range"
-            except ThaadsimError:
+            except ThaadsimError as e:  # at the edge of reach: the solver does not converge
                 status[i] = "no_solution"
+                labels[i]["status_detail"] = e.rule
     ok = [i for i, s in enumerate(sols) if s is not None]
     flown = np.full(len(jobs), -1, np.int64)
     flown[ok] = np.arange(len(ok))
@@ -268,6 +355,8 @@ class RadarView:
         Looks without detection per limit (``radar.LIMITS``).
     mask : ndarray of bool, shape (n, steps)
         Samples that are looks in firm track.
+    n_of_m : tuple of int
+        Firm track after N detections in M consecutive looks.
     """
 
     radar: Radar
@@ -280,6 +369,7 @@ class RadarView:
     ranges_m: np.ndarray
     reasons: np.ndarray
     mask: np.ndarray
+    n_of_m: tuple = (3, 5)
 
     def __repr__(self) -> str:
         return (f"<RadarView {self.radar.name} at {self.site.name}: "
@@ -325,16 +415,16 @@ def observe(radar: Radar, site: Site, flights: FlightSet, rcs_m2: float, *,
     stride = max(int(round(radar.look_interval_s / HISTORY_DT_S)), 1)
     b = flights.batch
     n = 0 if b is None else len(b)
-    steps = 0 if b is None else b.hist.shape[1]
+    steps = flights.hist.shape[1]
     idx = np.empty((n, 6), np.int64)
     rng = np.empty((n, 2))
     reasons = np.empty((n, 5), np.int64)
     mask = np.zeros((n, steps), np.uint8)
     if n:
-        _watch_kernel(b.hist, b.nhist.astype(np.int64), rp, table, stride, int(n_of_m[0]),
-                      int(n_of_m[1]), idx, rng, reasons, mask)
+        _watch_kernel(flights.hist, flights.nhist.astype(np.int64), rp, table, stride,
+                      int(n_of_m[0]), int(n_of_m[1]), idx, rng, reasons, mask)
     return RadarView(radar, site, rcs, emin, az0, stride * HISTORY_DT_S, idx, rng, reasons,
-                     mask.astype(bool))
+                     mask.astype(bool), (int(n_of_m[0]), int(n_of_m[1])))
 
 
 # ---- the analysis -------------------------------------------------------------------------------
@@ -381,7 +471,7 @@ class WatchResult:
                 f"from {self.view.site.name}>")
 
     def _hist_point(self, k: int, j: int) -> tuple[float, float, float]:
-        h = self.flights.batch.hist[k, j]
+        h = self.flights.hist[k, j]
         lat, lon, alt = E.ecef_to_geodetic(h[1:4])
         return float(np.degrees(lat)), float(np.degrees(lon)), float(alt) / 1e3
 
@@ -414,19 +504,22 @@ class WatchResult:
             rec = {"flight": lab["flight"], "missile": lab["missile"],
                    "launch_area": lab["launch_area"], "target": lab["target"],
                    "status": fs.status[i], "distance_km": lab["distance_km"]}
+            if "status_detail" in lab:
+                rec["status_detail"] = lab["status_detail"]
             if k < 0:
                 rec.update({"seen": False, "track_s": 0.0, "enter_fov_s": None,
                             "first_detection_s": None, "phase_at_first_detection": None,
                             "firm_track_s": None, "leave_s": None, "leave_fov_s": None,
                             "min_range_km": None, "first_detection_range_km": None,
                             "first_detection_alt_km": None, "limited_by": None,
-                            "looks_excluded": None, "flight_time_s": None, "apogee_km": None,
+                            "looks_excluded": dict.fromkeys(LIMITS), "flight_time_s": None,
+                            "apogee_km": None,
                             "burnout_s": None, "others_track_s": 0.0, "marginal_track_s": 0.0,
                             "seen_only_from_site": False,
                             "track_s_by_radar": {o.label: 0.0 for o in self.others}})
                 out.append(rec)
                 continue
-            t = b.hist[k, :, 0]
+            t = fs.hist[k, :, 0]
             ix = v.idx[k]
 
             def at(j, t=t):
@@ -436,7 +529,7 @@ class WatchResult:
             if first >= 0:
                 _, _, alt = self._hist_point(k, first)
                 phase = _phase(float(t[first]), alt, float(fs.burnout_s[k]),
-                               float(b.col("t_apogee")[k]))
+                               float(fs.col("t_apogee")[k]))
             else:
                 alt, phase = None, None
             r = v.reasons[k]
@@ -450,8 +543,8 @@ class WatchResult:
                         "first_detection_alt_km": alt,
                         "limited_by": LIMITS[int(np.argmax(r))] if r.sum() else None,
                         "looks_excluded": dict(zip(LIMITS, map(int, r), strict=True)),
-                        "flight_time_s": _none(b.col("t_impact")[k]),
-                        "apogee_km": _none(b.col("apogee_alt")[k], 1e-3),
+                        "flight_time_s": _none(fs.col("t_impact")[k]),
+                        "apogee_km": _none(fs.col("apogee_alt")[k], 1e-3),
                         "burnout_s": float(fs.burnout_s[k])})
             if union is not None:
                 oth = float(union[k].sum()) * v.look_interval_s
@@ -523,40 +616,129 @@ class WatchResult:
                 "radars": [radar_dict(v) for v in (self.view, *self.others)],
                 "flights": recs}
 
-    def segments(self) -> list[dict]:
-        """Ground tracks and firm-track segments (lon, lat, alt_km lists) for maps and files.
+    def to_dataframe(self):
+        """One row per flight (``records`` flattened: ``looks_excluded.horizon``, ...).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The records.
+        """
+        import pandas as pd
+
+        return pd.json_normalize(self.records(), sep=".")
+
+    def to_geojson(self) -> dict:
+        """GeoJSON FeatureCollection: per flight its ground track (``kind`` = ``flight``) and,
+        per radar, its firm-track segments (``kind`` = ``observed``), split at the antimeridian
+        (RFC 7946); the radar sites as points (``kind`` = ``radar``). Coordinates are lon, lat,
+        altitude (m).
+
+        Returns
+        -------
+        dict
+            The FeatureCollection.
+        """
+        recs = {r["flight"]: r for r in self.records()}
+        feats = []
+        for v in (self.view, *self.others):
+            feats.append({"type": "Feature", "geometry": {
+                "type": "Point", "coordinates": [v.site.lon_deg, v.site.lat_deg]},
+                "properties": {"kind": "radar", **{k: x for k, x in radar_dict(v).items()
+                                                   if not k.endswith("sources")}}})
+        for seg in self.segments():
+            r = recs[seg["flight"]]
+            props = {k: r[k] for k in ("flight", "missile", "launch_area", "target", "seen",
+                                       "track_s", "marginal_track_s", "seen_only_from_site",
+                                       "phase_at_first_detection", "limited_by")}
+            feats.append({"type": "Feature", "geometry": _lines([seg["track"]]),
+                          "properties": {"kind": "flight", **props}})
+            for label, segs in seg["observed"].items():
+                if segs:
+                    feats.append({"type": "Feature", "geometry": _lines(segs),
+                                  "properties": {"kind": "observed", "radar": label,
+                                                 "flight": seg["flight"],
+                                                 "start_s": [s_[0][3] for s_ in segs],
+                                                 "end_s": [s_[-1][3] for s_ in segs]}})
+        return {"type": "FeatureCollection", "features": feats,
+                "properties": {"summary": self.summary(), "assumptions": assumptions(self)}}
+
+    def segments(self, step_s: float = LINE_STEP_S) -> list[dict]:
+        """Ground tracks and firm-track segments for maps and files.
+
+        Parameters
+        ----------
+        step_s : float, optional
+            Sampling of the lines (s); the ends of every line are exact; default
+            ``LINE_STEP_S``.
 
         Returns
         -------
         list of dict
-            Per flown flight: ``flight``, ``track`` (the whole flight) and ``observed``: per
-            radar label, a list of firm-track segments, each a list of (lon_deg, lat_deg,
-            alt_km, t_s) points.
+            Per flown flight: ``flight``, ``missile``, ``track`` (the whole flight) and
+            ``observed``: per radar label, a list of firm-track segments; every line a list of
+            (lon_deg, lat_deg, alt_km, t_s) points.
         """
         fs = self.flights
         b = fs.batch
+        if b is None:
+            return []
+        lat, lon, alt = fs.geodetic()
+        stride = max(int(round(step_s / HISTORY_DT_S)), 1)
+
+        def line(k, j0, j1):
+            js = np.unique(np.r_[np.arange(j0, j1 + 1, stride), j1])
+            return np.stack([lon[k, js], lat[k, js], alt[k, js], fs.hist[k, js, 0]], 1).tolist()
+
         out = []
         for i, lab in enumerate(fs.labels):
             k = int(fs.flown[i])
             if k < 0:
                 continue
-            nh = int(b.nhist[k])
-            lat, lon, alt = E.ecef_to_geodetic(b.hist[k, :nh, 1:4])
-            pts = np.stack([np.degrees(lon), np.degrees(lat), alt / 1e3, b.hist[k, :nh, 0]], 1)
+            nh = int(fs.nhist[k])
             obs = {}
             for v in (self.view, *self.others):
-                m = v.mask[k, :nh]
+                js = np.flatnonzero(v.mask[k, :nh])
                 segs = []
-                if m.any():
+                if js.size:
                     # runs of looks in firm track (a gap of one look stride does not split)
-                    js = np.flatnonzero(m)
-                    cut = np.flatnonzero(np.diff(js) > round(v.look_interval_s / HISTORY_DT_S))
-                    for run in np.split(js, cut + 1):
-                        segs.append(pts[run[0]:run[-1] + 1].tolist())
+                    gap = round(v.look_interval_s / HISTORY_DT_S)
+                    for run in np.split(js, np.flatnonzero(np.diff(js) > gap) + 1):
+                        segs.append(line(k, int(run[0]), int(run[-1])))
                 obs[v.label] = segs
             out.append({"flight": lab["flight"], "missile": lab["missile"],
-                        "track": pts.tolist(), "observed": obs})
+                        "track": line(k, 0, nh - 1), "observed": obs})
         return out
+
+
+def _split(points: list) -> list[list]:
+    """A line of (lon, lat, alt_km, ...) points as lines that do not cross the antimeridian
+    (the crossing point interpolated onto +-180 deg); coordinates (lon, lat, alt_m)."""
+    lines: list[list] = [[]]
+    prev = None
+    if len(points) == 1:  # a single look in firm track: a degenerate segment
+        points = [points[0], points[0]]
+    for p in points:
+        q = [p[0], p[1], p[2] * 1e3]
+        if prev is not None and abs(q[0] - prev[0]) > 180.0:
+            east = prev[0] > 0  # crossing eastward: +180 then -180
+            lon_p = prev[0] if east else prev[0] + 360.0
+            lon_q = q[0] + 360.0 if east else q[0]
+            f = (180.0 - lon_p) / (lon_q - lon_p)
+            lat = prev[1] + f * (q[1] - prev[1])
+            alt = prev[2] + f * (q[2] - prev[2])
+            lines[-1].append([180.0 if east else -180.0, lat, alt])
+            lines.append([[-180.0 if east else 180.0, lat, alt]])
+        lines[-1].append(q)
+        prev = q
+    return [ln for ln in lines if len(ln) >= 2]
+
+
+def _lines(segs: list) -> dict:
+    parts = [ln for s in segs for ln in _split(s)]
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
 
 
 def radar_dict(v: RadarView) -> dict:
@@ -578,7 +760,8 @@ def assumptions(r: WatchResult) -> list[str]:
         "atmosphere; one per missile x launch area x target",
         f"object watched: {OBJECT_WHY.get(r.object, f'RCS {r.view.rcs_m2:g} m2 (given)')}",
         "detection deterministic (slant range within the detection range for the RCS); firm "
-        "track after 3 detections in 5 looks, 1 look/s; track_s = looks in firm track x 1 s",
+        f"track after {r.view.n_of_m[0]} detections in {r.view.n_of_m[1]} looks, one look per "
+        f"{r.view.look_interval_s:g} s; track_s = looks in firm track x the look interval",
         "boresights of the Japan radars (Shariki 265 deg, Kyogamisaki 296 deg: toward "
         "Pyongyang) are ESTIMATES; sector +-60 deg for every mode; forward mode modelled as the "
         "same face with a longer calibrated range (a cued fence's elevation extent is not "
