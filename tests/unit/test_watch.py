@@ -23,7 +23,8 @@ from thaadsim.threats.threat_set import ThreatSet, get_threat_set
 GEOD = Geod(ellps="WGS84")
 REQUIRED = ("flight", "missile", "launch_area", "target", "seen", "track_s", "first_detection_s",
             "phase_at_first_detection", "firm_track_s", "leave_s", "min_range_km", "limited_by",
-            "others_track_s", "marginal_track_s", "seen_only_from_site")
+            "others_track_s", "marginal_track_s", "seen_only_from_site", "status",
+            "enter_fov_s", "leave_fov_s", "looks_excluded", "looks_excluded_in_reach")
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +99,11 @@ def test_a_flight_that_never_rises_above_the_horizon_is_never_seen(flights, site
            or r["enter_fov_s"] is not None]
     assert not bad, f"{site}: below the 4/3-Earth horizon at every sample yet seen: {bad[:3]}"
     for r in hidden:
-        assert r["limited_by"] == "horizon", f"{r['flight']}: limited_by {r['limited_by']}"
+        ex_all, ex_near = r["looks_excluded"], r["looks_excluded_in_reach"]
+        assert ex_all["horizon"] == sum(ex_all.values()), (
+            f"{r['flight']}: every look should be hidden by the horizon, got {ex_all}")
+        want = "horizon" if sum(ex_near.values()) else res.view.out_of_reach_limit
+        assert r["limited_by"] == want, f"{r['flight']}: limited_by {r['limited_by']}, {want=}"
     assert any(r["seen"] for r in recs), f"{site}: no flight seen at all (a vacuous test)"
 
 
@@ -217,6 +222,18 @@ def test_compare_radar_defaults_to_the_forward_mode_for_the_japan_radars():
     assert t.watch(radar="tpy2-forward-nas").summary()["compare_radar"] == "tpy2-forward-nas"
     assert t.watch(radar="tpy2-terminal", compare_radar="tpy2-terminal").summary()[
         "compare_radar"] == "tpy2-terminal"
+
+
+def test_limited_by_names_the_beam_floor_for_a_flight_below_it(fwd):
+    """DF-41 from Tonghua (660 km from Seongju) to Washington climbs north away from Seongju
+    below the 5 deg beam floor while within 2,000 km (checked against the floor lowered to 0):
+    the limit is the beam floor, not the horizon on the far side of the Earth."""
+    key = "df-41 Northeast China near Tonghua, Jilin (illustrative) -> Washington, DC"
+    r = _recs(fwd)[key]
+    assert not r["seen"] and r["limited_by"] == "elevation", r
+    low = _recs(t.watch(site=get_site("seongju").with_beam(min_elevation_deg=0.0),
+                        compare=None))[key]
+    assert low["seen"], "with a 0 deg floor the flight should be in firm track"
 
 
 def test_phase_at_first_detection_follows_burnout(fwd):

@@ -276,19 +276,24 @@ def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
 # ---- one radar ----------------------------------------------------------------------------------
 
 @njit(cache=True, parallel=True)
-def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, reasons, mask):
+def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, reasons, near,
+                  mask):
     """Per trajectory: idx = [enter field of view, leave it, first detection, firm track, last
     look in firm track, looks in firm track] (sample indices, -1 never); rng_out = [minimum
     slant range, slant range at first detection] (m); reasons = looks excluded per limit
-    (``radar.LIMITS``); mask[i, j] = 1 where sample j is a look in firm track."""
+    (``radar.LIMITS``); near = the same over the looks within reach (slant range within both
+    the detection and the instrumented range); mask[i, j] = 1 where sample j is a look in firm
+    track."""
     n = hist.shape[0]
     r_pow = rp[17]  # _RP_RPOW of sensors.detect.pack_geometry
+    r_reach = min(r_pow, rp[16])  # and _RP_RINSTR
     for i in nb.prange(n):
         for k in range(6):
             idx[i, k] = -1
         idx[i, 5] = 0
         for k in range(5):
             reasons[i, k] = 0
+            near[i, k] = 0
         rng_out[i, 0] = np.inf
         rng_out[i, 1] = np.nan
         win = np.zeros(m_win, dtype=np.int64)
@@ -309,6 +314,8 @@ def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, re
             det = 1 if code < 0 else 0
             if code >= 0:
                 reasons[i, code] += 1
+                if rng <= r_reach:
+                    near[i, code] += 1
             elif idx[i, 2] < 0:
                 idx[i, 2] = j
                 rng_out[i, 1] = rng
@@ -353,6 +360,9 @@ class RadarView:
         Minimum slant range over the flight, slant range at first detection (m; NaN never).
     reasons : ndarray of int, shape (n, 5)
         Looks without detection per limit (``radar.LIMITS``).
+    near : ndarray of int, shape (n, 5)
+        The same over the looks within reach (slant range within the detection range for the
+        RCS and the instrumented range).
     mask : ndarray of bool, shape (n, steps)
         Samples that are looks in firm track.
     n_of_m : tuple of int
@@ -368,6 +378,7 @@ class RadarView:
     idx: np.ndarray
     ranges_m: np.ndarray
     reasons: np.ndarray
+    near: np.ndarray
     mask: np.ndarray
     n_of_m: tuple = (3, 5)
 
@@ -379,6 +390,13 @@ class RadarView:
     def label(self) -> str:
         """``site (radar)``."""
         return f"{self.site.name} ({self.radar.name})"
+
+    @property
+    def out_of_reach_limit(self) -> str:
+        """The limit of a flight that never comes within reach: ``power`` when the detection
+        range for the RCS is the shorter, else ``instrumented_range``."""
+        short = self.radar.detection_range_m(self.rcs_m2) <= self.radar.instrumented_range_km * 1e3
+        return "power" if short else "instrumented_range"
 
     @property
     def track_s(self) -> np.ndarray:
@@ -419,12 +437,13 @@ def observe(radar: Radar, site: Site, flights: FlightSet, rcs_m2: float, *,
     idx = np.empty((n, 6), np.int64)
     rng = np.empty((n, 2))
     reasons = np.empty((n, 5), np.int64)
+    near = np.empty((n, 5), np.int64)
     mask = np.zeros((n, steps), np.uint8)
     if n:
         _watch_kernel(flights.hist, flights.nhist.astype(np.int64), rp, table, stride,
-                      int(n_of_m[0]), int(n_of_m[1]), idx, rng, reasons, mask)
+                      int(n_of_m[0]), int(n_of_m[1]), idx, rng, reasons, near, mask)
     return RadarView(radar, site, rcs, emin, az0, stride * HISTORY_DT_S, idx, rng, reasons,
-                     mask.astype(bool), (int(n_of_m[0]), int(n_of_m[1])))
+                     near, mask.astype(bool), (int(n_of_m[0]), int(n_of_m[1])))
 
 
 # ---- the analysis -------------------------------------------------------------------------------
@@ -486,7 +505,10 @@ class WatchResult:
             ``phase_at_first_detection``, ``firm_track_s``, ``leave_s`` (last look in firm
             track), ``leave_fov_s``, ``min_range_km``, ``first_detection_range_km``,
             ``first_detection_alt_km``, ``limited_by`` (the limit that excluded most looks
-            without detection), ``looks_excluded``, flight numbers and the comparison:
+            without detection among the looks within reach, i.e. within the detection range
+            for the RCS and the instrumented range; for a flight never within reach, ``power``
+            or ``instrumented_range``, whichever is shorter), ``looks_excluded`` (all looks)
+            and ``looks_excluded_in_reach``, flight numbers and the comparison:
             ``others_track_s`` (union of the other radars), ``marginal_track_s`` (looks in firm
             track from this site and no other), ``seen_only_from_site`` and per other radar its
             ``track_s``.
@@ -512,7 +534,9 @@ class WatchResult:
                             "firm_track_s": None, "leave_s": None, "leave_fov_s": None,
                             "min_range_km": None, "first_detection_range_km": None,
                             "first_detection_alt_km": None, "limited_by": None,
-                            "looks_excluded": dict.fromkeys(LIMITS), "flight_time_s": None,
+                            "looks_excluded": dict.fromkeys(LIMITS),
+                            "looks_excluded_in_reach": dict.fromkeys(LIMITS),
+                            "flight_time_s": None,
                             "apogee_km": None,
                             "burnout_s": None, "others_track_s": 0.0, "marginal_track_s": 0.0,
                             "seen_only_from_site": False,
@@ -534,6 +558,7 @@ class WatchResult:
                 alt, phase = None, None
             r = v.reasons[k]
             track = float(v.track_s[k])
+            near = v.near[k]
             rec.update({"seen": bool(ix[3] >= 0), "track_s": track,
                         "enter_fov_s": at(ix[0]), "first_detection_s": at(first),
                         "phase_at_first_detection": phase, "firm_track_s": at(ix[3]),
@@ -541,8 +566,11 @@ class WatchResult:
                         "min_range_km": _none(v.ranges_m[k, 0], 1e-3),
                         "first_detection_range_km": _none(v.ranges_m[k, 1], 1e-3),
                         "first_detection_alt_km": alt,
-                        "limited_by": LIMITS[int(np.argmax(r))] if r.sum() else None,
+                        "limited_by": (LIMITS[int(np.argmax(near))] if near.sum()
+                                       else v.out_of_reach_limit if not ix[3] >= 0 else None),
                         "looks_excluded": dict(zip(LIMITS, map(int, r), strict=True)),
+                        "looks_excluded_in_reach": dict(zip(LIMITS, map(int, near),
+                                                            strict=True)),
                         "flight_time_s": _none(fs.col("t_impact")[k]),
                         "apogee_km": _none(fs.col("apogee_alt")[k], 1e-3),
                         "burnout_s": float(fs.burnout_s[k])})
