@@ -723,9 +723,10 @@ def watch(threat_set: str | ThreatSet = "cn-icbm", site: str | Site = "seongju",
         post-boost vehicle, 1 m^2); both RCS values are assumptions (``analysis.watch``).
     rcs_m2 : float, optional
         RCS (m^2) instead of the object's, in [1e-5, 1000].
-    compare : str or sequence of str, optional
-        Sites of the radars compared with (comma-separated names; ``"none"`` or empty for no
-        comparison); default Shariki and Kyogamisaki.
+    compare : str or sequence of str or Site, optional
+        Sites of the radars compared with: comma-separated names (``"none"`` or empty for no
+        comparison) or a sequence of names and ``Site`` objects; default Shariki and
+        Kyogamisaki.
     compare_radar : str or Radar, optional
         Mode of the compared radars; default: ``radar`` when it is a forward mode
         (``tpy2-forward*``), else ``tpy2-forward`` (the Japan radars are forward-based).
@@ -755,10 +756,12 @@ def watch(threat_set: str | ThreatSet = "cn-icbm", site: str | Site = "seongju",
     ts = _threat_set(threat_set)
     r = _radar(radar)
     s = _parse_site(site)
-    others_names = _names(compare, "compare")
+    items = (_names(compare, "compare") if compare is None or isinstance(compare, str)
+             else tuple(compare))
     if compare_radar is None:
         cr = r if r.name.startswith("tpy2-forward") else get_radar("tpy2-forward")
     else:
         cr = _radar(compare_radar)
-    others = tuple((cr, _parse_site(x, "compare")) for x in others_names)
+    others = tuple((cr, x if isinstance(x, Site) else _parse_site(str(x).strip(), "compare"))
+                   for x in items)
     return _watch(fly_set(ts), r, s, rcs, obj=label, others=others, n_of_m=(n, m_))
