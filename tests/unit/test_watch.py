@@ -217,6 +217,15 @@ def test_without_comparison_the_marginal_time_is_the_track_time():
     assert s["compare_sites"] is None and s["marginal_track_s"] == s["track_s"] > 0
 
 
+def test_compare_takes_site_objects_and_names_alike():
+    by_name = t.watch(compare="shariki,kyogamisaki").summary()
+    by_site = t.watch(compare=[get_site("shariki"), "kyogamisaki"]).summary()
+    assert by_site == by_name
+    turned = t.watch(compare=[get_site("shariki").with_beam(boresight_az_deg=235.0),
+                              get_site("kyogamisaki").with_beam(boresight_az_deg=266.0)])
+    assert turned.summary()["others_track_s"] != by_name["others_track_s"]
+
+
 def test_compare_radar_defaults_to_the_forward_mode_for_the_japan_radars():
     assert t.watch(radar="tpy2-terminal").summary()["compare_radar"] == "tpy2-forward"
     assert t.watch(radar="tpy2-forward-nas").summary()["compare_radar"] == "tpy2-forward-nas"
