@@ -391,3 +391,12 @@ def test_bad_input_exits_2_with_one_line(capsys, args, needles):
     assert "Traceback" not in err and "internal error" not in err, err
     for n in needles:
         assert n in lines[0], f"expected {n!r} in {lines[0]!r}"
+
+
+def test_bench_watch_reports_positive_rates():
+    from thaadsim.bench.watch import bench_watch
+
+    b = bench_watch("cn-irbm-guam", repeats=1)
+    assert b["flights"] == 1 and b["flights_in_reach"] == 1, b
+    for k in ("solve_flights_per_s", "observe_flight_radars_per_s", "default_call_s"):
+        assert b[k] > 0, (k, b)
