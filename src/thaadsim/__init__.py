@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
-    "engage",
+    "engage", "watch",
     "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
     "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
@@ -21,7 +21,8 @@ __all__ = [
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
     "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
     "CoverageResult",
-    "TrackResult", "FootprintResult", "Comparison", "EngageResult", "ThaadsimError",
+    "TrackResult", "FootprintResult", "Comparison", "EngageResult", "WatchResult",
+    "ThaadsimError",
 ]
 
 

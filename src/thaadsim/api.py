@@ -28,6 +28,8 @@ from thaadsim.analysis.loft2range import LoftResult
 from thaadsim.analysis.loft2range import loft2range as _loft2range
 from thaadsim.analysis.track import HISTORY_DT_S, TrackResult
 from thaadsim.analysis.track import track as _track
+from thaadsim.analysis.watch import OBJECT_RCS_M2, WatchResult, fly_set
+from thaadsim.analysis.watch import watch as _watch
 from thaadsim.engagement.fire_control import Battery, Doctrine, battery_at, parse_configuration
 from thaadsim.engagement.raid import EngageResult
 from thaadsim.engagement.raid import engage as _engage
@@ -48,7 +50,7 @@ from thaadsim.threats.trajectory import Launch, TrajectoryBatch
 __all__ = [
     # analyses
     "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
-    "engage",
+    "engage", "watch",
     # inputs
     "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
     "use_data_file", "site_note",
@@ -58,7 +60,8 @@ __all__ = [
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
     "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
     "CoverageResult",
-    "TrackResult", "FootprintResult", "Comparison", "EngageResult", "ThaadsimError",
+    "TrackResult", "FootprintResult", "Comparison", "EngageResult", "WatchResult",
+    "ThaadsimError",
 ]
 
 
@@ -677,3 +680,88 @@ def engage(scenario: str | Path | Scenario, trials: int = 10_000, seed: int = 1,
     t = int(check("trials", trials, "trials"))
     s = int(check("seed", seed, "seed"))
     return _engage(sc, t, s, progress=progress)
+
+
+WATCH_COMPARE = ("shariki", "kyogamisaki")  # the forward-based AN/TPY-2 radars in Japan
+
+
+def _names(value, parameter: str) -> tuple[str, ...]:
+    """Names from ``"a,b"`` or a sequence; ``None``, ``""`` and ``"none"`` give none."""
+    if value is None:
+        return ()
+    items = [x.strip() for x in (value.split(",") if isinstance(value, str) else map(str, value))]
+    if items in ([], [""], ["none"]):
+        return ()
+    if not all(items):
+        raise ThaadsimError(parameter, "must be a comma-separated list of names without empty "
+                                       "entries (or none)", value)
+    return tuple(items)
+
+
+def watch(threat_set: str | ThreatSet = "cn-icbm", site: str | Site = "seongju",
+          radar: str | Radar = "tpy2-forward", *, obj: str = "rv", rcs_m2: float | None = None,
+          compare=WATCH_COMPARE, compare_radar: str | Radar | None = None,
+          n_of_m: tuple[int, int] = (3, 5)) -> WatchResult:
+    """Which flights of a threat set a radar observes, when and for how long, and what it adds
+    to other radars (by default the forward-based radars in Japan).
+
+    Every flight (missile x launch area x target of the set, minimum energy, rotating Earth;
+    flown once per set and process) is checked look by look against the radar's field of view
+    (line of sight, beam floor and ceiling, sector, instrumented range) and detection range for
+    the object's RCS; firm track after N detections in M looks.
+
+    Parameters
+    ----------
+    threat_set : str or ThreatSet, optional
+        A set with targets (``thaadsim threat-sets``); default ``"cn-icbm"``.
+    site : str, tuple of float or Site, optional
+        Site of the radar watched; default ``"seongju"``.
+    radar : str or Radar, optional
+        Its mode (radar preset); default ``"tpy2-forward"``.
+    obj : str, optional
+        Object watched: ``"rv"`` (reentry vehicle, 0.01 m^2) or ``"booster"`` (booster /
+        post-boost vehicle, 1 m^2); both RCS values are assumptions (``analysis.watch``).
+    rcs_m2 : float, optional
+        RCS (m^2) instead of the object's, in [1e-5, 1000].
+    compare : str or sequence of str or Site, optional
+        Sites of the radars compared with: comma-separated names (``"none"`` or empty for no
+        comparison) or a sequence of names and ``Site`` objects; default Shariki and
+        Kyogamisaki.
+    compare_radar : str or Radar, optional
+        Mode of the compared radars; default: ``radar`` when it is a forward mode
+        (``tpy2-forward*``), else ``tpy2-forward`` (the Japan radars are forward-based).
+    n_of_m : tuple of int, optional
+        Firm track after N detections in M consecutive looks, 1 <= N <= M <= 100; default (3, 5).
+
+    Returns
+    -------
+    WatchResult
+        One record per flight (``records``, ``to_dataframe``), a ``summary``, ``to_geojson``.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown set, site, radar or object; a set without targets; a bad RCS or ``n_of_m``.
+    """
+    if obj not in OBJECT_RCS_M2:
+        raise ThaadsimError("--object", "must be one of " + ", ".join(OBJECT_RCS_M2), obj)
+    try:
+        n, m_ = (int(x) for x in n_of_m)
+    except (TypeError, ValueError):
+        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m) from None
+    if not 1 <= n <= m_ <= 100:
+        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    rcs = OBJECT_RCS_M2[obj] if rcs_m2 is None else check("rcs_m2", rcs_m2, "rcs_m2")
+    label = obj if rcs_m2 is None else "custom"
+    ts = _threat_set(threat_set)
+    r = _radar(radar)
+    s = _parse_site(site)
+    items = (_names(compare, "compare") if compare is None or isinstance(compare, str)
+             else tuple(compare))
+    if compare_radar is None:
+        cr = r if r.name.startswith("tpy2-forward") else get_radar("tpy2-forward")
+    else:
+        cr = _radar(compare_radar)
+    others = tuple((cr, x if isinstance(x, Site) else _parse_site(str(x).strip(), "compare"))
+                   for x in items)
+    return _watch(fly_set(ts), r, s, rcs, obj=label, others=others, n_of_m=(n, m_))

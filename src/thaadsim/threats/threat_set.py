@@ -13,10 +13,13 @@ from thaadsim.threats.missile import get_missile
 
 @dataclasses.dataclass(frozen=True)
 class ThreatSet:
-    """A threat set: missiles, launch areas and, per missile, an optional apogee.
+    """A threat set: missiles, launch areas, per missile an optional apogee and, optionally,
+    targets.
 
     Missiles fly minimum-energy trajectories unless ``depressed`` gives an apogee for them
-    (depressed or lofted shapes).
+    (depressed or lofted shapes). Sets with ``targets`` (``[[set.NAME.target]]``, the shape of a
+    launch area) describe aimed flights, one per missile x launch area x target
+    (``thaadsim watch``); the footprint analyses ignore the targets.
 
     Attributes
     ----------
@@ -32,6 +35,8 @@ class ThreatSet:
         Free text.
     sources : tuple of str
         Where the set comes from.
+    targets : tuple of (str, float, float)
+        Name, latitude (deg) and longitude (deg) of each target; empty when the set has none.
     """
 
     name: str
@@ -40,6 +45,7 @@ class ThreatSet:
     depressed: dict
     description: str = ""
     sources: tuple[str, ...] = ()
+    targets: tuple[tuple[str, float, float], ...] = ()
 
     def to_dict(self) -> dict:
         """The set as a JSON-ready dict.
@@ -48,13 +54,18 @@ class ThreatSet:
         -------
         dict
             ``name``, ``missiles``, ``launch_areas`` (name, lat_deg, lon_deg),
-            ``depressed_apogee_km``, ``description`` and ``sources``.
+            ``depressed_apogee_km``, ``description``, ``sources`` and, when the set has
+            targets, ``targets`` (name, lat_deg, lon_deg).
         """
-        return {"name": self.name, "missiles": list(self.missiles),
+        out = {"name": self.name, "missiles": list(self.missiles),
                 "launch_areas": [{"name": a[0], "lat_deg": a[1], "lon_deg": a[2]}
                                  for a in self.launch_areas],
                 "depressed_apogee_km": dict(self.depressed), "description": self.description,
                 "sources": list(self.sources)}
+        if self.targets:
+            out["targets"] = [{"name": a[0], "lat_deg": a[1], "lon_deg": a[2]}
+                              for a in self.targets]
+        return out
 
 
 def _sets() -> dict:
@@ -94,7 +105,7 @@ def get_threat_set(name: str) -> ThreatSet:
     f = _sets().get(str(name).strip().lower(), {}).get("_file", "thaadsim")
     key, d = lookup(_sets(), "threat-set", name)
     unknown = sorted(set(d) - {"missiles", "launch_area", "depressed", "description", "sources",
-                               "notes"})
+                               "notes", "target"})
     if unknown:
         raise ThaadsimError("--threat-set-file", f"[set.{key}] has unknown key(s) "
                                                  f"{', '.join(unknown)}", f)
@@ -105,7 +116,10 @@ def get_threat_set(name: str) -> ThreatSet:
                              for a in d["launch_area"]),
                        {str(k).lower(): check("apogee_km", v, "apogee_km")
                         for k, v in dict(d.get("depressed", {})).items()},
-                       str(d.get("description", "")), d["sources"])
+                       str(d.get("description", "")), d["sources"],
+                       tuple((str(a["name"]), check("latitude_deg", a["lat_deg"], "lat_deg"),
+                              check("longitude_deg", a["lon_deg"], "lon_deg"))
+                             for a in d.get("target", [])))
     except KeyError as e:
         raise ThaadsimError("--threat-set-file", f"[set.{key}] must define {e.args[0]}",
                             f) from None

@@ -1,0 +1,174 @@
+"""Pictures of ``thaadsim watch``: a map of the flights with the segments each radar holds in
+firm track, and a time-altitude plot (matplotlib, Agg; the shipped countries, nothing is
+downloaded)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import cartopy.crs as ccrs  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from thaadsim import geo  # noqa: E402
+from thaadsim.viz.maps import LAYER_COLORS  # noqa: E402
+
+NOTE = ("thaadsim watch; public estimates only. Grey: flights (minimum energy, rotating Earth); "
+        "colour: firm track per radar. Boresights of the Japan radars are estimates.")
+PACIFIC_EXTENT = (70.0, 300.0, 0.0, 75.0)  # lon 70 E to 60 W across the antimeridian, lat 0-75 N
+
+
+def _unwrap(lon: np.ndarray) -> np.ndarray:
+    """Longitudes made continuous (deg) so that a line across the antimeridian stays whole."""
+    return np.degrees(np.unwrap(np.radians(lon)))
+
+
+def _colors(result) -> dict:
+    views = (result.view, *result.others)
+    return {v.label: ("#d62728" if i == 0 else LAYER_COLORS[(i - 1) % len(LAYER_COLORS)])
+            for i, v in enumerate(views)}
+
+
+def _title(result) -> str:
+    s = result.summary()
+    return (f"{s['threat_set']}: {s['flights_seen']} of {s['flights_in_reach']} flights in firm "
+            f"track from {result.view.label}, {s['track_s']:,.0f} s; marginal over "
+            f"{s['compare_sites'] or 'no other radar'}: {s['marginal_track_s']:,.0f} s, "
+            f"{s['flights_seen_only_from_site']} only from {result.view.site.name}")
+
+
+def watch_map(result, path) -> None:
+    """Map of the flights (grey) with each radar's firm-track segments (colour) and sites.
+
+    Parameters
+    ----------
+    result : WatchResult
+        The analysis.
+    path : str or Path
+        Output image (.png, .svg, .pdf).
+    """
+    proj = ccrs.PlateCarree(central_longitude=180.0)
+    fig = plt.figure(figsize=(13, 6.5))
+    ax = fig.add_subplot(1, 1, 1, projection=proj)
+    ax.set_extent(PACIFIC_EXTENT, crs=ccrs.PlateCarree())
+    ax.set_facecolor("#dbe9f4")
+    ax.add_geometries(list(geo.countries().values()), ccrs.PlateCarree(), facecolor="#f4f1e8",
+                      edgecolor="#888888", linewidth=0.4, zorder=1)
+    pc = ccrs.PlateCarree()
+    colors = _colors(result)
+    handles = [plt.Line2D([], [], color="0.55", lw=0.8, label="flight (not in firm track)")]
+    for seg in result.segments():
+        tr = np.asarray(seg["track"])
+        ax.plot(_unwrap(tr[:, 0]), tr[:, 1], color="0.55", lw=0.6, alpha=0.6, transform=pc,
+                zorder=2)
+        for i, (label, segs) in enumerate(seg["observed"].items()):
+            for sg in segs:
+                a = np.asarray(sg)
+                ax.plot(_unwrap(a[:, 0]), a[:, 1], color=colors[label], lw=2.4 - 0.6 * min(i, 2),
+                        alpha=0.85, transform=pc, zorder=4 - min(i, 2) * 0.1)
+    for v in (result.view, *result.others):
+        ax.plot(v.site.lon_deg, v.site.lat_deg, marker="^", ms=8, color=colors[v.label],
+                markeredgecolor="k", transform=pc, zorder=6)
+        handles.append(plt.Line2D([], [], color=colors[v.label], lw=2.4, marker="^",
+                                  label=f"firm track: {v.label}"))
+    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="gray", alpha=0.5)
+    gl.top_labels = gl.right_labels = False
+    ax.set_title(_title(result), fontsize=9.5)
+    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    fig.text(0.01, 0.01, NOTE, fontsize=7, color="0.25")
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def time_altitude(result, path) -> None:
+    """Altitude against time since launch of every flight (grey) with each radar's firm-track
+    looks (colour) and the burn-out of each flight (dot).
+
+    Parameters
+    ----------
+    result : WatchResult
+        The analysis.
+    path : str or Path
+        Output image (.png, .svg, .pdf).
+    """
+    fs = result.flights
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    colors = _colors(result)
+    handles = [plt.Line2D([], [], color="0.55", lw=0.8, label="flight")]
+    if fs.batch is not None:
+        _, _, alt = fs.geodetic()
+        t = fs.batch.hist[:, :, 0]
+        views = (result.view, *result.others)
+        for k in range(len(fs.batch)):
+            nh = int(fs.batch.nhist[k])
+            ax.plot(t[k, :nh], alt[k, :nh], color="0.6", lw=0.5, alpha=0.5, zorder=1)
+            jb = min(int(round(fs.burnout_s[k])), nh - 1)
+            ax.plot(t[k, jb], alt[k, jb], ".", color="0.3", ms=2.5, zorder=2)
+            for i, v in enumerate(views):
+                m = v.mask[k, :nh]
+                if m.any():
+                    ax.plot(np.where(m, t[k, :nh], np.nan), alt[k, :nh], color=colors[v.label],
+                            lw=2.2 - 0.6 * min(i, 2), alpha=0.85, zorder=3 + (i == 0))
+        for v in views:
+            handles.append(plt.Line2D([], [], color=colors[v.label], lw=2.2,
+                                      label=f"firm track: {v.label}"))
+    handles.append(plt.Line2D([], [], color="0.3", marker=".", lw=0, label="burn-out"))
+    ax.set_xlabel("time since launch (s)")
+    ax.set_ylabel("altitude (km)")
+    ax.grid(alpha=0.3)
+    ax.set_title(_title(result), fontsize=9.5)
+    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+    fig.text(0.01, 0.005, NOTE, fontsize=7, color="0.25")
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _kml_color(hex_rgb: str, alpha: str = "ff") -> str:
+    """``#rrggbb`` as KML's ``aabbggrr``."""
+    h = hex_rgb.lstrip("#")
+    return alpha + h[4:6] + h[2:4] + h[0:2]
+
+
+def watch_kml(result) -> str:
+    """KML of the flights (grey) and of each radar's firm-track segments (one folder and colour
+    per radar), at absolute altitude, with the radar sites (for Google Earth). Lines sampled
+    every ``analysis.watch.LINE_STEP_S`` s, ends exact.
+
+    Parameters
+    ----------
+    result : WatchResult
+        The analysis.
+
+    Returns
+    -------
+    str
+        The KML document.
+    """
+    import simplekml
+
+    kml = simplekml.Kml(name=f"thaadsim watch: {result.flights.threat_set.name} from "
+                             f"{result.view.label}", description=NOTE)
+    colors = _colors(result)
+    flights = kml.newfolder(name="flights")
+    folders = {v.label: kml.newfolder(name=f"firm track: {v.label}")
+               for v in (result.view, *result.others)}
+    for v in (result.view, *result.others):
+        p = folders[v.label].newpoint(name=v.label, coords=[(v.site.lon_deg, v.site.lat_deg)])
+        p.description = f"boresight {v.boresight_az_deg:g} deg, beam floor " \
+                        f"{v.min_elevation_deg:g} deg, RCS {v.rcs_m2:g} m2"
+    for seg in result.segments():
+        ls = flights.newlinestring(name=seg["flight"],
+                                   coords=[(p[0], p[1], p[2] * 1e3) for p in seg["track"]])
+        ls.altitudemode = simplekml.AltitudeMode.absolute
+        ls.style.linestyle.color = _kml_color("#888888", "b0")
+        ls.style.linestyle.width = 1
+        for label, segs in seg["observed"].items():
+            for sg in segs:
+                o = folders[label].newlinestring(
+                    name=seg["flight"], coords=[(p[0], p[1], p[2] * 1e3) for p in sg],
+                    description=f"firm track {sg[0][3]:.0f}-{sg[-1][3]:.0f} s after launch")
+                o.altitudemode = simplekml.AltitudeMode.absolute
+                o.style.linestyle.color = _kml_color(colors[label])
+                o.style.linestyle.width = 4
+    return kml.kml()
