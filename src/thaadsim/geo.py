@@ -28,6 +28,14 @@ def countries() -> dict[str, shapely.Geometry]:
 
 
 @lru_cache(maxsize=1)
+def world() -> dict[str, shapely.Geometry]:
+    """Every country, coarsely (Natural Earth 1:10m simplified to ~12 km; lon/lat deg): the
+    background of maps beyond East Asia. ISO alpha-3 code to geometry."""
+    doc = json.loads(resources.files("thaadsim.data").joinpath("world.geojson").read_text())
+    return {f["properties"]["iso_a3"]: shape(f["geometry"]) for f in doc["features"]}
+
+
+@lru_cache(maxsize=1)
 def cities() -> list[dict]:
     """GeoNames cities with a population of 100,000 or more in KR, KP, JP and CN.
 

@@ -178,6 +178,9 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                  title="Withdrawing the battery: the area and cities that lose its defence")
             summary["footprint"] = res[0].to_dict()
             summary["comparison"] = fp.compare(res).to_dict()
+            # the radar's view of China's ICBM flights: in the worker, beside the kernels here
+            # (the trajectory kernel is compiled by now; the flights are cached on disk)
+            watch_result = draw.submit(_watch_part, tmp)
             step(2, "footprint against nk-2019 (adds the lifting KN-23)")
             r19 = fp.footprint(configs[0][1], get_threat_set("nk-2019"), 5.0, label="seongju")
             summary["footprint_nk2019"] = r19.to_dict()
@@ -243,6 +246,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             step(7, "uncertainty bands, tornado and siting")
             summary["uncertainty"], summary["siting"] = _robustness(
                 configs[0][1][0], ts, tmp, draw, seed, er_scenario=load_scenario(example_path()))
+            summary["watch"] = watch_result()
             summary["headline"] = headline(summary, res[0], res[1])
             # 8. report
             step(8, "writing report.html and summary.json")
@@ -283,6 +287,33 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
               f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))
     return summary
+
+
+# The radar's view of China's ICBM flights in the demo: the shipped set of flights to the US,
+# the AN/TPY-2 at Seongju in each mode, against the forward-based radars in Japan
+WATCH_SET = "cn-icbm"
+WATCH_MODES = ("tpy2-forward", "tpy2-terminal")
+WATCH_HEADLINE_KEYS = ("flights_in_reach", "flights_seen", "track_s", "others_track_s",
+                       "flights_seen_by_others", "marginal_track_s",
+                       "flights_seen_only_from_site")
+
+
+def _watch_part(tmp: Path) -> dict:
+    """Per mode, the summary of ``thaadsim watch`` (and its map and time-altitude plot for the
+    forward mode, the one that sees anything)."""
+    from thaadsim.api import watch
+    from thaadsim.viz.watch import time_altitude, watch_map
+
+    out = {}
+    for mode in WATCH_MODES:
+        r = watch(WATCH_SET, "seongju", mode)
+        out[mode] = r.summary()
+        only = [x for x in r.records() if x["seen_only_from_site"]]
+        out[mode]["seen_only_from_site_flights"] = [x["flight"] for x in only]
+        if mode == "tpy2-forward":
+            watch_map(r, tmp / "watch-map.png")
+            time_altitude(r, tmp / "watch-time-altitude.png")
+    return out
 
 
 # The cities the headline box names (largest South Korean cities, GeoNames)
@@ -344,7 +375,9 @@ def headline(summary: dict, deployed, withdrawn) -> dict:
     lost = [c for c, w in zip(cities, withdrawn.cities(), strict=True)
             if c["defended"] and not w["defended"]]
     lost.sort(key=lambda c: -c["population"])
+    watch = summary.get("watch") or {}
     return {
+        "watch": {mode: {k: w[k] for k in WATCH_HEADLINE_KEYS} for mode, w in watch.items()},
         "defends": {
             "fraction": frac, "fraction_band": b("defended_fraction_of_south_korea"),
             "area_km2": fp["area_km2"], "population": fp["defended_population"],

@@ -360,7 +360,8 @@ def _png_size(data: bytes) -> tuple[int, int] | tuple[None, None]:
 
 
 # Figures of the robustness section, present when the summary has its keys
-OPTIONAL_FIGURES = ("tornado.png", "probability-map.png", "siting.png")
+OPTIONAL_FIGURES = ("tornado.png", "probability-map.png", "siting.png", "watch-map.png",
+                    "watch-time-altitude.png")
 
 
 def _figures(s: dict, d: Path) -> dict:

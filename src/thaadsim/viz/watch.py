@@ -16,7 +16,6 @@ from thaadsim.viz.maps import LAYER_COLORS  # noqa: E402
 
 NOTE = ("thaadsim watch; public estimates only. Grey: flights (minimum energy, rotating Earth); "
         "colour: firm track per radar. Boresights of the Japan radars are estimates.")
-PACIFIC_EXTENT = (70.0, 300.0, 0.0, 75.0)  # lon 70 E to 60 W across the antimeridian, lat 0-75 N
 
 
 def _unwrap(lon: np.ndarray) -> np.ndarray:
@@ -31,15 +30,38 @@ def _colors(result) -> dict:
 
 
 def _title(result) -> str:
+    """The plots' title in words: what is watched, by which radar, and what it adds."""
+    from thaadsim.viz.maps import radar_title
+
     s = result.summary()
-    return (f"{s['threat_set']}: {s['flights_seen']} of {s['flights_in_reach']} flights in firm "
-            f"track from {result.view.label}, {s['track_s']:,.0f} s; marginal over "
-            f"{s['compare_sites'] or 'no other radar'}: {s['marginal_track_s']:,.0f} s, "
-            f"{s['flights_seen_only_from_site']} only from {result.view.site.name}")
+    others = ", ".join(v.site.name.title() for v in result.others)
+    head = (f"{radar_title(result.view.radar, result.view.site)}: "
+            f"{s['flights_seen']} of {s['flights_in_reach']} flights of {s['threat_set']} in "
+            f"firm track, {s['track_s']:,.0f} s")
+    if not others:
+        return head
+    return (f"{head};\nadds {s['marginal_track_s']:,.0f} s to {others}; "
+            f"{s['flights_seen_only_from_site']} flights seen only from "
+            f"{result.view.site.name.title()}")
+
+
+def _northern_land() -> list:
+    """The world's countries north of 5 deg S (an azimuthal map centred on the North Pacific
+    would draw the far side of the globe as a ring around it)."""
+    from shapely.geometry import box
+
+    clip = box(-180.0, -5.0, 180.0, 90.0)
+    out = []
+    for g in geo.world().values():
+        part = g.intersection(clip)
+        if not part.is_empty:
+            out.append(part)
+    return out
 
 
 def watch_map(result, path) -> None:
-    """Map of the flights (grey) with each radar's firm-track segments (colour) and sites.
+    """Map of the flights (grey) with each radar's firm-track segments (colour) and sites, on
+    an equal-area projection centred on the flights (the shipped world outline).
 
     Parameters
     ----------
@@ -48,36 +70,55 @@ def watch_map(result, path) -> None:
     path : str or Path
         Output image (.png, .svg, .pdf).
     """
-    proj = ccrs.PlateCarree(central_longitude=180.0)
-    fig = plt.figure(figsize=(13, 6.5))
+    import textwrap
+
+    segs = result.segments()
+    pts = [p for seg in segs for p in seg["track"]]
+    pts += [(v.site.lon_deg, v.site.lat_deg) for v in (result.view, *result.others)]
+    lon = _unwrap(np.array([p[0] for p in pts])) if pts else np.array([140.0])
+    lat = np.array([p[1] for p in pts]) if pts else np.array([40.0])
+    lon0 = float((0.5 * (lon.min() + lon.max()) + 180.0) % 360.0 - 180.0)
+    lat0 = float(np.clip(0.5 * (lat.min() + lat.max()) + 10.0, 20.0, 70.0))
+    proj = ccrs.LambertAzimuthalEqualArea(central_longitude=lon0, central_latitude=lat0)
+    fig = plt.figure(figsize=(11, 9))
     ax = fig.add_subplot(1, 1, 1, projection=proj)
-    ax.set_extent(PACIFIC_EXTENT, crs=ccrs.PlateCarree())
-    ax.set_facecolor("#dbe9f4")
-    ax.add_geometries(list(geo.countries().values()), ccrs.PlateCarree(), facecolor="#f4f1e8",
-                      edgecolor="#888888", linewidth=0.4, zorder=1)
     pc = ccrs.PlateCarree()
+    xy = proj.transform_points(pc, lon, lat)[:, :2]
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    pad = 0.06 * max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1e6)
+    ax.set_extent((xy[:, 0].min() - pad, xy[:, 0].max() + pad, xy[:, 1].min() - 3 * pad,
+                   xy[:, 1].max() + pad), crs=proj)
+    ax.set_facecolor("#dbe9f4")
+    ax.add_geometries(_northern_land(), pc, facecolor="#f4f1e8", edgecolor="#888888",
+                      linewidth=0.4, zorder=1)
     colors = _colors(result)
     handles = [plt.Line2D([], [], color="0.55", lw=0.8, label="flight (not in firm track)")]
-    for seg in result.segments():
+    geodetic = ccrs.Geodetic()
+    for seg in segs:
         tr = np.asarray(seg["track"])
-        ax.plot(_unwrap(tr[:, 0]), tr[:, 1], color="0.55", lw=0.6, alpha=0.6, transform=pc,
+        ax.plot(tr[:, 0], tr[:, 1], color="0.55", lw=0.6, alpha=0.6, transform=geodetic,
                 zorder=2)
-        for i, (label, segs) in enumerate(seg["observed"].items()):
-            for sg in segs:
+        for i, (label, parts) in enumerate(seg["observed"].items()):
+            for sg in parts:
                 a = np.asarray(sg)
-                ax.plot(_unwrap(a[:, 0]), a[:, 1], color=colors[label], lw=2.4 - 0.6 * min(i, 2),
-                        alpha=0.85, transform=pc, zorder=4 - min(i, 2) * 0.1)
+                ax.plot(a[:, 0], a[:, 1], color=colors[label], lw=2.4 - 0.6 * min(i, 2),
+                        alpha=0.85, transform=geodetic, zorder=4 - min(i, 2) * 0.1)
     for v in (result.view, *result.others):
         ax.plot(v.site.lon_deg, v.site.lat_deg, marker="^", ms=8, color=colors[v.label],
                 markeredgecolor="k", transform=pc, zorder=6)
         handles.append(plt.Line2D([], [], color=colors[v.label], lw=2.4, marker="^",
-                                  label=f"firm track: {v.label}"))
-    gl = ax.gridlines(draw_labels=True, linewidth=0.3, color="gray", alpha=0.5)
-    gl.top_labels = gl.right_labels = False
-    ax.set_title(_title(result), fontsize=9.5)
-    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
-    fig.text(0.01, 0.01, NOTE, fontsize=7, color="0.25")
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+                                  label=f"firm track from {v.site.name.title()} "
+                                        f"({v.radar.name})"))
+    gl = ax.gridlines(linewidth=0.3, color="gray", alpha=0.5)
+    del gl
+    ax.set_title(_title(result), fontsize=10)
+    leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.01),
+                    fontsize=8, frameon=False, ncol=2)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg
+    bb = leg.get_window_extent(renderer).transformed(fig.transFigure.inverted())
+    ab = ax.get_position()
+    fig.text(ab.x0, bb.y0 - 0.01, textwrap.fill(NOTE, 150), fontsize=7, color="0.25", va="top")
+    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.05)
     plt.close(fig)
 
 
