@@ -15,6 +15,7 @@ CMDS = [
     ["bench", "engage", "--trials", "100000"],
     ["bench", "footprint", "--grid-km", "5"],
     ["bench", "uncertainty", "--samples", "16", "--grid-km", "10"],
+    ["bench", "watch", "--threat-set", "cn-icbm"],
     ["bench", "web", "--moves", "20", "--concurrent", "50"],  # loopback only, bounded
     ["bench", "memory", "--n", "100000"],  # own process: peak RSS of that batch alone
 ]

@@ -131,3 +131,16 @@ def bench_web(moves: int = typer.Option(20, "--moves", help="sequential moved-ba
     with bar("bench web"):
         res = run(moves, concurrent)
     emit(res, fmt)
+
+
+@bench_app.command("watch")
+def bench_watch(threat_set: str = typer.Option("cn-icbm", "--threat-set",
+                                               help="a threat set with targets"),
+                fmt: Fmt = fmt_option(Fmt.json, "json|table")):
+    """Watch analysis: flights/s of the solve and of detection, the warm default call."""
+    from thaadsim.bench.watch import bench_watch as run
+
+    _fmt(fmt)
+    with bar("bench watch"):
+        res = run(threat_set)
+    emit(res, fmt)
