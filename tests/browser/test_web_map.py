@@ -179,3 +179,24 @@ def test_screenshots(new_page, artifacts, width, height):
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
     assert rec.console_errors == []
+
+
+def test_watch_layer_draws_the_flights_and_the_japan_radars(new_page):
+    """The map offers the watch layer (issue 14): China's ICBM flights, the segments each radar
+    holds in firm track, and the numbers of /api/watch in its card."""
+    rec = new_page()
+    page = rec.page
+    page.goto(rec.base + "/#b=seongju&layers=fp,watch&wm=tpy2-forward")
+    rec.wait_footprint()
+    page.wait_for_function("() => !document.getElementById('watch-card').hidden",
+                           timeout=60_000)
+    api = page.request.get(rec.base + "/api/watch?site=seongju&radar=tpy2-forward").json()
+    s = api["summary"]
+    shown = page.inner_text("#watch-seen").strip()
+    assert shown == f"{s['flights_seen']:,} of {s['flights_in_reach']:,}", shown
+    assert page.inner_text("#watch-marginal").strip() == f"{s['marginal_track_s']:,.0f} s"
+    n = page.evaluate("() => document.querySelectorAll('.leaflet-watch-pane path').length")
+    assert n > 50, f"expected the flights drawn in the watch pane, found {n} paths"
+    assert "shariki" in page.inner_text("#watch-caption")
+    assert rec.page_errors == [] and rec.console_errors == []
+    assert rec.foreign_requests() == []

@@ -93,6 +93,9 @@ def test_bad_footprint_parameters_are_400_naming_the_parameter(client, query, pa
     ("/api/coverage?altitude_km=-5", "altitude_km"),
     ("/api/coverage?rcs_m2=0", "rcs_m2"),
     ("/api/coverage?radar=sonar", "radar"),
+    ("/api/watch?object=decoy", "object"),
+    ("/api/watch?threat_set=nk-default", "threat_set"),
+    ("/api/watch?site=atlantis", "site"),
     ("/api/trajectory?missile=nodong&from=39,125.7&to=99,1", "to latitude"),
     ("/api/trajectory?from=39,125.7&to=35,129", "missile"),
     ("/api/trajectory?missile=nodong&from=39,125.7&to=10,100", "to"),  # out of reach
@@ -119,6 +122,22 @@ def test_coverage_over_china_in_both_modes(client):
     a_f = f["summary"]["countries"]["CHN"]["area_km2"]
     assert 0 < a_t < a_f, f"forward mode sees more of China than terminal: {a_t} vs {a_f} km2"
     assert t["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_watch_layer_gives_the_flights_and_the_japan_radars(client):
+    """The watch layer of the map (issue 14): terminal mode holds no more flights than forward
+    mode, and the answer names the forward-based radars in Japan it is compared with."""
+    f = client.get("/api/watch?site=seongju&radar=tpy2-forward").json()
+    t = client.get("/api/watch?site=seongju&radar=tpy2-terminal").json()
+    assert f["summary"]["flights_seen"] >= t["summary"]["flights_seen"], \
+        f"terminal holds {t['summary']['flights_seen']}, forward {f['summary']['flights_seen']}"
+    radars = {x["properties"]["site"] for x in f["features"] if x["properties"]["kind"] == "radar"}
+    assert radars == {"seongju", "shariki", "kyogamisaki"}, radars
+    kinds = {x["properties"]["kind"] for x in f["features"]}
+    assert {"flight", "observed"} <= kinds, kinds
+    presets = client.get("/api/presets").json()
+    assert "cn-icbm" in [w["id"] for w in presets["watch_sets"]]
+    assert "cn-icbm" not in [w["id"] for w in presets["threat_sets"]], "not a footprint set"
 
 
 def test_trajectory_is_a_linestring_with_altitude(client):

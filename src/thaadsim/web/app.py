@@ -43,6 +43,7 @@ PARAMS = {
     "footprint": {"battery", "threat_set", "grid_km", "radar", "reaction_time_s",
                   "interceptor_max_q_pa"},
     "coverage": {"site", "radar", "altitude_km", "rcs_m2"},
+    "watch": {"threat_set", "site", "radar", "object"},
     "trajectory": {"missile", "from", "to", "apogee_km"},
 }
 
@@ -261,6 +262,7 @@ def create_app(*, workers: int = 1, queue_limit: int = 16, timeout_s: float = 30
                                          "application/toml", "thaadsim-footprint.toml")),
         Route("/api/coverage", heavy("coverage", views.coverage)),
         Route("/api/trajectory", heavy("trajectory", views.trajectory)),
+        Route("/api/watch", heavy("watch", views.watch)),
     ]
     if STATIC.is_dir():
         routes.append(Mount("/static", StaticFiles(directory=str(STATIC)), name="static"))

@@ -95,9 +95,13 @@ def presets() -> dict:
     radars = [{"id": r.name, "description": r.description,
                "detection_range_km": float(r.detection_range_m(0.01)) / 1e3,
                "sources": list(r.sources)} for r in list_radars()]
-    tsets = []
+    tsets, watch_sets = [], []
     for name in list_threat_sets():
         t = get_threat_set(name)
+        if t.targets:  # flights to given targets: the watch layer's, not a footprint's
+            watch_sets.append({"id": name, "description": t.description,
+                               "missiles": list(t.missiles), "sources": list(t.sources)})
+            continue
         tsets.append({"id": name, "description": t.description, "missiles": list(t.missiles),
                       "launch_areas": [{"name": a[0], "lat": a[1], "lon": a[2]}
                                        for a in t.launch_areas],
@@ -107,7 +111,8 @@ def presets() -> dict:
                  "sources": list(m.sources)} for m in list_missiles()]
     ics = [{"id": i.name, "description": i.description, "sources": list(i.sources)}
            for i in list_interceptors()]
-    return {"sites": sites, "radars": radars, "threat_sets": tsets, "missiles": missiles,
+    return {"sites": sites, "radars": radars, "threat_sets": tsets, "watch_sets": watch_sets,
+            "missiles": missiles,
             "interceptors": ics, "defaults": dict(DEFAULTS),
             "limits": {"grid_km": [BOUNDS["grid_km"].lo, BOUNDS["grid_km"].hi],
                        "max_batteries": MAX_BATTERIES,
@@ -404,6 +409,39 @@ def coverage(q: Mapping[str, str]) -> dict:
                         "detection_range_km": float(r.radar.detection_range_m(r.rcs_m2)) / 1e3},
             "request": {"site": site, "radar": radar, "altitude_km": f"{alt:g}",
                         "rcs_m2": f"{rcs:g}"}, "public_estimates_only": True}
+
+
+WATCH_OBJECTS = ("rv", "booster")
+
+
+def watch(q: Mapping[str, str]) -> dict:
+    """``GET /api/watch``: which flights of a set with targets a radar holds in firm track, and
+    what it adds to the forward-based radars in Japan; GeoJSON of the flights and of each
+    radar's firm-track segments, with the summary."""
+    ts = _get(q, "threat_set", "cn-icbm")
+    site = _get(q, "site", "seongju")
+    radar = _get(q, "radar", "tpy2-forward")
+    obj = _get(q, "object", "rv")
+    if obj not in WATCH_OBJECTS:
+        raise ThaadsimError("object", f"must be one of {', '.join(WATCH_OBJECTS)}", obj)
+    try:
+        r = _watch_cached(str(ts), str(site).lower().replace(" ", ""), str(radar), str(obj))
+    except ThaadsimError as e:  # the API names the command's options: name the query's
+        names = {"--threat-set": "threat_set", "--site": "site", "--radar": "radar",
+                 "--object": "object"}
+        if e.parameter in names:
+            raise ThaadsimError(names[e.parameter], e.rule, e.value) from None
+        raise
+    gj = r.to_geojson()
+    gj["summary"] = r.summary()
+    gj["request"] = {"threat_set": ts, "site": site, "radar": radar, "object": obj}
+    gj["public_estimates_only"] = True
+    return gj
+
+
+@functools.lru_cache(maxsize=16)
+def _watch_cached(ts: str, site: str, radar: str, obj: str):
+    return api.watch(ts, site, radar, obj=obj)
 
 
 @functools.lru_cache(maxsize=64)

@@ -6,7 +6,8 @@
  * b: batteries (preset site names or LAT,LON, "+"-separated; "withdrawn" for none), ts: threat
  * set, radar: radar mode, grid: grid km, rt: reaction time (s, optional), q: interceptor airframe
  * dynamic-pressure limit (Pa, optional), layers: fp (one shot),
- * sls (shoot-look-shoot), cov (radar coverage), traj (trajectories), alt: coverage altitude (km),
+ * sls (shoot-look-shoot), cov (radar coverage), traj (trajectories), watch (China's ICBM flights
+ * the first battery's radar holds in firm track), alt: coverage altitude (km), wm: watch mode,
  * v: map centre and zoom.
  */
 (function () {
@@ -14,7 +15,8 @@
 
   var DEFAULT_VIEW = { lat: 36.0, lon: 127.5, zoom: 7 };
   var DEBOUNCE_MS = 250;
-  var LAYER_KEYS = ["fp", "sls", "cov", "traj"];
+  var LAYER_KEYS = ["fp", "sls", "cov", "traj", "watch"];
+  var WATCH_COLORS = ["#d62728", "#1b9e77", "#d95f02", "#7570b3"];
   var FMT_INT = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 
   var presets = null;
@@ -25,8 +27,9 @@
     grid: "5",
     rt: "",
     q: "",
-    layers: { fp: true, sls: true, cov: false, traj: false },
+    layers: { fp: true, sls: true, cov: false, traj: false, watch: false },
     alt: "100",
+    wm: "tpy2-forward",
   };
   var lastFootprint = null;
   var lastFootprintQuery = "";
@@ -37,6 +40,7 @@
 
   var map, layers = {}, batteryMarkers = [];
   var footprintTimer = null, footprintCtl = null, coverageCtl = null, coverageTimer = null;
+  var watchCtl = null, watchTimer = null;
   var busyCount = 0, retryNote = "";
   var placing = false;
   var hashTimer = null;
@@ -213,6 +217,7 @@
     var on = LAYER_KEYS.filter(function (k) { return state.layers[k]; });
     parts.push("layers=" + (on.length ? on.join(",") : "none"));
     if (state.layers.cov) parts.push("alt=" + enc(state.alt));
+    if (state.layers.watch) parts.push("wm=" + enc(state.wm));
     if (map) {
       var c = map.getCenter();
       parts.push("v=" + c.lat.toFixed(3) + "," + c.lng.toFixed(3) + "," + map.getZoom());
@@ -242,9 +247,10 @@
       var on = h.layers === "none" ? [] : h.layers.split(",");
       LAYER_KEYS.forEach(function (k) { state.layers[k] = on.indexOf(k) >= 0; });
     } else {
-      state.layers = { fp: true, sls: true, cov: false, traj: false };
+      state.layers = { fp: true, sls: true, cov: false, traj: false, watch: false };
     }
     state.alt = h.alt || "100";
+    state.wm = h.wm === "tpy2-terminal" ? "tpy2-terminal" : "tpy2-forward";
     state.batteries = parseBatteries(h.b !== undefined ? h.b : (d.battery || "seongju"));
     var view = null;
     if (h.v) {
@@ -278,6 +284,8 @@
     $("coverage-altitude").value = state.alt;
     LAYER_KEYS.forEach(function (k) { $("layer-" + k).checked = !!state.layers[k]; });
     $("coverage-altitude").disabled = !state.layers.cov;
+    $("watch-mode").value = state.wm;
+    $("watch-mode").disabled = !state.layers.watch;
     describeThreatSet();
   }
 
@@ -325,11 +333,13 @@
         $("coverage-altitude").disabled = !state.layers.cov;
         applyLayerVisibility();
         if (k === "cov") requestCoverage();
+        if (k === "watch") requestWatch();
         if (k === "traj" && !e.target.checked) layers.traj.clearLayers();
         writeHash();
       });
     });
     $("coverage-altitude").addEventListener("change", function (e) { state.alt = e.target.value; writeHash(); requestCoverage(); });
+    $("watch-mode").addEventListener("change", function (e) { state.wm = e.target.value; writeHash(); requestWatch(); });
     $("add-battery").addEventListener("click", function (e) {
       // Keyboard activation (detail 0) adds at the map centre; a mouse click starts placing.
       if (e.detail === 0) addBattery(map.getCenter());
@@ -347,13 +357,14 @@
       if (view) map.setView([view.lat, view.lon], view.zoom);
       requestFootprint(true);
       requestCoverage();
+      requestWatch();
     });
   }
 
   function changed(opts) {
     writeHash();
     requestFootprint(false);
-    if (opts && opts.coverage) requestCoverage();
+    if (opts && opts.coverage) { requestCoverage(); requestWatch(); }
   }
 
   // ------------------------------------------------------------------ batteries
@@ -768,6 +779,13 @@
   }
 
   // ------------------------------------------------------------------ coverage
+  /* A battery's site for the API: its preset name while it stands there (the preset's facing,
+     height and beam floor), else LAT,LON. */
+  function siteParam(b) {
+    if (b.site) return b.site;
+    return fmtCoord(b.lat) + "," + fmtCoord(b.lon);
+  }
+
   function requestCoverage() {
     clearTimeout(coverageTimer);
     coverageTimer = setTimeout(runCoverage, DEBOUNCE_MS);
@@ -784,7 +802,7 @@
     }
     var ctl = new AbortController();
     coverageCtl = ctl;
-    var site = isFinite(b.lat) && isFinite(b.lon) ? fmtCoord(b.lat) + "," + fmtCoord(b.lon) : b.site;
+    var site = siteParam(b);
     try {
       var fc = await apiGet("api/coverage", { site: site, radar: state.radar, altitude_km: state.alt }, ctl.signal);
       if (ctl !== coverageCtl) return;
@@ -815,6 +833,66 @@
     }
     $("coverage-caption").textContent = cap + ".";
     $("coverage-card").hidden = false;
+  }
+
+  // ------------------------------------------------------------------ watch (China's ICBM flights)
+  function requestWatch() {
+    clearTimeout(watchTimer);
+    watchTimer = setTimeout(runWatch, DEBOUNCE_MS);
+  }
+
+  async function runWatch() {
+    if (watchCtl) watchCtl.abort();
+    watchCtl = null;
+    var b = state.batteries[0];
+    $("watch-mode").disabled = !state.layers.watch;
+    if (!state.layers.watch || !b) {
+      layers.watch.clearLayers();
+      $("watch-card").hidden = true;
+      return;
+    }
+    var ctl = new AbortController();
+    watchCtl = ctl;
+    var site = siteParam(b);
+    try {
+      var fc = await apiGet("api/watch", { site: site, radar: state.wm }, ctl.signal);
+      if (ctl !== watchCtl) return;
+      drawWatch(fc);
+    } catch (e) {
+      if (ctl === watchCtl) reportError(e, "watch");
+    }
+  }
+
+  function drawWatch(fc) {
+    layers.watch.clearLayers();
+    var colors = {}, n = 0;
+    (fc.features || []).forEach(function (f) {
+      var p = f.properties || {};
+      if (p.kind === "radar" && !(p.label in colors)) colors[p.label] = WATCH_COLORS[n++ % WATCH_COLORS.length];
+    });
+    (fc.features || []).forEach(function (f) {
+      var p = f.properties || {};
+      if (p.kind === "flight") {
+        layers.watch.addLayer(L.geoJSON(f, { pane: "watch", interactive: false, style: { color: "#777", weight: 1, opacity: 0.5 } }));
+      }
+    });
+    (fc.features || []).forEach(function (f) {
+      var p = f.properties || {};
+      if (p.kind === "observed") {
+        layers.watch.addLayer(L.geoJSON(f, { pane: "watch", interactive: false, style: { color: colors[p.radar] || colors[p.label] || "#d62728", weight: 3, opacity: 0.85 } }));
+      } else if (p.kind === "radar") {
+        layers.watch.addLayer(L.circleMarker([p.lat_deg, p.lon_deg], { pane: "watch", radius: 6, color: "#000", weight: 1, fillColor: colors[p.label], fillOpacity: 1 })
+          .bindTooltip(escapeHtml(p.label)));
+      }
+    });
+    var s = fc.summary || {};
+    $("watch-seen").textContent = FMT_INT.format(s.flights_seen || 0) + " of " + FMT_INT.format(s.flights_in_reach || 0);
+    $("watch-track").textContent = FMT_INT.format(s.track_s || 0) + " s";
+    $("watch-marginal").textContent = FMT_INT.format(s.marginal_track_s || 0) + " s";
+    $("watch-only").textContent = FMT_INT.format(s.flights_seen_only_from_site || 0) + " flights";
+    $("watch-caption").textContent = "Flights of " + (s.threat_set || "cn-icbm") + " (grey), the segments each radar holds in firm track (colour): " +
+      Object.keys(colors).join(", ") + ". Reentry vehicle of " + (s.rcs_m2 || 0.01) + " m²; the Japan radars' facing is an estimate. Public estimates.";
+    $("watch-card").hidden = false;
   }
 
   // ------------------------------------------------------------------ trajectories
@@ -944,6 +1022,7 @@
     makePane("coverage", 380, true);
     makePane("footprint", 400, true);
     makePane("trajectories", 450);
+    makePane("watch", 440);
     makePane("cities", 460);
     makePane("keycities", 470);
     makePane("labels", 480, true);
@@ -953,6 +1032,7 @@
     layers.sls = L.geoJSON(null, { pane: "footprint", renderer: svgFoot, interactive: false, style: { stroke: false, fillColor: "#0f5a2a", fillOpacity: 0.35 } });
     layers.cov = L.geoJSON(null, { pane: "coverage", interactive: false, style: { color: "#7a4fc9", weight: 2, dashArray: "6 5", fillColor: "#7a4fc9", fillOpacity: 0.06 } });
     layers.traj = L.layerGroup();
+    layers.watch = L.layerGroup();
     layers.cities = L.layerGroup().addTo(map);
     layers.labels = L.layerGroup().addTo(map);
     layers.keyCities = L.layerGroup().addTo(map);
@@ -966,12 +1046,13 @@
   }
 
   function applyLayerVisibility() {
-    [["fp", layers.fp], ["sls", layers.sls], ["cov", layers.cov], ["traj", layers.traj]].forEach(function (pair) {
+    [["fp", layers.fp], ["sls", layers.sls], ["cov", layers.cov], ["traj", layers.traj], ["watch", layers.watch]].forEach(function (pair) {
       var on = !!state.layers[pair[0]];
       if (on && !map.hasLayer(pair[1])) map.addLayer(pair[1]);
       if (!on && map.hasLayer(pair[1])) map.removeLayer(pair[1]);
     });
     if (!state.layers.cov) $("coverage-card").hidden = true;
+    if (!state.layers.watch) $("watch-card").hidden = true;
   }
 
   function fillPresets() {
@@ -1018,6 +1099,7 @@
     loadCities();
     requestFootprint(true);
     requestCoverage();
+    requestWatch();
     writeHash();
     document.body.setAttribute("data-ready", "1");
   }
