@@ -149,7 +149,18 @@ def basemap() -> dict:
                            "properties": {"kind": "dmz",
                                           "name": "Military Demarcation Line (centre of the "
                                                   "DMZ), from Natural Earth's boundary"}})
+    # beyond the detailed window (95-150 E, 15-55 N), the coarse world outline: the watch
+    # layer's flights cross Siberia, Alaska and the Pacific
+    window = shapely.box(*WINDOW)
+    for iso, g in geo.world().items():
+        part = g.difference(window)
+        if not part.is_empty:
+            fc["features"].append({"type": "Feature", "geometry": _mapping(part),
+                                   "properties": {"iso_a3": iso, "coarse": True}})
     return fc
+
+
+WINDOW = (95.0, 15.0, 150.0, 55.0)  # lon/lat box of the detailed countries (tools/make_basemap)
 
 
 @functools.lru_cache(maxsize=1)
@@ -394,7 +405,7 @@ def coverage(q: Mapping[str, str]) -> dict:
     layer = r.layers[0]
     poly = r.polygons[0]
     names = {f["properties"]["iso_a3"]: f["properties"]["name"] for f in basemap()["features"]
-             if "iso_a3" in f["properties"]}
+             if "name" in f["properties"] and "iso_a3" in f["properties"]}
     countries = {iso: {"name": names.get(iso, iso), **v}
                  for iso, v in layer["countries"].items()}
     props = {k: v for k, v in layer.items() if k != "countries"}

@@ -876,11 +876,17 @@
         layers.watch.addLayer(L.geoJSON(f, { pane: "watch", interactive: false, style: { color: "#777", weight: 1, opacity: 0.5 } }));
       }
     });
+    var mine = Object.keys(colors)[0];  // the first battery's radar: drawn last, on top
+    [false, true].forEach(function (own) {
+      (fc.features || []).forEach(function (f) {
+        var p = f.properties || {};
+        if (p.kind !== "observed" || (p.radar === mine) !== own) return;
+        layers.watch.addLayer(L.geoJSON(f, { pane: "watch", interactive: false, style: { color: colors[p.radar] || "#d62728", weight: own ? 3.5 : 2, opacity: 0.85 } }));
+      });
+    });
     (fc.features || []).forEach(function (f) {
       var p = f.properties || {};
-      if (p.kind === "observed") {
-        layers.watch.addLayer(L.geoJSON(f, { pane: "watch", interactive: false, style: { color: colors[p.radar] || colors[p.label] || "#d62728", weight: 3, opacity: 0.85 } }));
-      } else if (p.kind === "radar") {
+      if (p.kind === "radar") {
         layers.watch.addLayer(L.circleMarker([p.lat_deg, p.lon_deg], { pane: "watch", radius: 6, color: "#000", weight: 1, fillColor: colors[p.label], fillOpacity: 1 })
           .bindTooltip(escapeHtml(p.label)));
       }
@@ -943,6 +949,9 @@
         style: function (f) {
           if (f.properties && f.properties.kind === "dmz") {
             return { color: "#7a1f1f", weight: 2.2, dashArray: "6 4", fill: false };
+          }
+          if (f.properties && f.properties.coarse) {  // the world beyond the detailed window
+            return { stroke: false, fillColor: "#eceae4", fillOpacity: 1 };
           }
           var kor = f.properties && f.properties.iso_a3 === "KOR";
           return kor
