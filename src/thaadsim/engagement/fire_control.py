@@ -18,7 +18,7 @@ from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import Interceptor, ReachTable, get_interceptor, reach_table
 from thaadsim.sensors.radar import Radar, get_radar
-from thaadsim.sensors.site import Site, list_sites, parse_site
+from thaadsim.sensors.site import USER_SITE_DEFAULTS_WHY, Site, list_sites, parse_site
 
 MAX_SHOTS = 3
 
@@ -372,7 +372,13 @@ def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, lis
         if p in configuration_names():
             cfg = get_configuration(p, parameter)
             for q in cfg.batteries:
-                out.append(_one_part(q.strip().lower(), parameter, q, rule))
+                b = _one_part(q.strip().lower(), parameter, q, rule)
+                if b.site.defaults_applied:  # the preset states these as its assumptions
+                    b = dataclasses.replace(b, site=dataclasses.replace(
+                        b.site, defaults_applied=(), description=f"configuration {cfg.name}",
+                        sources=(f"configuration {cfg.name} (systems.toml): "
+                                 + USER_SITE_DEFAULTS_WHY,)))
+                out.append(b)
             continue
         out.append(_one_part(p, parameter, text, rule))
     if len(out) > MAX_EXPANDED_BATTERIES:
