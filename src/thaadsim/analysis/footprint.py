@@ -18,7 +18,7 @@ from shapely.geometry import mapping
 from thaadsim import geo
 from thaadsim.analysis.families import HISTORY_DT_S, family_of, trajectory_family
 from thaadsim.analysis.footprint_kernel import footprint_kernel, pack_batteries
-from thaadsim.analysis.grid import GRID_CENTER, city_cells, south_korea_grid
+from thaadsim.analysis.grid import GRID_CENTER, Grid, city_cells, south_korea_grid
 from thaadsim.engagement.fire_control import Battery, Doctrine
 from thaadsim.threats.threat_set import ThreatSet
 
@@ -339,7 +339,7 @@ def footprints(configs: list[list[Battery]], threat_set: ThreatSet, grid_km: flo
 class _Pass:
     """What one kernel pass gives per output group (see ``_footprint_pass``)."""
 
-    grid: object
+    grid: Grid
     threat_set: ThreatSet
     pairs: list
     defended: np.ndarray  # (groups, cells)
@@ -537,10 +537,10 @@ class LayeredFootprint:
             ``engaged_by_layer`` (tier -> the threats against which that layer has an intercept
             opportunity at the city), ``defence`` (one phrase: which layer defends it).
         """
-        cities, cell = city_cells(self.combined.grid_km)
+        _, cell = city_cells(self.combined.grid_km)
         base = self.combined.cities()
         out = []
-        for c, j, row in zip(cities, cell, base, strict=True):
+        for j, row in zip(cell, base, strict=True):
             near = j >= 0
             threats = self.combined.threats
             reaching = [t for k, t in enumerate(threats) if near and self.reach_by[k, j]]
@@ -597,7 +597,8 @@ class LayeredFootprint:
                 if uppers:
                     s += " (" + _why_not_upper(name, uppers) + ")"
             elif up and low and up == low:
-                s += "; both tiers engage every threat that reaches it (shoot-look-shoot across layers)"
+                s += ("; both tiers engage every threat that reaches it (shoot-look-shoot across "
+                      "layers)")
             if none:
                 s += f"; undefended against {_short_threats(none)}"
             out.append(s + ".")

@@ -156,7 +156,8 @@ def withdrawal(
     interceptor_file: Files = file_option("interceptor", "interceptors"),
 ):
     """What THAAD's withdrawal leaves: THAAD alone, THAAD + the lower tier, the lower tier alone."""
-    from thaadsim.analysis.footprint import KEY_CITIES, withdrawal as run
+    from thaadsim.analysis.footprint import KEY_CITIES
+    from thaadsim.analysis.footprint import withdrawal as run
     from thaadsim.engagement.fire_control import parse_configuration
     from thaadsim.threats.threat_set import get_threat_set
 

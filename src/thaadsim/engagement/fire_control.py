@@ -105,6 +105,11 @@ class Doctrine:
         Detection model of the firm-track time (``sensors.detect.DETECTION_MODELS``):
         ``"swerling1"`` (default: per-look detection probability, so the firm-track time is
         sampled per Monte Carlo realisation), ``"swerling3"`` or ``"deterministic"``.
+    layered : bool
+        Layered doctrine (issue 14): each threat is engaged by its best upper-tier battery
+        first (``mode`` and ``max_shots`` within the layer), then by its best lower-tier battery
+        at the leaker (its shots launch at least ``kill_assessment_s`` after the upper tier's
+        last intercept and fly only at survivors); default False (one battery per threat).
     """
 
     mode: str = "sls"
@@ -114,6 +119,7 @@ class Doctrine:
     kill_assessment_s: float = 10.0
     max_shots: int = 2
     detection: str = "swerling1"
+    layered: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -319,9 +325,9 @@ def system_battery(system: str, site_text, name: str | None = None,
 
     s = get_system(system, parameter)
     site = parse_site(site_text, parameter=parameter)
-    args = dict(launchers=s.launchers, interceptors_per_launcher=s.interceptors_per_launcher,
-                fire_channels=s.fire_channels, reaction_time_s=s.reaction_time_s,
-                system=s.name, tier=s.tier)
+    args: dict = dict(launchers=s.launchers, interceptors_per_launcher=s.interceptors_per_launcher,
+                      fire_channels=s.fire_channels, reaction_time_s=s.reaction_time_s,
+                      system=s.name, tier=s.tier)
     args.update(kw)
     label = name or (site.name if s.name == "thaad" else f"{s.name}@{site.name}")
     return Battery(label, site, get_radar(s.radar), get_interceptor(s.interceptor), **args)
