@@ -381,8 +381,9 @@ def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, lis
                 b = _one_part(q.strip().lower(), parameter, q, rule)
                 if b.site.defaults_applied:  # the preset states these as its assumptions
                     b = dataclasses.replace(b, site=dataclasses.replace(
-                        b.site, defaults_applied=(), description=f"configuration {cfg.name}",
-                        sources=(f"configuration {cfg.name} (systems.toml): "
+                        b.site, defaults_applied=(),
+                        description="a position of a preset configuration (systems.toml)",
+                        sources=("preset configurations (systems.toml): "
                                  + USER_SITE_DEFAULTS_WHY,)))
                 out.append(b)
             continue
