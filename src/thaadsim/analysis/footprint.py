@@ -853,17 +853,17 @@ class WithdrawalResult:
         return f"<WithdrawalResult vs {self.results[0].combined.threat_set.name}: {parts}>"
 
 
-def withdrawal(threat_set: ThreatSet, grid_km: float = 5.0, cases=WITHDRAWAL_CONFIGURATIONS,
-               progress=None) -> WithdrawalResult:
+def withdrawal(threat_set: ThreatSet | str = "nk-default", grid_km: float = 5.0,
+               cases=WITHDRAWAL_CONFIGURATIONS, progress=None) -> WithdrawalResult:
     """THAAD alone, THAAD + the lower tier as deployed, and the lower tier with THAAD withdrawn,
     in one kernel pass.
 
     Parameters
     ----------
-    threat_set : ThreatSet
-        The threat set.
+    threat_set : ThreatSet or str, optional
+        The threat set or its name; default ``"nk-default"``.
     grid_km : float, optional
-        Grid spacing (km); default 5.
+        Grid spacing (km), in [1, 50]; default 5.
     cases : sequence of (str, str), optional
         (case name, configuration text of ``parse_configuration``); default
         ``WITHDRAWAL_CONFIGURATIONS`` (``seongju``, ``rok-deployed``, ``rok-withdrawn``).
@@ -876,7 +876,12 @@ def withdrawal(threat_set: ThreatSet, grid_km: float = 5.0, cases=WITHDRAWAL_CON
         The three layered footprints.
     """
     from thaadsim.engagement.fire_control import parse_configuration
+    from thaadsim.limits import check
+    from thaadsim.threats.threat_set import get_threat_set
 
+    if isinstance(threat_set, str):
+        threat_set = get_threat_set(threat_set)
+    grid_km = float(check("grid_km", grid_km, "grid_km"))
     parsed = [parse_configuration(text) for _, text in cases]
     res = layered_footprints([b for _, b in parsed], threat_set, grid_km,
                              [lab for lab, _ in parsed], progress=progress)

@@ -90,12 +90,16 @@ def engage(
 @app.command()
 def footprint(
     battery: str = typer.Option("seongju", "--battery",
-                                help="site preset ('thaadsim radars'), LAT,LON, 'withdrawn', or "
-                                     "sites joined by '+'"),
+                                help="site preset ('thaadsim radars'), LAT,LON, SYSTEM@SITE "
+                                     "('thaadsim systems'), a preset configuration "
+                                     "(rok-deployed, rok-withdrawn, rok-planned), 'withdrawn', "
+                                     "or these joined by '+'"),
     threat_set: str = typer.Option("nk-default", "--threat-set",
                                    help="a threat set ('thaadsim threat-sets' lists them)"),
     compare: Optional[list[str]] = typer.Option(None, "--compare",
-                                                help="withdrawn | SITE | SITE+SITE (repeatable)"),
+                                                help="withdrawn | SITE | SYSTEM@SITE | "
+                                                     "CONFIGURATION, joined by '+' "
+                                                     "(repeatable)"),
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
     map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
     kml: Optional[Path] = typer.Option(None, "--kml", help="write the footprints as KML "
