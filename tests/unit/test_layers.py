@@ -286,3 +286,15 @@ def test_withdrawal_json_has_the_cases_and_the_losses(capsys):
     assert main(["withdrawal", "--grid-km", "25", "--format", "csv"]) == 0
     head = capsys.readouterr().out.splitlines()[0]
     assert "case" in head and "defence" in head
+
+
+def test_footprint_scenario_round_trip_keeps_systems(tmp_path):
+    from thaadsim.api import load_footprint_scenario
+    from thaadsim.io.scenario import footprint_scenario_toml
+
+    _, bats = parse_configuration("thaad@seongju+pac3-mse@37.55,126.99+km-sam2@36.7,127.5")
+    p = tmp_path / "f.toml"
+    p.write_text(footprint_scenario_toml(bats, "nk-default", 10.0))
+    back = load_footprint_scenario(p).batteries
+    assert [(b.system, b.tier, b.interceptor.name, b.radar.name, b.inventory) for b in back] == \
+        [(b.system, b.tier, b.interceptor.name, b.radar.name, b.inventory) for b in bats]
