@@ -351,11 +351,14 @@ class _Pass:
 
 def _footprint_pass(kconfigs: list[list[Battery]], groups: list[tuple[int, ...]],
                     threat_set: ThreatSet, grid_km: float, doctrine: Doctrine | None,
-                    progress, descent_only: bool, missiles: dict | None) -> _Pass:
+                    progress, descent_only: bool, missiles: dict | None,
+                    layered: dict[int, tuple[int, int]] | None = None) -> _Pass:
     """One fused-kernel pass over the kernel configurations ``kconfigs``; output group k sums
-    the opportunities of the kernel configurations ``groups[k]`` (a configuration's layers
-    summed give the configuration: shoot-look-shoot across layers counts an upper-tier and a
-    lower-tier opportunity as two)."""
+    the opportunities of the kernel configurations ``groups[k]``. A group in ``layered`` (group
+    -> (upper kernel configuration, lower one)) is a configuration's layers: defended when the
+    layers together have an opportunity; shoot-look-shoot when one layer has two, or the upper
+    tier has one and the lower tier a feasible launch at least the kill-assessment time after the
+    upper tier's first intercept (the upper tier shoots first, the lower tier at the leaker)."""
     g = south_korea_grid(grid_km)
     d = doctrine or Doctrine()
     n = g.size
@@ -371,6 +374,11 @@ def _footprint_pass(kconfigs: list[list[Battery]], groups: list[tuple[int, ...]]
     pairs = [(m, a) for m in threat_set.missiles for a in threat_set.launch_areas]
     undefended_by = np.zeros((ng, len(pairs), n), dtype=bool)
     reach_by = np.zeros((len(pairs), n), dtype=bool)
+    layered = layered or {}
+    if layered:  # the layered footprint's times (shoot-look-shoot across layers)
+        packed = dict(packed, want_times=1, t_first=np.full((nk, n), np.inf),
+                      l_last=np.full((nk, n), -np.inf))
+    t_first, l_last = packed["t_first"], packed["l_last"]
     for i, (mname, area) in enumerate(pairs):
         if progress:
             progress(f"{mname} from {area[0]}", i, len(pairs))
@@ -390,7 +398,13 @@ def _footprint_pass(kconfigs: list[list[Battery]], groups: list[tuple[int, ...]]
         for c, members in enumerate(groups):
             o = opp[members[0]] if len(members) == 1 else opp[list(members)].sum(axis=0)
             fail1 = reach & (o < 1)
-            fail2 = reach & (o < 2)
+            if c in layered:
+                ku, kl = layered[c]
+                across = ((opp[ku] >= 1) & (opp[kl] >= 1)
+                          & (l_last[kl] >= t_first[ku] + d.kill_assessment_s))
+                fail2 = reach & ~((opp[ku] >= 2) | (opp[kl] >= 2) | across)
+            else:
+                fail2 = reach & (o < 2)
             limiting[c][f"{mname} from {area[0]}"] = int(fail1.sum())
             undefended_by[c, i] = fail1
             defended[c] &= ~fail1
@@ -503,13 +517,17 @@ class LayeredFootprint:
 
     A cell is defended by a layer when that layer's batteries have at least one intercept
     opportunity against every threat that reaches it; combined, when for every such threat some
-    layer has one. Shoot-look-shoot (``defended_sls``) counts opportunities over all layers: an
-    upper-tier shot followed by a lower-tier shot at the leaker are two.
+    layer has one. Shoot-look-shoot (``defended_sls``): two opportunities within one layer (as
+    ``footprint`` counts them over batteries), or across layers an upper-tier shot followed by a
+    lower-tier shot at the leaker, the lower tier able to launch at least the kill-assessment time
+    after the upper tier's first intercept.
 
     Attributes
     ----------
     combined : FootprintResult
-        The configuration as a whole (the same cells as ``footprint`` of all its batteries).
+        The configuration as a whole: ``defended`` is cell for cell ``footprint`` of all its
+        batteries; ``defended_sls`` is within it (across layers the order and the
+        kill-assessment time are checked, which ``footprint`` does not do across batteries).
     layers : dict of str to FootprintResult
         Per tier (``engagement.systems.TIERS``), the layer's batteries alone (possibly none).
     reach_by : ndarray of bool, shape (threats, cells)
@@ -706,25 +724,29 @@ def layered_footprints(configs: list[list[Battery]], threat_set: ThreatSet,
     Returns
     -------
     list of LayeredFootprint
-        One per configuration, in order; ``combined`` is cell for cell ``footprints`` of the
-        same batteries.
+        One per configuration, in order; ``combined.defended`` is cell for cell ``footprints``
+        of the same batteries (``defended_sls`` see ``LayeredFootprint``).
     """
     from thaadsim.engagement.systems import TIERS
 
     kconfigs: list[list[Battery]] = []
     groups: list[tuple[int, ...]] = []
     index: list[tuple[int, dict]] = []
+    layered: dict[int, tuple[int, int]] = {}
     for bats in configs:
         per = {}
+        kidx = {}
         for tier in TIERS:
             kconfigs.append([b for b in bats if b.tier == tier])
+            kidx[tier] = len(kconfigs) - 1
             per[tier] = len(groups)
-            groups.append((len(kconfigs) - 1,))
+            groups.append((kidx[tier],))
         combined = len(groups)
-        groups.append(tuple(per_k[0] for per_k in (groups[per[t]] for t in TIERS)))
+        groups.append(tuple(kidx[t] for t in TIERS))
+        layered[combined] = (kidx["upper"], kidx["lower"])
         index.append((combined, per))
     p = _footprint_pass(kconfigs, groups, threat_set, grid_km, doctrine, progress,
-                        descent_only, None)
+                        descent_only, None, layered)
     labels = list(labels) if labels is not None else [None] * len(configs)
     out = []
     for c, bats in enumerate(configs):

@@ -32,7 +32,7 @@ MAX_COUNTED = 2
 def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, fam_n,
                      r_lo, r_hi, rps, tables, strides, n_req, m_win, tofs, g_step, h_step,
                      h_lo, h_hi, ground_u, reaction, cos_reach, cfg_ptr, cfg_idx, ka,
-                     descent_only, opp, reach):
+                     descent_only, opp, reach, want_times, t_first, l_last):
     """Opportunities per configuration and aim point against one threat.
 
     Parameters
@@ -82,6 +82,14 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
         Output, overwritten: opportunities (up to MAX_COUNTED per battery, summed).
     reach : ndarray of bool, shape (n,)
         Output, overwritten: whether the threat reaches each aim point.
+    want_times : int
+        Nonzero: also fill ``t_first`` and ``l_last`` (the layered footprint's shoot-look-shoot
+        across layers); every feasible sample is then scanned. Zero: they are not touched (pass
+        arrays of any shape, e.g. (1, 1)).
+    t_first, l_last : ndarray, shape (n_config, n)
+        Outputs when ``want_times``, overwritten: per configuration and aim point, the earliest
+        intercept time of any battery's first opportunity (s since launch; inf: none) and the
+        latest launch time of any feasible intercept (s; -inf: none).
     """
     n = cell_lat.shape[0]
     nb_ = rps.shape[0]
@@ -94,6 +102,9 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
     for c in range(opp.shape[0]):
         for i in range(n):
             opp[c, i] = 0
+            if want_times:
+                t_first[c, i] = np.inf
+                l_last[c, i] = -np.inf
     for i in nb.prange(n):
         la, lo = cell_lat[i], cell_lon[i]
         # haversine distance and initial azimuth on the sphere of radius a (geo.gc_*)
@@ -161,6 +172,8 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
             ready = pos[tr, 0] + reaction[b]
             prev = -np.inf
             cnt = 0
+            first_t = np.inf
+            last_l = -np.inf
             ng, nhh = tofs.shape[1], tofs.shape[2]
             for j in range(max(tr, j_apo), nh):
                 x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
@@ -179,13 +192,20 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
                 if not math.isfinite(tof):
                     continue
                 launch = pos[j, 0] - tof
-                if launch >= ready and launch >= prev:
+                if want_times and launch >= ready:
+                    last_l = max(last_l, launch)
+                if launch >= ready and launch >= prev and cnt < MAX_COUNTED:
+                    if cnt == 0:
+                        first_t = pos[j, 0]
                     cnt += 1
                     prev = pos[j, 0] + ka
-                    if cnt >= MAX_COUNTED:
+                    if cnt >= MAX_COUNTED and not want_times:
                         break
             for q in range(cfg_ptr[b], cfg_ptr[b + 1]):
                 opp[cfg_idx[q], i] += cnt
+                if want_times:
+                    t_first[cfg_idx[q], i] = min(t_first[cfg_idx[q], i], first_t)
+                    l_last[cfg_idx[q], i] = max(l_last[cfg_idx[q], i], last_l)
 
 
 def pack_batteries(configs, look_dt_s: float):
@@ -203,7 +223,8 @@ def pack_batteries(configs, look_dt_s: float):
     -------
     dict
         The keyword arguments ``rps`` to ``cfg_idx`` of ``footprint_kernel`` (zero rows when
-        there is no battery).
+        there is no battery), with ``want_times = 0`` and placeholder ``t_first`` and ``l_last``
+        (the layered footprint replaces them).
     """
     from thaadsim.sensors.radar import elevation_floor_deg
 
@@ -265,7 +286,8 @@ def pack_batteries(configs, look_dt_s: float):
     return {"rps": rps, "tables": tables, "strides": strides, "tofs": tof, "g_step": g_step,
             "h_step": h_step, "h_lo": h_lo, "h_hi": h_hi, "ground_u": ground_u,
             "reaction": reaction, "cos_reach": cos_reach, "cfg_ptr": cfg_ptr,
-            "cfg_idx": cfg_idx}
+            "cfg_idx": cfg_idx, "want_times": 0, "t_first": np.full((1, 1), np.inf),
+            "l_last": np.full((1, 1), -np.inf)}
 
 
 def warm_kernels() -> None:
@@ -287,7 +309,7 @@ def warm_kernels() -> None:
                      np.zeros((1, NRP)), np.zeros((1, 3, 2)), np.ones(1, dtype=np.int64), 1, 1,
                      np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
                      z1, np.zeros(2, dtype=np.int64), i1, 0.0, 0,
-                     np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool))
+                     np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool), 0, z2, z2)
     table = np.zeros((3, 2))
     table.flags.writeable = False  # as the cached ray tables (sensors.detect.ray_table)
     _detect_kernel(np.zeros((1, 1, 7)), i1, np.zeros(NRP), table, 1, 1, 1, 0, 1.0,
