@@ -274,6 +274,8 @@ def test_layered_engage_end_to_end_matches_its_closed_form(capsys, tmp_path):
     lo, hi = t["p_leak_ci95"]
     assert lo - 0.003 <= t["p_leak_analytic"] <= hi + 0.003
     assert {b["tier"] for b in d["batteries"]} == {"upper", "lower"}
+    assert main(["engage", str(p), "--trials", "200"]) == 0
+    assert "lower_tier_battery" in capsys.readouterr().out.splitlines()[0]
 
 
 # -- commands --------------------------------------------------------------------------------

@@ -83,6 +83,8 @@ def engage(
         return
     cols = ["id", "missile", "battery", "range_km", "track_time_s", "intercept_opportunities",
             "earliest_intercept_alt_km", "shots_planned", "p_leak", "p_leak_analytic"]
+    if any("lower_tier_battery" in t for t in out["threats"]):  # a layered doctrine
+        cols.insert(3, "lower_tier_battery")
     typer.echo(rows_table(out["threats"], cols))
     typer.echo(f"\n{result!r}")
 
