@@ -2,7 +2,9 @@
 files in the same format.
 
 Tables: ``missiles.toml`` ([missile.NAME]), ``radars.toml`` ([radar.NAME], [site.NAME]),
-``interceptors.toml`` ([interceptor.NAME]), ``threat_sets.toml`` ([set.NAME]). Each model module
+``interceptors.toml`` ([interceptor.NAME]), ``threat_sets.toml`` ([set.NAME]), ``systems.toml``
+([system.NAME]: interceptor + radar + battery defaults + tier; [configuration.NAME]: preset
+battery configurations). Each model module
 (threats, sensors, interceptors) builds its frozen objects from ``table(...)``; nothing else reads
 the files.
 
@@ -30,10 +32,10 @@ from thaadsim.errors import ThaadsimError, show_value
 
 FILES = {"missiles.toml": ("missile",), "radars.toml": ("radar", "site"),
          "interceptors.toml": ("interceptor",), "threat_sets.toml": ("set",),
-         "uncertainty.toml": ("parameter",)}
+         "uncertainty.toml": ("parameter",), "systems.toml": ("system", "configuration")}
 OPTION_OF = {"missiles.toml": "--missile-file", "radars.toml": "--radar-file",
              "interceptors.toml": "--interceptor-file", "threat_sets.toml": "--threat-set-file",
-             "uncertainty.toml": "--uncertainty-file"}
+             "uncertainty.toml": "--uncertainty-file", "systems.toml": "--system-file"}
 _user_files: dict[str, list[Path]] = {f: [] for f in FILES}
 _inline: dict[str, list[tuple[str, str, dict]]] = {f: [] for f in FILES}
 

@@ -31,7 +31,8 @@ MAX_COUNTED = 2
 @njit(cache=True, parallel=True)
 def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, fam_n,
                      r_lo, r_hi, rps, tables, strides, n_req, m_win, tofs, g_step, h_step,
-                     h_lo, h_hi, ground_u, reaction, config_of, ka, descent_only, opp, reach):
+                     h_lo, h_hi, ground_u, reaction, cos_reach, cfg_ptr, cfg_idx, ka,
+                     descent_only, opp, reach, want_times, t_first, l_last):
     """Opportunities per configuration and aim point against one threat.
 
     Parameters
@@ -66,8 +67,13 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
         Unit vector of each battery's site at zero altitude (ground range on the mean sphere).
     reaction : ndarray, shape (B,)
         Firm track to the earliest launch (s).
-    config_of : ndarray of int, shape (B,)
-        Configuration of each battery.
+    cos_reach : ndarray, shape (B,)
+        Cosine of the central angle of each table's farthest reachable ground range (plus one
+        cell): a battery none of whose samples in its altitude band lies within it is skipped
+        before its detection is computed (a necessary condition: results are unchanged).
+    cfg_ptr, cfg_idx : ndarray of int, shapes (B + 1,) and (sum,)
+        The configurations each battery belongs to: ``cfg_idx[cfg_ptr[b]:cfg_ptr[b + 1]]`` (a
+        battery shared by several configurations is evaluated once).
     ka : float
         Kill-assessment time (s).
     descent_only : int
@@ -76,6 +82,14 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
         Output, overwritten: opportunities (up to MAX_COUNTED per battery, summed).
     reach : ndarray of bool, shape (n,)
         Output, overwritten: whether the threat reaches each aim point.
+    want_times : int
+        Nonzero: also fill ``t_first`` and ``l_last`` (the layered footprint's shoot-look-shoot
+        across layers); every feasible sample is then scanned. Zero: they are not touched (pass
+        arrays of any shape, e.g. (1, 1)).
+    t_first, l_last : ndarray, shape (n_config, n)
+        Outputs when ``want_times``, overwritten: per configuration and aim point, the earliest
+        intercept time of any battery's first opportunity (s since launch; inf: none) and the
+        latest launch time of any feasible intercept (s; -inf: none).
     """
     n = cell_lat.shape[0]
     nb_ = rps.shape[0]
@@ -88,6 +102,9 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
     for c in range(opp.shape[0]):
         for i in range(n):
             opp[c, i] = 0
+            if want_times:
+                t_first[c, i] = np.inf
+                l_last[c, i] = -np.inf
     for i in nb.prange(n):
         la, lo = cell_lat[i], cell_lon[i]
         # haversine distance and initial azimuth on the sphere of radius a (geo.gc_*)
@@ -135,12 +152,28 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
                     j_apo = j
         win = np.empty(m_win, dtype=np.int64)
         for b in range(nb_):
+            near = False
+            for j in range(j_apo, nh):
+                x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
+                rn = math.sqrt(x * x + y * y + z * z)
+                sz = z / rn
+                alt = rn - a * (1.0 - E.F * sz * sz)
+                if alt < h_lo[b] or alt > h_hi[b]:
+                    continue
+                if (x * ground_u[b, 0] + y * ground_u[b, 1] + z * ground_u[b, 2]) / rn \
+                        >= cos_reach[b]:
+                    near = True
+                    break
+            if not near:
+                continue
             tr = track_index(pos, nh, rps[b], tables[b], strides[b], n_req, m_win, win)
             if tr < 0:
                 continue
             ready = pos[tr, 0] + reaction[b]
             prev = -np.inf
             cnt = 0
+            first_t = np.inf
+            last_l = -np.inf
             ng, nhh = tofs.shape[1], tofs.shape[2]
             for j in range(max(tr, j_apo), nh):
                 x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
@@ -159,16 +192,25 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
                 if not math.isfinite(tof):
                     continue
                 launch = pos[j, 0] - tof
-                if launch >= ready and launch >= prev:
+                if want_times and launch >= ready:
+                    last_l = max(last_l, launch)
+                if launch >= ready and launch >= prev and cnt < MAX_COUNTED:
+                    if cnt == 0:
+                        first_t = pos[j, 0]
                     cnt += 1
                     prev = pos[j, 0] + ka
-                    if cnt >= MAX_COUNTED:
+                    if cnt >= MAX_COUNTED and not want_times:
                         break
-            opp[config_of[b], i] += cnt
+            for q in range(cfg_ptr[b], cfg_ptr[b + 1]):
+                opp[cfg_idx[q], i] += cnt
+                if want_times:
+                    t_first[cfg_idx[q], i] = min(t_first[cfg_idx[q], i], first_t)
+                    l_last[cfg_idx[q], i] = max(l_last[cfg_idx[q], i], last_l)
 
 
 def pack_batteries(configs, look_dt_s: float):
-    """Kernel inputs for the batteries of several configurations (flattened in order).
+    """Kernel inputs for the batteries of several configurations (flattened in order; a battery
+    that appears, equal, in several configurations is packed once and counted for each).
 
     Parameters
     ----------
@@ -180,13 +222,23 @@ def pack_batteries(configs, look_dt_s: float):
     Returns
     -------
     dict
-        The keyword arguments ``rps`` to ``config_of`` of ``footprint_kernel`` (zero rows when
-        there is no battery).
+        The keyword arguments ``rps`` to ``cfg_idx`` of ``footprint_kernel`` (zero rows when
+        there is no battery), with ``want_times = 0`` and placeholder ``t_first`` and ``l_last``
+        (the layered footprint replaces them).
     """
     from thaadsim.sensors.radar import elevation_floor_deg
 
-    bats = [(c, b) for c, cfg in enumerate(configs) for b in cfg]
-    nbat = len(bats)  # zero rows when no configuration has a battery: the kernel only decides
+    uniq: list = []
+    members: list[list[int]] = []
+    for c, cfg in enumerate(configs):
+        for b in cfg:
+            k = next((i for i, u in enumerate(uniq) if u is b or u == b), -1)
+            if k < 0:
+                uniq.append(b)
+                members.append([c])
+            else:
+                members[k].append(c)
+    nbat = len(uniq)  # zero rows when no configuration has a battery: the kernel only decides
     # the reach
     rps = np.zeros((nbat, NRP))
     tabs, tofs = [], []
@@ -197,8 +249,10 @@ def pack_batteries(configs, look_dt_s: float):
     h_hi = np.full(nbat, -np.inf)
     ground_u = np.zeros((nbat, 3))
     reaction = np.zeros(nbat)
-    config_of = np.zeros(nbat, dtype=np.int64)
-    for k, (c, bat) in enumerate(bats):
+    cos_reach = np.full(nbat, 2.0)
+    cfg_ptr = np.zeros(nbat + 1, dtype=np.int64)
+    cfg_idx = np.array([c for m in members for c in m], dtype=np.int64)
+    for k, bat in enumerate(uniq):
         radar, site = bat.radar, bat.site
         emin = elevation_floor_deg(radar, site, None)
         rp, tab = pack_geometry(radar, site, bat.rcs_m2, emin, site.boresight_az_deg)
@@ -208,14 +262,18 @@ def pack_batteries(configs, look_dt_s: float):
         rt = bat.reach
         tofs.append(rt.tof_s)
         g_step[k], h_step[k] = rt.g_step_m, rt.h_step_m
-        ok_h = np.nonzero(np.isfinite(rt.tof_s).any(axis=0))[0]
+        finite = np.isfinite(rt.tof_s)
+        ok_h = np.nonzero(finite.any(axis=0))[0]
         # half a cell beyond the reachable rows: the table rounds to the nearest cell
         h_lo[k] = (ok_h.min() - 0.5) * rt.h_step_m if ok_h.size else np.inf
         h_hi[k] = (ok_h.max() + 0.5) * rt.h_step_m if ok_h.size else -np.inf
+        ok_g = np.nonzero(finite.any(axis=1))[0]
+        if ok_g.size:  # one cell beyond the farthest reachable row (rounding, with margin)
+            cos_reach[k] = math.cos(min((ok_g.max() + 1.0) * rt.g_step_m / E.R_MEAN_M, math.pi))
         s0 = E.geodetic_to_ecef(math.radians(site.lat_deg), math.radians(site.lon_deg), 0.0)
         ground_u[k] = s0 / np.linalg.norm(s0)
         reaction[k] = bat.reaction_time_s
-        config_of[k] = c
+        cfg_ptr[k + 1] = cfg_ptr[k] + len(members[k])
     m = max((t.shape[1] for t in tabs), default=1)
     tables = np.full((nbat, 3, m), 4.0)  # ray tables all have the same length
     for k, t in enumerate(tabs):
@@ -227,7 +285,9 @@ def pack_batteries(configs, look_dt_s: float):
         tof[k, :t.shape[0], :t.shape[1]] = t
     return {"rps": rps, "tables": tables, "strides": strides, "tofs": tof, "g_step": g_step,
             "h_step": h_step, "h_lo": h_lo, "h_hi": h_hi, "ground_u": ground_u,
-            "reaction": reaction, "config_of": config_of}
+            "reaction": reaction, "cos_reach": cos_reach, "cfg_ptr": cfg_ptr,
+            "cfg_idx": cfg_idx, "want_times": 0, "t_first": np.full((1, 1), np.inf),
+            "l_last": np.full((1, 1), -np.inf)}
 
 
 def warm_kernels() -> None:
@@ -248,7 +308,8 @@ def warm_kernels() -> None:
     footprint_kernel(0.0, 0.0, z1, z1, np.ones(1), z2, z2, z2, i1, 0.0, 0.0,
                      np.zeros((1, NRP)), np.zeros((1, 3, 2)), np.ones(1, dtype=np.int64), 1, 1,
                      np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
-                     i1, 0.0, 0, np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool))
+                     z1, np.zeros(2, dtype=np.int64), i1, 0.0, 0,
+                     np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool), 0, z2, z2)
     table = np.zeros((3, 2))
     table.flags.writeable = False  # as the cached ray tables (sensors.detect.ray_table)
     _detect_kernel(np.zeros((1, 1, 7)), i1, np.zeros(NRP), table, 1, 1, 1, 0, 1.0,

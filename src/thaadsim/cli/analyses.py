@@ -83,6 +83,8 @@ def engage(
         return
     cols = ["id", "missile", "battery", "range_km", "track_time_s", "intercept_opportunities",
             "earliest_intercept_alt_km", "shots_planned", "p_leak", "p_leak_analytic"]
+    if any("lower_tier_battery" in t for t in out["threats"]):  # a layered doctrine
+        cols.insert(3, "lower_tier_battery")
     typer.echo(rows_table(out["threats"], cols))
     typer.echo(f"\n{result!r}")
 
@@ -90,12 +92,16 @@ def engage(
 @app.command()
 def footprint(
     battery: str = typer.Option("seongju", "--battery",
-                                help="site preset ('thaadsim radars'), LAT,LON, 'withdrawn', or "
-                                     "sites joined by '+'"),
+                                help="site preset ('thaadsim radars'), LAT,LON, SYSTEM@SITE "
+                                     "('thaadsim systems'), a preset configuration "
+                                     "(rok-deployed, rok-withdrawn, rok-planned), 'withdrawn', "
+                                     "or these joined by '+'"),
     threat_set: str = typer.Option("nk-default", "--threat-set",
                                    help="a threat set ('thaadsim threat-sets' lists them)"),
     compare: Optional[list[str]] = typer.Option(None, "--compare",
-                                                help="withdrawn | SITE | SITE+SITE (repeatable)"),
+                                                help="withdrawn | SITE | SYSTEM@SITE | "
+                                                     "CONFIGURATION, joined by '+' "
+                                                     "(repeatable)"),
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
     map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
     kml: Optional[Path] = typer.Option(None, "--kml", help="write the footprints as KML "

@@ -18,14 +18,15 @@ from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import Interceptor, ReachTable, get_interceptor, reach_table
 from thaadsim.sensors.radar import Radar, get_radar
-from thaadsim.sensors.site import Site, list_sites, parse_site
+from thaadsim.sensors.site import USER_SITE_DEFAULTS_WHY, Site, list_sites, parse_site
 
 MAX_SHOTS = 3
 
 
 @dataclasses.dataclass(frozen=True)
 class Battery:
-    """A THAAD battery: radar and launchers at one site (public figures: 6 launchers x 8).
+    """A battery of one system (default THAAD): radar and launchers at one site (public figures
+    for THAAD: 6 launchers x 8; ``engagement.systems`` for the others).
 
     Attributes
     ----------
@@ -49,6 +50,12 @@ class Battery:
         Delay from firm track to the earliest launch (s); default 15.
     rcs_m2 : float
         Radar cross-section of the threats this battery's radar sees (m^2); default 0.01.
+    system : str
+        The system (``engagement.systems``); default ``"thaad"``.
+    tier : str
+        Its layer, ``"upper"`` or ``"lower"``; default ``"upper"``.
+    sspk : float or None
+        Single-shot kill probability of its interceptors (-); None: the doctrine's.
     """
 
     name: str
@@ -61,6 +68,9 @@ class Battery:
     fire_channels: int = 12
     reaction_time_s: float = 15.0
     rcs_m2: float = 0.01
+    system: str = "thaad"
+    tier: str = "upper"
+    sspk: float | None = None
 
     @property
     def inventory(self) -> int:
@@ -95,6 +105,11 @@ class Doctrine:
         Detection model of the firm-track time (``sensors.detect.DETECTION_MODELS``):
         ``"swerling1"`` (default: per-look detection probability, so the firm-track time is
         sampled per Monte Carlo realisation), ``"swerling3"`` or ``"deterministic"``.
+    layered : bool
+        Layered doctrine (issue 14): each threat is engaged by its best upper-tier battery
+        first (``mode`` and ``max_shots`` within the layer), then by its best lower-tier battery
+        at the leaker (its shots launch at least ``kill_assessment_s`` after the upper tier's
+        last intercept and fly only at survivors); default False (one battery per threat).
     """
 
     mode: str = "sls"
@@ -104,6 +119,7 @@ class Doctrine:
     kill_assessment_s: float = 10.0
     max_shots: int = 2
     detection: str = "swerling1"
+    layered: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -274,7 +290,47 @@ def list_batteries() -> list[str]:
     return [s.name for s in list_sites()]
 
 
-MAX_BATTERIES = 8  # per configuration: bounds the work of one request (assumption)
+MAX_BATTERIES = 8  # typed parts per configuration: bounds the work of one request (assumption)
+MAX_EXPANDED_BATTERIES = 16  # batteries once preset configurations are expanded (assumption)
+
+
+def system_battery(system: str, site_text, name: str | None = None,
+                   parameter: str = "battery", **kw) -> Battery:
+    """A battery of a system (``engagement.systems``) at a site, with the system's defaults.
+
+    Parameters
+    ----------
+    system : str
+        System preset name (``thaad``, ``pac3-mse``, ``pac2-gemt``, ``km-sam2``, ``l-sam``).
+    site_text : str, tuple or Site
+        Site preset, ``"LAT,LON[,HEIGHT_M]"`` (the user-site defaults apply) or a ``Site``.
+    name : str, optional
+        Battery name; default ``SYSTEM@SITE`` (the site's name alone for THAAD).
+    parameter : str, optional
+        Name of the argument in error messages; default ``"battery"``.
+    **kw
+        Overrides of ``Battery`` fields.
+
+    Returns
+    -------
+    Battery
+        The battery.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown system or site, or malformed coordinates.
+    """
+    from thaadsim.engagement.systems import get_system
+
+    s = get_system(system, parameter)
+    site = parse_site(site_text, parameter=parameter)
+    args: dict = dict(launchers=s.launchers, interceptors_per_launcher=s.interceptors_per_launcher,
+                      fire_channels=s.fire_channels, reaction_time_s=s.reaction_time_s,
+                      system=s.name, tier=s.tier)
+    args.update(kw)
+    label = name or (site.name if s.name == "thaad" else f"{s.name}@{site.name}")
+    return Battery(label, site, get_radar(s.radar), get_interceptor(s.interceptor), **args)
 
 
 def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, list[Battery]]:
@@ -283,8 +339,11 @@ def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, lis
     Parameters
     ----------
     text : str
-        ``"withdrawn"`` (or ``"none"``), a site preset, ``"LAT,LON"``, or up to
-        ``MAX_BATTERIES`` of these joined by ``"+"``.
+        ``"withdrawn"`` (or ``"none"``), or up to ``MAX_BATTERIES`` parts joined by ``"+"``,
+        each ``SYSTEM@SITE`` (a system of ``engagement.systems`` at a site preset or
+        ``LAT,LON``), a site preset or ``LAT,LON`` alone (a THAAD battery: the shorthand), or a
+        preset configuration (``rok-deployed``, ``rok-withdrawn``, ``rok-planned``: expanded,
+        at most ``MAX_EXPANDED_BATTERIES`` batteries in all).
     parameter : str, optional
         Name of the argument in error messages; default ``"battery"``.
 
@@ -293,31 +352,67 @@ def parse_configuration(text: str, parameter: str = "battery") -> tuple[str, lis
     label : str
         The configuration, lower-cased.
     batteries : list of Battery
-        One battery per site; empty when withdrawn.
+        One battery per part; empty when withdrawn.
 
     Raises
     ------
     ThaadsimError
-        An empty part, an unknown site, a bad coordinate (named, e.g. ``battery latitude``) or
-        too many sites.
+        An empty part, an unknown site or system, a bad ``SYSTEM@SITE``, a bad coordinate
+        (named, e.g. ``battery latitude``) or too many batteries.
     """
+    from thaadsim.engagement.systems import configuration_names, get_configuration, system_names
+
     t = str(text).strip().lower()
     if t in ("withdrawn", "none"):
         return "withdrawn", []
     parts = [p.strip() for p in t.split("+")]
-    rule = (f"must be a site preset ({', '.join(list_batteries())}), LAT,LON, 'withdrawn' or "
-            "sites joined by '+'")
+    rule = (f"must be a site preset ({', '.join(list_batteries())}), LAT,LON, SYSTEM@SITE "
+            f"(systems: {', '.join(system_names())}), a configuration "
+            f"({', '.join(configuration_names())}), 'withdrawn' or these joined by '+'")
     if not t or any(not p for p in parts):
         raise ThaadsimError(parameter, rule, text)
     if len(parts) > MAX_BATTERIES:
         raise ThaadsimError(parameter, f"must join at most {MAX_BATTERIES} sites", text)
-    out = []
+    out: list[Battery] = []
     for p in parts:
-        try:
-            out.append(battery_at(p))
-        except ThaadsimError as e:
-            if " " in str(e.parameter):  # a bad latitude, longitude or height: say which
-                raise ThaadsimError(parameter + " " + e.parameter.split(" ", 1)[1], e.rule,
-                                    e.value) from None
-            raise ThaadsimError(parameter, rule, text) from None
+        if p in configuration_names():
+            cfg = get_configuration(p, parameter)
+            for q in cfg.batteries:
+                b = _one_part(q.strip().lower(), parameter, q, rule)
+                if b.site.defaults_applied:  # the preset states these as its assumptions
+                    b = dataclasses.replace(b, site=dataclasses.replace(
+                        b.site, defaults_applied=(),
+                        description="a position of a preset configuration (systems.toml)",
+                        sources=("preset configurations (systems.toml): "
+                                 + USER_SITE_DEFAULTS_WHY,)))
+                out.append(b)
+            continue
+        out.append(_one_part(p, parameter, text, rule))
+    if len(out) > MAX_EXPANDED_BATTERIES:
+        raise ThaadsimError(parameter, f"must hold at most {MAX_EXPANDED_BATTERIES} batteries "
+                                       f"once configurations are expanded (got {len(out)})", text)
     return t, out
+
+
+def _one_part(p: str, parameter: str, text: str, rule: str) -> Battery:
+    """One battery of a configuration: ``SYSTEM@SITE`` or a site (THAAD)."""
+    from thaadsim.engagement.systems import system_names
+
+    if "@" in p:
+        sysname, _, site_text = p.partition("@")
+        sysname, site_text = sysname.strip(), site_text.strip()
+        if not sysname or not site_text or "@" in site_text:
+            raise ThaadsimError(parameter, "must write each battery as SYSTEM@SITE (e.g. "
+                                           "pac3-mse@37.55,126.99)", text)
+        if sysname not in system_names():
+            raise ThaadsimError(parameter, f"must name a known system before '@' "
+                                           f"({', '.join(system_names())})", text)
+    else:
+        sysname, site_text = "thaad", p
+    try:
+        return system_battery(sysname, site_text, parameter=parameter)
+    except ThaadsimError as e:
+        if " " in str(e.parameter):  # a bad latitude, longitude or height: say which
+            raise ThaadsimError(parameter + " " + e.parameter.split(" ", 1)[1], e.rule,
+                                e.value) from None
+        raise ThaadsimError(parameter, rule, text) from None

@@ -6,6 +6,12 @@ kill probability p and tracking/discrimination probability q leaks with probabil
 1 - q (1 - (1 - p)^n); shoot-look-shoot with two salvos of n leaks with 1 - q (1 - (1 - p)^(2n))
 (q is drawn once per threat: a threat that is not tracked is missed by every shot), and uses
 fewer interceptors on average because the second salvo flies only at survivors.
+
+Layers (issue 14): shots of independent layers at one threat multiply the survival
+probabilities: P_leak = 1 - q (1 - prod over layers (1 - SSPK_l)^(n x shots_l)), with q drawn
+once per threat (the tracking of the upper tier's radar picture is shared: a threat that is not
+tracked and discriminated leaks through every layer; the conservative reading of Wilkening's
+layered model).
 """
 
 from __future__ import annotations
@@ -72,6 +78,38 @@ def analytic_leak(opportunities: int, d: Doctrine) -> float:
         return 1.0
     shots = 1 if d.mode == "salvo" else min(opportunities, d.max_shots)
     return 1.0 - d.p_track * (1.0 - (1.0 - d.sspk) ** (d.salvo * shots))
+
+
+def analytic_leak_layered(shots_by_layer, d: Doctrine) -> float:
+    """Closed-form leak probability of one threat engaged by several layers (inventory ample).
+
+    Parameters
+    ----------
+    shots_by_layer : iterable of (int, float)
+        Per layer, the shots fired at the threat (each a salvo of ``d.salvo``) and the layer's
+        single-shot kill probability (-).
+    d : Doctrine
+        Salvo size and tracking probability.
+
+    Returns
+    -------
+    float
+        1 - p_track (1 - prod_l (1 - sspk_l)^(salvo x shots_l)); 1 without shots.
+
+    References
+    ----------
+    D. Wilkening, Science & Global Security 8:2 (1999): independent layers multiply their
+    leakage.
+    """
+    survive = 1.0
+    any_shot = False
+    for shots, sspk in shots_by_layer:
+        if shots > 0:
+            any_shot = True
+            survive *= (1.0 - sspk) ** (d.salvo * shots)
+    if not any_shot:
+        return 1.0
+    return 1.0 - d.p_track * (1.0 - survive)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +231,69 @@ def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
     return Plan(a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2].astype(int), a[:, 3], a[:, 4])
 
 
+def plan_layered(t_abs, layers, priority, d: Doctrine, fire_channels: list[int]) -> Plan:
+    """Fire plan of a layered doctrine, in priority order, fire channels shared across layers.
+
+    For each threat, layer by layer (the upper tier first), each shot takes the earliest feasible
+    intercept whose launch is free of its battery's fire channels and comes at least
+    ``kill_assessment_s`` after the previous intercept, whatever layer fired it; up to
+    ``max_shots`` shots per layer (one in salvo mode). Shot indices run on across layers, so a
+    lower-tier shot flies only at a survivor. With one layer it is ``plan_shots``.
+
+    Parameters
+    ----------
+    t_abs : ndarray, shape (n, steps)
+        Sample times of each threat (s, absolute).
+    layers : list of (feasible, launch_abs, battery_of)
+        Per layer, in firing order: feasibility (n, steps), launch times (n, steps, absolute s)
+        and the battery of that layer assigned to each threat (-1: none).
+    priority : array_like, shape (n,)
+        Lower is served first (stable order).
+    d : Doctrine
+        Mode, ``max_shots`` and ``kill_assessment_s`` (s).
+    fire_channels : list of int
+        Fire channels per battery.
+
+    Returns
+    -------
+    Plan
+        The planned shots, sorted by launch time.
+    """
+    nshots = 1 if d.mode == "salvo" else d.max_shots
+    busy: dict[int, list[tuple[float, float]]] = {b: [] for b in range(len(fire_channels))}
+    rows = []
+    for j in np.argsort(priority, kind="stable"):
+        earliest_launch = -np.inf
+        k_all = 0
+        for feasible, launch_abs, battery_of in layers:
+            b = int(battery_of[j])
+            if b < 0:
+                continue
+            cand = np.nonzero(feasible[j])[0]
+            for _ in range(nshots):
+                chosen = None
+                for i in cand:
+                    tl, ti = launch_abs[j, i], t_abs[j, i]
+                    if tl < earliest_launch:
+                        continue
+                    if peak_channels(busy[b], tl, ti) < fire_channels[b]:
+                        chosen = (tl, ti)
+                        break
+                if chosen is None:
+                    break
+                busy[b].append(chosen)
+                rows.append((j, b, k_all, chosen[0], chosen[1]))
+                k_all += 1
+                earliest_launch = chosen[1] + d.kill_assessment_s
+    if not rows:
+        z = np.zeros(0)
+        return Plan(z.astype(int), z.astype(int), z.astype(int), z, z)
+    a = np.array(rows, dtype=float)
+    order = np.argsort(a[:, 3], kind="stable")
+    a = a[order]
+    return Plan(a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2].astype(int), a[:, 3], a[:, 4])
+
+
 @dataclasses.dataclass(frozen=True)
 class MCResult:
     """Outcome of the Monte Carlo over kill outcomes, beside the closed form.
@@ -240,7 +341,8 @@ class MCResult:
 
 
 def run_monte_carlo(plan: Plan | list[Plan], n_threats: int, opportunities,
-                    inventory: list[int], d: Doctrine, trials: int, seed: int) -> MCResult:
+                    inventory: list[int], d: Doctrine, trials: int, seed: int,
+                    sspk_by_battery: list[float] | None = None) -> MCResult:
     """Play the fire plan ``trials`` times with random kill outcomes (vectorized over trials).
 
     Tracking is drawn once per threat and trial; every shot fires ``salvo`` interceptors (fewer
@@ -263,6 +365,10 @@ def run_monte_carlo(plan: Plan | list[Plan], n_threats: int, opportunities,
         Monte Carlo trials.
     seed : int
         Seed of ``numpy.random.default_rng`` (same seed, same result).
+    sspk_by_battery : list of float, optional
+        Single-shot kill probability per battery (mixed systems); default: ``d.sspk`` for
+        all. When given (or with a layered doctrine) the closed form is that of the planned
+        shots (``analytic_leak_layered``), wherever no inventory can bind.
 
     Returns
     -------
@@ -296,7 +402,8 @@ def run_monte_carlo(plan: Plan | list[Plan], n_threats: int, opportunities,
             n_fired = np.where(fire, np.minimum(d.salvo, inv[:, b]), 0)
             inv[:, b] -= n_fired
             us[:, b] += n_fired
-            pk = 1.0 - (1.0 - d.sspk) ** n_fired
+            p1 = d.sspk if sspk_by_battery is None else sspk_by_battery[b]
+            pk = 1.0 - (1.0 - p1) ** n_fired
             kill = tracked[:, j] & (rng.random(m) < pk)
             al[:, j] &= ~kill
         alive[idx] = al
@@ -309,8 +416,12 @@ def run_monte_carlo(plan: Plan | list[Plan], n_threats: int, opportunities,
     # closed form where no battery's inventory can bind (the most every planned shot of its
     # threats could spend) and every opportunity was planned, in every realisation; over
     # realisations it is the trial-weighted mean
-    per_real = [_closed_form(pl, o, n_threats, inventory, d) for pl, o in zip(plans, opps,
-                                                                              strict=True)]
+    if sspk_by_battery is None and not d.layered:
+        per_real = [_closed_form(pl, o, n_threats, inventory, d) for pl, o in zip(plans, opps,
+                                                                                  strict=True)]
+    else:
+        sk = list(sspk_by_battery) if sspk_by_battery is not None else [d.sspk] * n_inv
+        per_real = [_closed_form_planned(pl, n_threats, inventory, d, sk) for pl in plans]
     weights = np.array([len(g) for g in groups], float) / trials
     analytic: list = []
     for j in range(n_threats):
@@ -339,4 +450,17 @@ def _closed_form(plan: Plan, opportunities, n_threats: int, inventory, d: Doctri
         want = 0 if o == 0 else (1 if d.mode == "salvo" else min(o, d.max_shots))
         ok = inventory_ok and planned[j] == want
         out.append(analytic_leak(o, d) if ok else None)
+    return out
+
+
+def _closed_form_planned(plan: Plan, n_threats: int, inventory, d: Doctrine, sspk) -> list:
+    """Per-threat closed form of the shots a plan fires (layers, per-battery SSPK); None for
+    every threat where some battery's inventory could bind."""
+    demand = np.bincount(plan.battery, minlength=len(inventory)) * d.salvo
+    if not bool(np.all(demand <= np.asarray(inventory))):
+        return [None] * n_threats
+    out: list = []
+    for j in range(n_threats):
+        bats = plan.battery[plan.threat == j]
+        out.append(analytic_leak_layered([(1, float(sspk[int(b)])) for b in bats], d))
     return out

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from thaadsim.engagement.fire_control import Battery, Doctrine, Windows, intercept_windows
-from thaadsim.engagement.montecarlo import MCResult, plan_shots, run_monte_carlo
+from thaadsim.engagement.montecarlo import MCResult, plan_layered, plan_shots, run_monte_carlo
 from thaadsim.errors import OutOfReachError, ProblemsError, ThaadsimError, show_value
 from thaadsim.interceptors.reach import get_interceptor
 from thaadsim.sensors.detect import detection_timeline
@@ -62,6 +62,7 @@ class RaidKinematics:
     assigned: np.ndarray  # battery index per threat (-1: none can engage)
     priority: np.ndarray
     records: list[dict]
+    assigned_lower: np.ndarray | None = None  # layered doctrine: lower-tier battery (-1: none)
 
 
 def build_batteries(sc) -> list[Battery]:
@@ -82,9 +83,28 @@ def build_batteries(sc) -> list[Battery]:
     ThaadsimError
         An unknown site, radar or interceptor.
     """
-    return [Battery(b.name, parse_site(b.site), get_radar(b.radar), get_interceptor(b.interceptor),
-                    b.launchers, b.interceptors_per_launcher, b.reloads, b.fire_channels,
-                    b.reaction_time_s, b.rcs_m2) for b in sc.battery]
+    from thaadsim.engagement.systems import get_system
+
+    out = []
+    for b in sc.battery:
+        if b.system is None:
+            out.append(Battery(b.name, parse_site(b.site), get_radar(b.radar),
+                               get_interceptor(b.interceptor), b.launchers,
+                               b.interceptors_per_launcher, b.reloads, b.fire_channels,
+                               b.reaction_time_s, b.rcs_m2, sspk=b.sspk))
+            continue
+        s = get_system(b.system)
+        given = b.model_fields_set
+
+        def pick(field, b=b, s=s, given=given):
+            return getattr(b, field) if field in given else getattr(s, field)
+
+        out.append(Battery(b.name, parse_site(b.site), get_radar(pick("radar")),
+                           get_interceptor(pick("interceptor")), int(pick("launchers")),
+                           int(pick("interceptors_per_launcher")), b.reloads,
+                           int(pick("fire_channels")), float(pick("reaction_time_s")), b.rcs_m2,
+                           system=s.name, tier=s.tier, sspk=b.sspk))
+    return out
 
 
 def doctrine_of(sc) -> Doctrine:
@@ -102,7 +122,7 @@ def doctrine_of(sc) -> Doctrine:
     """
     d = sc.doctrine
     return Doctrine("salvo" if d.mode == "salvo" else "sls", d.salvo, d.sspk, d.p_track,
-                    d.kill_assessment_s, d.max_shots, d.detection)
+                    d.kill_assessment_s, d.max_shots, d.detection, d.layered)
 
 
 def fly_threats(sc, progress=None) -> tuple[TrajectoryBatch, list[str]]:
@@ -213,6 +233,9 @@ def prepare(sc, progress=None) -> RaidKinematics:
     first = np.stack([np.nan_to_num(w.earliest_intercept_s, nan=np.inf) for w in wins])
     score = opp * 1e6 - first
     assigned = np.where(opp.max(axis=0) > 0, np.argmax(score, axis=0), -1)
+    assigned_lower = None
+    if d.layered:  # the best upper-tier battery first, the best lower-tier one at its leakers
+        assigned, assigned_lower = _assign_layers(batteries, score, opp)
     # priority: threats whose predicted impact is in a defended asset first, then by urgency
     lat, lon = batch.impact_lat_lon_deg
     from thaadsim.geo import gc_distance_m
@@ -226,7 +249,28 @@ def prepare(sc, progress=None) -> RaidKinematics:
                             for j in range(n)])
     priority = np.where(in_asset, 0.0, 1e7) + np.nan_to_num(t_first_abs, posinf=1e6)
     records = [batch.to_dict(i) for i in range(n)]
-    return RaidKinematics(sc, batteries, d, batch, t0, wins, assigned, priority, records)
+    return RaidKinematics(sc, batteries, d, batch, t0, wins, assigned, priority, records,
+                          assigned_lower)
+
+
+def _assign_layers(batteries, score, opp):
+    """Layered assignment: per threat, the upper-tier battery with most opportunities (then the
+    earliest intercept) and the lower-tier one that engages its leakers; a threat no upper-tier
+    battery can engage gets its lower-tier battery as the first (and only) layer."""
+    tiers = np.array([b.tier for b in batteries])
+    n = opp.shape[1]
+    best = {}
+    for tier in ("upper", "lower"):
+        idx = np.nonzero(tiers == tier)[0]
+        if idx.size == 0:
+            best[tier] = np.full(n, -1)
+            continue
+        sc, op = score[idx], opp[idx]
+        best[tier] = np.where(op.max(axis=0) > 0, idx[np.argmax(sc, axis=0)], -1)
+    up, low = best["upper"], best["lower"]
+    first = np.where(up >= 0, up, low)
+    second = np.where(up >= 0, low, -1)
+    return first, second
 
 
 def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
@@ -268,7 +312,11 @@ def fight(k: RaidKinematics, trials: int, seed: int) -> tuple[MCResult, dict]:
         plan, opp = _plan(k, ws, n)
         plans.append(plan)
         opps.append(opp)
-    res = run_monte_carlo(plans, n, opps, [b.inventory for b in k.batteries], d, trials, seed)
+    sk = None
+    if d.layered or any(b.sspk is not None for b in k.batteries):
+        sk = [d.sspk if b.sspk is None else float(b.sspk) for b in k.batteries]
+    res = run_monte_carlo(plans, n, opps, [b.inventory for b in k.batteries], d, trials, seed,
+                          sspk_by_battery=sk)
     # what is reported per threat (windows, plan, opportunities) is the threshold's (k.windows),
     # one consistent set; the sampled realisations add their spread
     if d.detection == "deterministic":
@@ -306,8 +354,23 @@ def _plan(k: RaidKinematics, windows, n: int):
             feas[j] = w.feasible[j]
             l_abs[j] = w.launch_s[j] + k.launch_time_s[j]
             opp[j] = w.opportunities[j]
-    plan = plan_shots(t_abs, feas, l_abs, k.assigned, k.priority, k.doctrine,
-                      [b.fire_channels for b in k.batteries])
+    channels = [b.fire_channels for b in k.batteries]
+    if k.assigned_lower is None:
+        plan = plan_shots(t_abs, feas, l_abs, k.assigned, k.priority, k.doctrine, channels)
+        return plan, opp
+    # layered: the lower tier's windows at each threat, its opportunities added
+    feas2 = np.zeros((n, steps), dtype=bool)
+    l2 = np.full((n, steps), np.nan)
+    for j in range(n):
+        b = k.assigned_lower[j]
+        if b >= 0:
+            if not np.isfinite(t_abs[j]).any():
+                t_abs[j] = hist[j, :, 0] + k.launch_time_s[j]
+            feas2[j] = windows[b].feasible[j]
+            l2[j] = windows[b].launch_s[j] + k.launch_time_s[j]
+            opp[j] += windows[b].opportunities[j]
+    plan = plan_layered(t_abs, [(feas, l_abs, k.assigned), (feas2, l2, k.assigned_lower)],
+                        k.priority, k.doctrine, channels)
     return plan, opp
 
 
@@ -465,6 +528,9 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
         threats.append({
             "id": t.id, "missile": t.missile, "launch_time_s": t.launch_time_s,
             "battery": k.batteries[b].name if b >= 0 else None,
+            **({} if k.assigned_lower is None else {
+                "lower_tier_battery": (k.batteries[int(k.assigned_lower[j])].name
+                                       if k.assigned_lower[j] >= 0 else None)}),
             "range_km": r["range_km"], "apogee_km": r["apogee_km"],
             "flight_time_s": r["flight_time_s"], "impact": r["impact"],
             "track_time_s": f(w.t_track[j] + t.launch_time_s),
@@ -484,7 +550,8 @@ def _engage_dict(k: RaidKinematics, res: MCResult, extra: dict) -> dict:
     return {
         "scenario": sc.name, "trials": res.trials, "seed": res.seed,
         "doctrine": dataclasses.asdict(d),
-        "batteries": [{"name": b.name, "site": b.site.name, "inventory": b.inventory,
+        "batteries": [{"name": b.name, "site": b.site.name, "system": b.system, "tier": b.tier,
+                       "inventory": b.inventory,
                        "fire_channels": b.fire_channels, "reaction_time_s": b.reaction_time_s,
                        "interceptors_used_mean": float(u),
                        "envelope": b.reach.to_dict()}

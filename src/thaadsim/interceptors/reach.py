@@ -66,6 +66,9 @@ class Interceptor:
         Lowest speed at intercept (m/s), for the hit-to-kill end game.
     kv_max_altitude_km : float
         Design ceiling of the kill vehicle (km); default 1000 (no limit).
+    min_intercept_altitude_km : float
+        Design floor: the lowest intercept altitude the system is stated to engage at (km);
+        default 0 (no floor beyond the kinematic ones). Lower-tier presets state theirs.
     launcher_elevation_deg : float
         Elevation of the launcher (deg); default 60. The interceptor leaves the canister along
         it, then pitches over by thrust vectoring (the envelope barely depends on it).
@@ -101,6 +104,7 @@ class Interceptor:
     max_dynamic_pressure_pa: float
     min_intercept_speed_m_s: float
     kv_max_altitude_km: float = 1000.0
+    min_intercept_altitude_km: float = 0.0
     launcher_elevation_deg: float = 60.0
     min_launch_elevation_deg: float = 0.0
     max_launch_elevation_deg: float = 89.0
@@ -177,7 +181,12 @@ def get_interceptor(name: str = "thaad") -> Interceptor:
                          "max_lateral_accel_g": (0.1, 200.0),
                          "kv_divert_delta_v_m_s": (0.0, 10_000.0),
                          "kv_endgame_s": (0.0, 600.0),
+                         "min_intercept_altitude_km": (0.0, 1000.0),
                          "isp_sl_s": (1.0, 1000.0), "isp_vac_s": (1.0, 1000.0)})
+    if not ic.min_intercept_altitude_km < ic.kv_max_altitude_km:
+        raise ThaadsimError("--interceptor-file", f"[interceptor.{ic.name}] "
+                                                  "min_intercept_altitude_km must be below "
+                                                  "kv_max_altitude_km", ic.name)
     if not ic.propellant_kg + ic.kill_vehicle_kg < ic.launch_mass_kg:
         raise ThaadsimError("--interceptor-file", f"[interceptor.{ic.name}] propellant_kg + "
                                                   "kill_vehicle_kg must be less than "
@@ -449,7 +458,7 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
         The table.
     """
     key = ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA, min_intercept_speed_m_s=0.0,
-                     kv_max_altitude_km=0.0,
+                     kv_max_altitude_km=0.0, min_intercept_altitude_km=0.0,
                      kv_divert_delta_v_m_s=0.0,
                      max_flyout_time_s=max(ic.max_flyout_time_s, FAN_HORIZON_S))
     f, q_run, aloft = _fan(key, n_fan, n_initial)
@@ -475,6 +484,10 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     spd[gi, hi] = vv
     tof, spd = _fill_holes(tof, spd)
     tof, spd = _divert(ic, tof, spd, step)
+    if ic.min_intercept_altitude_km > 0:  # the stated design floor (lower-tier presets)
+        floor = int(math.ceil(ic.min_intercept_altitude_km / step_km - 1e-9))
+        tof[:, :floor] = np.inf
+        spd[:, :floor] = 0.0
     if not np.isfinite(tof).any():
         raise ThaadsimError("interceptor", f"{ic.name} reaches no intercept point within its "
                                            "constraints (speed, dynamic pressure, endurance, "

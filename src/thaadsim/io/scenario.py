@@ -42,7 +42,10 @@ class LatLon(BaseModel):
 
 class BatteryCfg(BaseModel):
     """A battery of a scenario: site, radar and interceptor presets (or user entries), launchers
-    x interceptors, reloads, fire channels, reaction time (s) and the RCS it tracks (m^2)."""
+    x interceptors, reloads, fire channels, reaction time (s) and the RCS it tracks (m^2).
+    ``system`` (``engagement.systems``: thaad, l-sam, pac3-mse, pac2-gemt, km-sam2) supplies the
+    radar, interceptor, battery size, fire channels, reaction time and tier that the table does
+    not set; ``sspk`` overrides the doctrine's single-shot kill probability for this battery."""
 
     model_config = STRICT
     name: Name = "battery"
@@ -50,11 +53,13 @@ class BatteryCfg(BaseModel):
     radar: Name = "tpy2-terminal"
     interceptor: Name = "thaad"
     launchers: int = Field(6, ge=1, le=MAX_LAUNCHERS)
-    interceptors_per_launcher: int = Field(8, ge=1, le=8)
+    interceptors_per_launcher: int = Field(8, ge=1, le=16)  # 16: PAC-3 MSE on an M903 (max)
     reloads: int = Field(0, ge=0, le=10)
     fire_channels: int = Field(12, ge=1, le=72)
     reaction_time_s: float = _f("reaction_time_s", 15.0)
     rcs_m2: float = _f("rcs_m2", 0.01)
+    system: Name | None = None
+    sspk: float | None = Field(None, ge=0, le=1, allow_inf_nan=False)
 
 
 class DoctrineCfg(BaseModel):
@@ -70,6 +75,7 @@ class DoctrineCfg(BaseModel):
     kill_assessment_s: float = Field(10.0, ge=0, le=300, allow_inf_nan=False)
     max_shots: int = Field(2, ge=1, le=4)
     detection: Literal["swerling1", "swerling3", "deterministic"] = "swerling1"
+    layered: bool = False  # upper tier first, the lower tier at its leakers (Doctrine.layered)
 
 
 class AssetCfg(LatLon):
@@ -221,7 +227,8 @@ def _validated(model, raw, path):
 
 
 def _check_battery_presets(batteries) -> None:
-    """One line per battery site, radar or interceptor that names no preset."""
+    """One line per battery site, radar, interceptor or system that names no preset."""
+    from thaadsim.engagement.systems import get_system
     from thaadsim.interceptors.reach import get_interceptor
     from thaadsim.sensors.radar import get_radar
     from thaadsim.sensors.site import parse_site
@@ -235,6 +242,14 @@ def _check_battery_presets(batteries) -> None:
             except ThaadsimError as e:
                 lines.append(f"battery[{i}].{field}: {e.rule} "
                              f"(got {show_value(getattr(b, field))})")
+        if b.system is not None:
+            try:
+                s = get_system(b.system)
+                for field, fn in (("radar", get_radar), ("interceptor", get_interceptor)):
+                    if field not in b.model_fields_set:
+                        fn(getattr(s, field))
+            except ThaadsimError as e:
+                lines.append(f"battery[{i}].system: {e.rule} (got {show_value(b.system)})")
     if lines:
         raise ScenarioError(lines)
 
@@ -313,5 +328,8 @@ def footprint_scenario_toml(batteries, threat_set: str, grid_km: float,
                   f"interceptors_per_launcher = {b.interceptors_per_launcher}",
                   f"fire_channels = {b.fire_channels}",
                   f"reaction_time_s = {float(b.reaction_time_s):g}",
-                  f"rcs_m2 = {float(b.rcs_m2):g}", ""]
+                  f"rcs_m2 = {float(b.rcs_m2):g}"]
+        if getattr(b, "system", "thaad") != "thaad":
+            lines.append(f"system = {_toml_str(b.system)}")
+        lines.append("")
     return "\n".join(lines)
