@@ -20,7 +20,15 @@ from pathlib import Path
 
 from thaadsim.analysis.coverage import CoverageResult
 from thaadsim.analysis.coverage import coverage as _coverage
-from thaadsim.analysis.footprint import Comparison, FootprintResult
+from thaadsim.analysis.footprint import (
+    WITHDRAWAL_CONFIGURATIONS,
+    Comparison,
+    FootprintResult,
+    LayeredFootprint,
+    WithdrawalResult,
+    layered_footprints,
+    withdrawal,
+)
 from thaadsim.analysis.footprint import compare as _compare
 from thaadsim.analysis.footprint import footprint as _footprint
 from thaadsim.analysis.footprint import footprints as _footprints
@@ -33,6 +41,7 @@ from thaadsim.analysis.watch import watch as _watch
 from thaadsim.engagement.fire_control import Battery, Doctrine, battery_at, parse_configuration
 from thaadsim.engagement.raid import EngageResult
 from thaadsim.engagement.raid import engage as _engage
+from thaadsim.engagement.systems import System, get_configuration, get_system, list_systems
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import Interceptor, get_interceptor, list_interceptors
 from thaadsim.io.scenario import Scenario, load_scenario
@@ -50,17 +59,19 @@ from thaadsim.threats.trajectory import Launch, TrajectoryBatch
 __all__ = [
     # analyses
     "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
-    "engage", "watch",
+    "engage", "watch", "layered_footprints", "withdrawal",
     # inputs
     "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
     "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
     "list_missiles", "list_radars", "list_sites", "list_interceptors", "list_threat_sets",
+    "get_system", "list_systems", "get_configuration", "WITHDRAWAL_CONFIGURATIONS",
     # types
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
     "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
     "CoverageResult",
     "TrackResult", "FootprintResult", "Comparison", "EngageResult", "WatchResult",
+    "LayeredFootprint", "WithdrawalResult", "System",
     "ThaadsimError",
 ]
 

@@ -24,12 +24,9 @@ labelled midcourse.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
 import json
 import math
-import os
 from pathlib import Path
 
 import numba as nb
@@ -176,46 +173,37 @@ def _disk_path(key: tuple) -> Path | None:
     solver and trajectory sources."""
     from thaadsim.core import _jit
 
-    if _jit.CACHE_DIR is None:
-        return None
-    h = hashlib.sha256()
-    h.update(json.dumps([[m.to_dict() for m in key[0]], key[1], key[2], key[3]],
-                        sort_keys=True, default=str).encode())
     here = Path(__file__).resolve()
-    for p in sorted(here.parent.parent.joinpath("threats").glob("*.py")) + [here]:
-        h.update(p.read_bytes())
-    return _jit.CACHE_DIR / f"watch-flights-{h.hexdigest()[:20]}.npz"
+    return _jit.array_cache_path(
+        "watch-flights",
+        json.dumps([[m.to_dict() for m in key[0]], key[1], key[2], key[3]], sort_keys=True,
+                   default=str),
+        sorted(here.parent.parent.joinpath("threats").glob("*.py")) + [here])
 
 
 def _save(path: Path | None, fs: FlightSet) -> None:
-    if path is None or fs.batch is None:
+    from thaadsim.core import _jit
+
+    if fs.batch is None:
         return
     b = fs.batch
-    meta = json.dumps({"labels": fs.labels, "status": fs.status})
-    tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-    try:
-        np.savez(tmp, summary=b.summary, lat=b.launch_lat_deg, lon=b.launch_lon_deg,
-                 hist=fs.hist, nhist=fs.nhist, flown=fs.flown, burnout=fs.burnout_s,
-                 meta=np.array(meta))
-        os.replace(tmp, path)
-    except OSError:  # a full or read-only disk: the cache is an optimisation only
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    _jit.save_arrays(path, summary=b.summary, lat=b.launch_lat_deg, lon=b.launch_lon_deg,
+                     hist=fs.hist, nhist=fs.nhist, flown=fs.flown, burnout=fs.burnout_s,
+                     meta=np.array(json.dumps({"labels": fs.labels, "status": fs.status})))
 
 
 def _load(path: Path | None, ts: ThreatSet) -> FlightSet | None:
-    if path is None or not path.is_file():
+    from thaadsim.core import _jit
+
+    z = _jit.load_arrays(path)
+    if z is None:
         return None
     try:
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            b = TrajectoryBatch(z["summary"], z["lat"], z["lon"], z["hist"], z["nhist"])
-            fs = FlightSet(ts, meta["labels"], meta["status"], z["flown"], b, z["burnout"])
-    except (OSError, ValueError, KeyError):
+        meta = json.loads(str(z["meta"]))
+        b = TrajectoryBatch(z["summary"], z["lat"], z["lon"], z["hist"], z["nhist"])
+        return FlightSet(ts, meta["labels"], meta["status"], z["flown"], b, z["burnout"])
+    except (ValueError, KeyError):
         return None
-    for a in (fs.hist, fs.nhist, b.summary):
-        a.flags.writeable = False
-    return fs
 
 
 CACHE_SETS = 8  # flight sets kept per process (a set of ~170 ICBM flights is ~20 MB)

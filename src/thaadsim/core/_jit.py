@@ -16,15 +16,17 @@ Stdlib and numba only: ``core`` imports nothing from the rest of thaadsim.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import numba
+import numpy as np
 
 _PKG_DIR = Path(__file__).resolve().parent.parent  # the thaadsim package
 _TRUE = {"1", "true", "yes", "on"}
@@ -134,6 +136,64 @@ def cache_info() -> dict[str, Any]:
         "source_hash": SOURCE_HASH,
         "numba_version": numba.__version__,
     }
+
+
+def array_cache_path(kind: str, key: str, sources: Iterable[Path] = ()) -> Path | None:
+    """Where a computed array result is kept beside the kernels (None: no cache).
+
+    The name hashes ``key`` (everything the result depends on, as text) and the bytes of the
+    ``sources`` that compute it; the folder itself changes with the version and the kernel
+    sources, so a stale result is never read.
+
+    Parameters
+    ----------
+    kind : str
+        A short prefix (``"reach"``, ``"watch-flights"``).
+    key : str
+        The inputs, as text (e.g. a frozen dataclass's repr and the arguments).
+    sources : iterable of Path
+        Source files of the computation.
+
+    Returns
+    -------
+    Path or None
+        ``CACHE_DIR / f"{kind}-{hash}.npz"``, or None when caching is off.
+    """
+    if CACHE_DIR is None:
+        return None
+    h = hashlib.sha256(key.encode())
+    for p in sources:
+        h.update(Path(p).read_bytes())
+    return CACHE_DIR / f"{kind}-{h.hexdigest()[:20]}.npz"
+
+
+def load_arrays(path: Path | None) -> dict[str, np.ndarray] | None:
+    """The arrays saved at ``path`` by ``save_arrays`` (read-only), or None if absent or
+    unreadable (the cache is an optimisation only)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            out = {k: z[k] for k in z.files}
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+    for a in out.values():
+        a.flags.writeable = False
+    return out
+
+
+def save_arrays(path: Path | None, **arrays: Any) -> None:
+    """Save arrays at ``path`` atomically (a reader never sees half a file); a full or
+    read-only disk is ignored."""
+    if path is None:
+        return
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def njit(**kwargs: Any) -> Callable[[Callable[..., Any]], Any]:

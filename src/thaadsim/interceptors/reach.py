@@ -23,9 +23,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from thaadsim.core import _jit
 from thaadsim.core import atmosphere as atm
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.flyout import flyout, flyout_fan
@@ -455,8 +457,24 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     Returns
     -------
     ReachTable
-        The table.
+        The table (also kept on disk beside the compiled kernels, keyed by the interceptor,
+        the arguments and the sources that compute it).
     """
+    path = _jit.array_cache_path(
+        "reach", repr((ic, g_max_km, h_max_km, step_km, n_fan, n_initial)),
+        (Path(__file__), Path(__file__).with_name("flyout.py")))
+    saved = _jit.load_arrays(path)
+    if saved is not None:  # this interceptor's table from an earlier run (fans cost ~1 s each)
+        return ReachTable(ic, float(saved["step"]), float(saved["step"]), saved["tof"],
+                          saved["spd"], float(saved["kin_ceiling"]))
+    table = _reach_table(ic, g_max_km, h_max_km, step_km, n_fan, n_initial)
+    _jit.save_arrays(path, tof=table.tof_s, spd=table.speed_m_s, step=table.g_step_m,
+                     kin_ceiling=table.kinematic_ceiling_km)
+    return table
+
+
+def _reach_table(ic: Interceptor, g_max_km: float, h_max_km: float, step_km: float,
+                 n_fan: int, n_initial: int) -> ReachTable:
     key = ic.replace(max_flight_dynamic_pressure_pa=_ANY_Q_PA, min_intercept_speed_m_s=0.0,
                      kv_max_altitude_km=0.0, min_intercept_altitude_km=0.0,
                      kv_divert_delta_v_m_s=0.0,
