@@ -138,6 +138,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     """
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.coverage import coverage
+    from thaadsim.analysis.footprint import withdrawal
     from thaadsim.analysis.loft2range import loft2range
     from thaadsim.analysis.range_height import range_height
     from thaadsim.engagement.fire_control import battery_at
@@ -181,6 +182,17 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             # the radar's view of China's ICBM flights: in the worker, beside the kernels here
             # (the trajectory kernel is compiled by now; the flights are cached on disk)
             watch_result = draw.submit(_watch_part, tmp)
+            # what withdrawal leaves: THAAD alone, THAAD + the lower tier, the lower tier alone
+            wd = withdrawal(ts, 5.0)
+            wdd = wd.to_dict()
+            summary["layers"] = {"cases": wdd["cases"], "withdrawal": wdd["withdrawal"],
+                                 "statements": wdd["statements"],
+                                 "configurations": _configurations(wd)}
+            dep, wdn = wd.results[wd.names.index("deployed")], \
+                wd.results[wd.names.index("withdrawn")]
+            draw(maps.change_map, dep.combined, wdn.combined, tmp / "change-layered.png",
+                 title="Withdrawing THAAD from the layered defence: what the lower tier "
+                       "keeps and what is lost")
             step(2, "footprint against nk-2019 (adds the lifting KN-23)")
             r19 = fp.footprint(configs[0][1], get_threat_set("nk-2019"), 5.0, label="seongju")
             summary["footprint_nk2019"] = r19.to_dict()
@@ -247,7 +259,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             summary["uncertainty"], summary["siting"] = _robustness(
                 configs[0][1][0], ts, tmp, draw, seed, er_scenario=load_scenario(example_path()))
             summary["watch"] = watch_result()
-            summary["headline"] = headline(summary, res[0], res[1])
+            summary["headline"] = headline(summary, res[0], res[1], dep, wdn)
             # 8. report
             step(8, "writing report.html and summary.json")
             draw.wait()
@@ -320,7 +332,17 @@ def _watch_part(tmp: Path) -> dict:
 HEADLINE_CITIES = 8
 
 
-def headline(summary: dict, deployed, withdrawn) -> dict:
+def _configurations(wd) -> dict:
+    """Per case of a WithdrawalResult, its batteries: system, tier and position."""
+    out = {}
+    for name, r in zip(wd.names, wd.results, strict=True):
+        out[name] = [{"name": b.name, "system": getattr(b, "system", "thaad"),
+                      "tier": getattr(b, "tier", "upper"), "lat_deg": b.site.lat_deg,
+                      "lon_deg": b.site.lon_deg} for b in r.combined.batteries]
+    return out
+
+
+def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn=None) -> dict:
     """The numbers of the report's headline box, from the results (summary.json "headline").
 
     Parameters
@@ -329,6 +351,9 @@ def headline(summary: dict, deployed, withdrawn) -> dict:
         The summary so far (footprint, coverage, uncertainty).
     deployed, withdrawn : FootprintResult
         The footprint with the battery, and without it (what withdrawal leaves).
+    layered, layered_withdrawn : LayeredFootprint, optional
+        THAAD with the lower tier as deployed, and the lower tier alone: Seoul's defence and
+        what withdrawal leaves, per layer.
 
     Returns
     -------
@@ -376,7 +401,29 @@ def headline(summary: dict, deployed, withdrawn) -> dict:
             if c["defended"] and not w["defended"]]
     lost.sort(key=lambda c: -c["population"])
     watch = summary.get("watch") or {}
+    layers = None
+    if layered is not None and layered_withdrawn is not None:
+        cd = {c["name"]: c for c in layered.cities()}
+        cw = {c["name"]: c for c in layered_withdrawn.cities()}
+        keep = sorted((n for n in cw if cw[n]["defended"]), key=lambda n: -cw[n]["population"])
+        gone = sorted((n for n in cd if cd[n]["defended"] and not cw[n]["defended"]),
+                      key=lambda n: -cd[n]["population"])
+        dw = layered_withdrawn.combined.to_dict()
+        dd = layered.combined.to_dict()
+        layers = {"deployed_fraction": dd["defended_fraction_of_south_korea"],
+                  "deployed_population": dd["defended_population"],
+                  "withdrawn_fraction": dw["defended_fraction_of_south_korea"],
+                  "withdrawn_population": dw["defended_population"],
+                  "cities_kept": len(keep), "largest_kept": keep[:5],
+                  "lower_batteries": sum(1 for b in layered_withdrawn.combined.batteries),
+                  "cities_losing_all": len(gone),
+                  "people_losing_all": int(sum(cd[n]["population"] for n in gone)),
+                  "largest_losing_all": gone[:5],
+                  "seoul_defence": cd["Seoul"]["defence"] if "Seoul" in cd else None,
+                  "seoul_by_lower_tier": bool(cd.get("Seoul", {}).get("defended_by_layer", {})
+                                              .get("lower", False))}
     return {
+        "layers": layers,
         "watch": {mode: {k: w[k] for k in WATCH_HEADLINE_KEYS} for mode, w in watch.items()},
         "defends": {
             "fraction": frac, "fraction_band": b("defended_fraction_of_south_korea"),

@@ -32,6 +32,10 @@ FIGURES = ("footprint.png", "change-relocation.png", "change-withdrawal.png",
 
 KMZ_NAME = "thaadsim-demo.kmz"  # written beside the report by the demo (report.demo)
 
+# The cases of the withdrawal comparison, in words (analysis.footprint.WITHDRAWAL_CONFIGURATIONS)
+CASE_WORDS = {"thaad-alone": "THAAD alone", "deployed": "THAAD + lower tier",
+              "withdrawn": "THAAD withdrawn"}
+
 # Keys of the ``context`` argument of render_html; any missing one is read from the presets.
 CONTEXT_KEYS = ("site", "radars", "interceptor", "footprint_battery", "cities")
 
@@ -361,7 +365,7 @@ def _png_size(data: bytes) -> tuple[int, int] | tuple[None, None]:
 
 # Figures of the robustness section, present when the summary has its keys
 OPTIONAL_FIGURES = ("tornado.png", "probability-map.png", "siting.png", "watch-map.png",
-                    "watch-time-altitude.png")
+                    "watch-time-altitude.png", "change-layered.png")
 
 
 def _figures(s: dict, d: Path) -> dict:
@@ -422,8 +426,21 @@ def _view(s: dict) -> dict:
         "coverage_bands": _coverage_bands(s),
         "lo_pct": _ordinal(BAND_PERCENTILES[0]), "hi_pct": _ordinal(BAND_PERCENTILES[-1]),
         "mode_words": {m: _mode_words(c["radar"]) for m, c in cov.items()},
+        "case_words": CASE_WORDS,
+        "lower_systems": _lower_systems(s),
         "unc_cov_alt": (s.get("uncertainty") or {}).get("coverage_altitude_km"),
     }
+
+
+def _lower_systems(s: dict) -> list[str]:
+    """The lower-tier systems the layered comparison placed, in words (their presets'
+    descriptions up to the colon)."""
+    from thaadsim.engagement.systems import get_system
+
+    names: list[str] = []
+    for bats in ((s.get("layers") or {}).get("configurations") or {}).values():
+        names += [b["system"] for b in bats if b["tier"] == "lower" and b["system"] not in names]
+    return [get_system(n).description.split(":")[0] for n in names]
 
 
 def _mode_words(radar: dict) -> str:

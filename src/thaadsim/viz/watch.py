@@ -10,6 +10,8 @@ matplotlib.use("Agg")
 import cartopy.crs as ccrs  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 
 from thaadsim import geo  # noqa: E402
 from thaadsim.viz.maps import LAYER_COLORS  # noqa: E402
@@ -89,20 +91,39 @@ def watch_map(result, path) -> None:
     ax.set_extent((xy[:, 0].min() - pad, xy[:, 0].max() + pad, xy[:, 1].min() - 3 * pad,
                    xy[:, 1].max() + pad), crs=proj)
     ax.set_facecolor("#dbe9f4")
-    ax.add_geometries(_northern_land(), pc, facecolor="#f4f1e8", edgecolor="#888888",
-                      linewidth=0.4, zorder=1)
+    x0, x1, y0, y1 = ax.get_extent(crs=proj)
+    # land, projected here point by point and clipped to the view (cartopy's own projection
+    # of the world's polygons cost ~3 s), then drawn in the map's own coordinates
+    view = shapely.box(x0, y0, x1, y1)
+
+    def to_map(xy):
+        p = proj.transform_points(pc, xy[:, 0], xy[:, 1])[:, :2]
+        return np.where(np.isfinite(p), p, 0.0)
+
+    land = [g for g in (shapely.make_valid(shapely.transform(g, to_map)).intersection(view)
+                        for g in _northern_land()) if not g.is_empty]
+    ax.add_geometries(land, proj, facecolor="#f4f1e8", edgecolor="#888888", linewidth=0.4,
+                      zorder=1)
     colors = _colors(result)
     handles = [plt.Line2D([], [], color="0.55", lw=0.8, label="flight (not in firm track)")]
-    geodetic = ccrs.Geodetic()
-    for seg in segs:
-        tr = np.asarray(seg["track"])
-        ax.plot(tr[:, 0], tr[:, 1], color="0.55", lw=0.6, alpha=0.6, transform=geodetic,
-                zorder=2)
-        for i, (label, parts) in enumerate(seg["observed"].items()):
-            for sg in parts:
-                a = np.asarray(sg)
-                ax.plot(a[:, 0], a[:, 1], color=colors[label], lw=2.4 - 0.6 * min(i, 2),
-                        alpha=0.85, transform=geodetic, zorder=4 - min(i, 2) * 0.1)
+
+    def lines(tracks):  # lon/lat polylines (dense: straight in the map's coordinates)
+        out = []
+        for tr in tracks:
+            a = np.asarray(tr, float)
+            p = proj.transform_points(pc, a[:, 0], a[:, 1])[:, :2]
+            out.append(p[np.isfinite(p).all(axis=1)])
+        return out
+
+    ax.add_collection(LineCollection(lines([seg["track"] for seg in segs]), colors="0.55",
+                                     linewidths=0.6, alpha=0.6, zorder=2))
+    labels = list(colors)
+    for i, label in reversed(list(enumerate(labels))):  # the site's own segments on top
+        parts = [sg for seg in segs for sg in seg["observed"].get(label, [])]
+        if parts:
+            ax.add_collection(LineCollection(lines(parts), colors=colors[label],
+                                             linewidths=2.4 - 0.6 * min(i, 2), alpha=0.85,
+                                             zorder=4 - min(i, 2) * 0.1))
     for v in (result.view, *result.others):
         ax.plot(v.site.lon_deg, v.site.lat_deg, marker="^", ms=8, color=colors[v.label],
                 markeredgecolor="k", transform=pc, zorder=6)
