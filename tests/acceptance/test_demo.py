@@ -11,7 +11,8 @@ from thaadsim.cli import main
 from thaadsim.io.files import MARKER
 
 FILES = ["report.html", "summary.json", "footprint.geojson", "footprint.png",
-         "change-relocation.png", "change-withdrawal.png", "thaadsim-demo.kmz",
+         "change-relocation.png", "change-layered.png", "watch-map.png",
+         "watch-time-altitude.png", "thaadsim-demo.kmz",
          "coverage-tpy2-terminal.png", "coverage-tpy2-forward.png", "trajectories.png",
          "engagement-timeline.png", "tornado.png", "probability-map.png", "siting.png"]
 # demo_dir: tests/conftest.py (one demo per session, shared with the report's browser tests)

@@ -175,8 +175,6 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             draw(maps.change_map, res[0], res[2], tmp / "change-relocation.png",
                  title="Moving the battery from Seongju to Pyeongtaek: area and cities lost "
                        "and gained")
-            draw(maps.change_map, res[0], res[1], tmp / "change-withdrawal.png",
-                 title="Withdrawing the battery: the area and cities that lose its defence")
             summary["footprint"] = res[0].to_dict()
             summary["comparison"] = fp.compare(res).to_dict()
             # the radar's view of China's ICBM flights: in the worker, beside the kernels here

@@ -27,8 +27,8 @@ CI_LEVEL = 0.95  # level of the engagement summary's *_ci95 intervals
 BAND_PERCENTILES = (5, 50, 95)  # the uncertainty bands' p05/p50/p95 (analysis.uncertainty)
 
 # Figures the demo writes (coverage-<mode>.png is added per radar mode in the summary).
-FIGURES = ("footprint.png", "change-relocation.png", "change-withdrawal.png",
-           "vertical-coverage-terminal.png", "trajectories.png", "engagement-timeline.png")
+FIGURES = ("footprint.png", "change-relocation.png", "vertical-coverage-terminal.png",
+           "trajectories.png", "engagement-timeline.png")
 
 KMZ_NAME = "thaadsim-demo.kmz"  # written beside the report by the demo (report.demo)
 
