@@ -14,7 +14,7 @@ import shapely  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
 from thaadsim import geo  # noqa: E402
-from thaadsim.viz.maps import LAYER_COLORS  # noqa: E402
+from thaadsim.viz.maps import LAYER_COLORS, save_tight  # noqa: E402
 
 NOTE = ("thaadsim watch; public estimates only. Grey: flights (minimum energy, rotating Earth); "
         "colour: firm track per radar. Boresights of the Japan radars are estimates.")
@@ -139,8 +139,7 @@ def watch_map(result, path) -> None:
     bb = leg.get_window_extent(renderer).transformed(fig.transFigure.inverted())
     ab = ax.get_position()
     fig.text(ab.x0, bb.y0 - 0.01, textwrap.fill(NOTE, 150), fontsize=7, color="0.25", va="top")
-    fig.savefig(path, dpi=110, bbox_inches="tight", pad_inches=0.05)
-    plt.close(fig)
+    save_tight(fig, path)
 
 
 def time_altitude(result, path) -> None:
@@ -182,8 +181,7 @@ def time_altitude(result, path) -> None:
     ax.set_title(_title(result), fontsize=9.5)
     ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
     fig.text(0.01, 0.005, NOTE, fontsize=7, color="0.25")
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
+    save_tight(fig, path, pad_inches=0.1)
 
 
 def _kml_color(hex_rgb: str, alpha: str = "ff") -> str:
