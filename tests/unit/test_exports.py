@@ -449,3 +449,18 @@ def test_demo_kml_takes_the_demos_batch_with_its_labels(tmp_path, small):
         assert folder is not None, f"no folder for member {i} ({label!r})"
         (_, _, alt), = coords(placemark(folder, "apogee"))
         assert abs(alt - b.to_dict(i)["apogee_km"] * 1e3) <= 1.0, f"{label}: apogee at {alt} m"
+
+
+@pytest.mark.parametrize("args, placemarks_at_least", [
+    (["footprint", "--grid-km", "20"], 2),  # defended and shoot-look-shoot areas, the battery
+    (["watch", "--threat-set", "cn-irbm-guam"], 1),  # the flight and its observed segments
+])
+def test_footprint_and_watch_write_kmz_for_google_earth(tmp_path, capsys, args,
+                                                        placemarks_at_least):
+    out = tmp_path / "out.kmz"
+    assert main([*args, "--kml", str(out), "--format", "json"]) == 0, capsys.readouterr().err
+    with zipfile.ZipFile(out) as z:
+        assert z.namelist() == ["doc.kml"], z.namelist()
+        root = ET.fromstring(z.read("doc.kml"))
+    n = len(root.findall(".//{http://www.opengis.net/kml/2.2}Placemark"))
+    assert n >= placemarks_at_least, f"{args[0]}: {n} placemarks in the KMZ"

@@ -104,8 +104,8 @@ def footprint(
                                                      "(repeatable)"),
     grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
     map_: Optional[Path] = typer.Option(None, "--map", help="write a map (.png/.svg/.pdf)"),
-    kml: Optional[Path] = typer.Option(None, "--kml", help="write the footprints as KML "
-                                                           "(.kml, for Google Earth)"),
+    kml: Optional[Path] = typer.Option(None, "--kml", help="write the footprints for Google "
+                                                           "Earth (.kml or .kmz)"),
     scenario: Optional[Path] = typer.Option(None, "--scenario",
                                             help="a footprint scenario (TOML: [[battery]] "
                                                  "tables, threat_set, grid_km; the web map's "
@@ -122,7 +122,9 @@ def footprint(
 
     use_files(missile_file, radar_file, threat_set_file=threat_set_file)
     if kml is not None:
-        kml = check_output_file("--kml", kml, (".kml",))
+        from thaadsim.io.kml import KML_SUFFIXES
+
+        kml = check_output_file("--kml", kml, KML_SUFFIXES)
     if scenario is not None:
         view = api.load_footprint_scenario(scenario)
         configs = [(view.name, view.batteries)]
@@ -152,9 +154,9 @@ def footprint(
 
         footprint_map(results, map_)
     if kml is not None:
-        from thaadsim.io.kml import footprint_kml
+        from thaadsim.io.kml import footprint_kml, write_kml
 
-        kml.write_text(footprint_kml(*results))
+        write_kml(footprint_kml(*results), kml)
     if fmt == Fmt.geojson:
         emit(results[0].to_geojson(), fmt)
         return

@@ -24,6 +24,7 @@ from thaadsim.cli.models import RADAR_HELP, SITE_HELP, _site, float_list
 from thaadsim.cli.progress import bar
 from thaadsim.errors import ThaadsimError
 from thaadsim.io.files import check_output_file
+from thaadsim.io.kml import KML_SUFFIXES
 from thaadsim.io.output import kv_table, rows_table
 from thaadsim.limits import check
 
@@ -73,7 +74,8 @@ def watch(
     plot_time_altitude: Optional[Path] = typer.Option(
         None, "--plot-time-altitude", help="write a time-altitude plot (.png/.svg/.pdf)"),
     kml: Optional[Path] = typer.Option(None, "--kml", help="write the flights and observed "
-                                                           "segments as KML (.kml)"),
+                                                           "segments for Google Earth (.kml "
+                                                           "or .kmz)"),
     fmt: Fmt = fmt_option(offers="table|json|csv|geojson"),
     missile_file: Files = file_option("missile", "missiles"),
     radar_file: Files = file_option("radar", "radars"),
@@ -107,7 +109,7 @@ def watch(
     plot = None if plot is None else check_output_file("--plot", plot)
     plot_time_altitude = (None if plot_time_altitude is None
                           else check_output_file("--plot-time-altitude", plot_time_altitude))
-    kml = None if kml is None else check_output_file("--kml", kml, (".kml",))
+    kml = None if kml is None else check_output_file("--kml", kml, KML_SUFFIXES)
     with bar("watch"):
         res = api.watch(ts, s, radar, obj=obj, rcs_m2=rcs_m2, compare=compare,
                         compare_radar=compare_radar, n_of_m=(int(nm[0]), int(nm[1])))
@@ -120,9 +122,10 @@ def watch(
 
         time_altitude(res, plot_time_altitude)
     if kml is not None:
+        from thaadsim.io.kml import write_kml
         from thaadsim.viz.watch import watch_kml
 
-        kml.write_text(watch_kml(res))
+        write_kml(watch_kml(res), kml)
     note(api.site_note(s))
     if fmt == Fmt.geojson:
         emit(res.to_geojson(), fmt)
