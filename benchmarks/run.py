@@ -16,6 +16,7 @@ CMDS = [
     ["bench", "footprint", "--grid-km", "5"],
     ["bench", "uncertainty", "--samples", "16", "--grid-km", "10"],
     ["bench", "watch", "--threat-set", "cn-icbm"],
+    ["bench", "layers"],
     ["bench", "web", "--moves", "20", "--concurrent", "50"],  # loopback only, bounded
     ["bench", "memory", "--n", "100000"],  # own process: peak RSS of that batch alone
 ]

@@ -144,3 +144,14 @@ def bench_watch(threat_set: str = typer.Option("cn-icbm", "--threat-set",
     with bar("bench watch"):
         res = run(threat_set)
     emit(res, fmt)
+
+
+@bench_app.command("layers")
+def bench_layers(fmt: Fmt = fmt_option(Fmt.json, "json|table")):
+    """Layered footprint and the withdrawal comparison against THAAD alone (5 km grid)."""
+    from thaadsim.bench.layers import bench_layers as run
+
+    _fmt(fmt)
+    with bar("bench layers"):
+        res = run()
+    emit(res, fmt)
