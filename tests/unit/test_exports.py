@@ -403,13 +403,15 @@ def executed_notebook(tmp_path_factory):
 def test_the_notebook_runs_and_answers_the_three_questions(executed_notebook):
     out = "".join(_outputs(executed_notebook))
     for needle in ("% of South Korea", "90 % band", "tpy2-forward", "China in view",
-                   "cities no longer defended"):
+                   "cities no longer defended", "flights in firm track", "Seoul: lower tier",
+                   "lose all defence"):
         assert needle in out, f"{needle!r} not in the notebook's output:\n{out[:2000]}"
     images = sum("image/png" in o.get("data", {}) for c in executed_notebook.cells
                  if c.cell_type == "code" for o in c.get("outputs", []))
     assert images == 2, f"expected the footprint and coverage maps, got {images} images"
     sources = "\n".join(c.source for c in executed_notebook.cells if c.cell_type == "code")
-    assert "# Layered defence (issue 14): ..." in sources, "the layered-defence cell is gone"
+    assert "t.withdrawal(" in sources and "t.watch(" in sources, \
+        "the notebook no longer asks what withdrawal leaves and what the radar watches"
     assert "import thaadsim as t" in sources
 
 
