@@ -200,3 +200,21 @@ def test_watch_layer_draws_the_flights_and_the_japan_radars(new_page):
     assert "shariki" in page.inner_text("#watch-caption")
     assert rec.page_errors == [] and rec.console_errors == []
     assert rec.foreign_requests() == []
+
+
+def test_a_lower_tier_battery_defends_seoul(new_page):
+    """Batteries of any system (issue 14): a Patriot (PAC-3 MSE) battery beside Seoul, chosen in
+    the battery's system menu, brings Seoul into the defended footprint; the URL keeps it."""
+    rec = new_page()
+    page = rec.page
+    page.goto(rec.base + "/#b=seongju+37.55,126.99&layers=fp")
+    rec.wait_footprint()
+    before = rec.revision()
+    assert page.input_value("#battery-1-system") == "thaad"
+    page.select_option("#battery-1-system", "pac3-mse")
+    rec.wait_footprint(after=before)
+    assert "pac3-mse@37.55,126.99" in page.url, page.url
+    seoul = page.evaluate(
+        "() => window.thaadsim.lastFootprint.summary.key_cities.Seoul")
+    assert seoul is True, f"Seoul defended with a PAC-3 MSE battery beside it: {seoul}"
+    assert rec.page_errors == [] and rec.console_errors == []

@@ -111,7 +111,12 @@ def presets() -> dict:
                  "sources": list(m.sources)} for m in list_missiles()]
     ics = [{"id": i.name, "description": i.description, "sources": list(i.sources)}
            for i in list_interceptors()]
+    from thaadsim.engagement.systems import list_systems
+
+    systems = [{"id": x.name, "description": x.description, "tier": x.tier,
+                "sources": list(x.sources)} for x in list_systems()]
     return {"sites": sites, "radars": radars, "threat_sets": tsets, "watch_sets": watch_sets,
+            "systems": systems,
             "missiles": missiles,
             "interceptors": ics, "defaults": dict(DEFAULTS),
             "limits": {"grid_km": [BOUNDS["grid_km"].lo, BOUNDS["grid_km"].hi],
@@ -198,11 +203,15 @@ class FootprintQuery:
         return q
 
     def batteries(self) -> list[Battery]:
-        """The batteries of the request, with its radar mode and overrides."""
+        """The batteries of the request; THAAD batteries take its radar mode and overrides (the
+        other systems keep their presets)."""
         _, bats = parse_configuration(self.battery, parameter="battery")
         radar = api.get_radar(self.radar)
         out = []
         for b in bats:
+            if getattr(b, "system", "thaad") != "thaad":  # the controls are THAAD's assumptions
+                out.append(b)
+                continue
             kw: dict = {"radar": radar}
             if self.reaction_time_s is not None:
                 kw["reaction_time_s"] = self.reaction_time_s

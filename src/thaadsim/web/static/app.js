@@ -3,7 +3,8 @@
  * The API is described in docs/web-api.md. State lives in location.hash, e.g.
  *   #b=35.95,128.17+37,127&ts=nk-default&radar=tpy2-terminal&grid=5&rt=30&layers=fp,sls&alt=100
  *    &v=36.2,127.8,7
- * b: batteries (preset site names or LAT,LON, "+"-separated; "withdrawn" for none), ts: threat
+ * b: batteries (preset site names or LAT,LON, optionally SYSTEM@ (pac3-mse@37.55,126.99; THAAD
+ * by default), "+"-separated; "withdrawn" for none), ts: threat
  * set, radar: radar mode, grid: grid km, rt: reaction time (s, optional), q: interceptor airframe
  * dynamic-pressure limit (Pa, optional), layers: fp (one shot),
  * sls (shoot-look-shoot), cov (radar coverage), traj (trajectories), watch (China's ICBM flights
@@ -166,7 +167,10 @@
   }
 
   // ------------------------------------------------------------------ URL state
-  function batteryToken(b) { return b.site ? b.site : fmtCoord(b.lat) + "," + fmtCoord(b.lon); }
+  function batteryToken(b) {
+    var where = b.site ? b.site : fmtCoord(b.lat) + "," + fmtCoord(b.lon);
+    return b.system && b.system !== "thaad" ? b.system + "@" + where : where;
+  }
   function batteryParam() {
     if (!state.batteries.length) return "withdrawn";
     return state.batteries.map(batteryToken).join("+");
@@ -179,13 +183,15 @@
   function parseBatteries(text) {
     if (text === "withdrawn" || text === "") return [];
     return text.split(/[+ ]/).filter(Boolean).map(function (tok) {
+      var system = "thaad", at = tok.indexOf("@");
+      if (at > 0) { system = tok.slice(0, at).toLowerCase(); tok = tok.slice(at + 1); }
       var site = siteById(tok);
-      if (site) return { lat: site.lat, lon: site.lon, site: site.id };
+      if (site) return { lat: site.lat, lon: site.lon, site: site.id, system: system };
       var m = tok.split(",");
       var lat = parseFloat(m[0]), lon = parseFloat(m[1]);
-      if (m.length === 2 && isFinite(lat) && isFinite(lon)) return { lat: lat, lon: lon, site: null };
+      if (m.length === 2 && isFinite(lat) && isFinite(lon)) return { lat: lat, lon: lon, site: null, system: system };
       // unknown: keep it as written so the server names the bad parameter
-      return { lat: NaN, lon: NaN, site: tok };
+      return { lat: NaN, lon: NaN, site: (system !== "thaad" ? system + "@" : "") + tok, system: "thaad" };
     });
   }
 
@@ -203,7 +209,7 @@
     return out;
   }
 
-  function enc(v) { return encodeURIComponent(v).replace(/%2C/gi, ",").replace(/%2B/gi, "+"); }
+  function enc(v) { return encodeURIComponent(v).replace(/%2C/gi, ",").replace(/%2B/gi, "+").replace(/%40/gi, "@"); }
 
   function buildHash() {
     var parts = [
@@ -382,7 +388,7 @@
       showError("battery: at most " + maxBatteries() + " batteries");
       return;
     }
-    state.batteries.push({ lat: latlng.lat, lon: latlng.lng, site: null });
+    state.batteries.push({ lat: latlng.lat, lon: latlng.lng, site: null, system: "thaad" });
     setPlacing(false);
     renderBatteries();
     changed({ coverage: state.batteries.length === 1 });
@@ -511,12 +517,33 @@
           showError("battery: must be LAT,LON in degrees (got " + $("battery-" + i + "-lat").value + "," + $("battery-" + i + "-lon").value + ")");
           return;
         }
-        state.batteries[i] = { lat: lat, lon: lon, site: null };
+        state.batteries[i] = { lat: lat, lon: lon, site: null, system: state.batteries[i].system || "thaad" };
         renderBatteries();
         changed({ coverage: i === 0 });
       });
       li.appendChild(lab);
       li.appendChild(inp);
+    });
+    var sid = "battery-" + i + "-system";
+    var slab = document.createElement("label");
+    slab.className = "sr-only";
+    slab.setAttribute("for", sid);
+    slab.textContent = "Battery " + (i + 1) + " system";
+    var sel = document.createElement("select");
+    sel.id = sid;
+    sel.className = "system";
+    ((presets && presets.systems) || [{ id: "thaad", description: "THAAD", tier: "upper" }]).forEach(function (x) {
+      var o = document.createElement("option");
+      o.value = x.id;
+      o.textContent = x.id + (x.tier === "lower" ? " (lower tier)" : "");
+      o.title = x.description || "";
+      sel.appendChild(o);
+    });
+    sel.value = b.system || "thaad";
+    sel.title = "The defence system of this battery (public estimates; thaadsim systems)";
+    sel.addEventListener("change", function () {
+      state.batteries[i].system = sel.value;
+      changed({ coverage: i === 0 });
     });
     var rm = document.createElement("button");
     rm.type = "button";
@@ -524,6 +551,8 @@
     rm.setAttribute("aria-label", "Remove battery " + (i + 1));
     rm.addEventListener("click", function () { removeBattery(i); });
     li.appendChild(rm);
+    li.appendChild(slab);
+    li.appendChild(sel);
     var name = document.createElement("span");
     name.className = "name";
     name.textContent = batteryName(i);
