@@ -109,3 +109,13 @@ def test_headline_answers_the_three_questions(demo_dir):
         f"terminal mode should name Shandong and Liaoning, names {regions}"
     assert h["defends"]["seoul"]["defended"] is False
     assert "Seoul is not defended" in html
+    # issue 14: Seoul's defence against short-range missiles is the lower tier's, and withdrawal
+    # leaves the lower tier: the report says so with the numbers of the layered comparison
+    assert h["layers"]["seoul_by_lower_tier"] is True, h["layers"]
+    assert 0 < h["layers"]["withdrawn_fraction"] < h["layers"]["deployed_fraction"], h["layers"]
+    section = html[html.index('id="layers"'):]
+    lead = section[:section.index("</p>")]
+    assert lead.count("Patriot with PAC-3 MSE") == 1, "each lower-tier system named once"
+    # and what the radar watches of China's ICBM flights, per mode
+    w = s["watch"]
+    assert w["tpy2-terminal"]["flights_seen"] <= w["tpy2-forward"]["flights_seen"], w

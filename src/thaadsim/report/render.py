@@ -439,7 +439,9 @@ def _lower_systems(s: dict) -> list[str]:
 
     names: list[str] = []
     for bats in ((s.get("layers") or {}).get("configurations") or {}).values():
-        names += [b["system"] for b in bats if b["tier"] == "lower" and b["system"] not in names]
+        for b in bats:
+            if b["tier"] == "lower" and b["system"] not in names:
+                names.append(b["system"])
     return [get_system(n).description.split(":")[0] for n in names]
 
 
