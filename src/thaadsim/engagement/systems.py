@@ -64,7 +64,13 @@ class System:
 
 
 def list_systems() -> list[System]:
-    """Every system preset and user entry, in file order."""
+    """Every system preset and user entry, in file order.
+
+    Returns
+    -------
+    list of System
+        The systems (``thaadsim systems`` prints them with their sources).
+    """
     return [get_system(k) for k in load("systems.toml")["system"]]
 
 
@@ -135,6 +141,18 @@ def configuration_names() -> list[str]:
 
 def get_configuration(name: str, parameter: str = "configuration") -> ConfigurationPreset:
     """A preset configuration by name (see ``data/systems.toml``).
+
+    Parameters
+    ----------
+    name : str
+        Name (``rok-deployed``, ``rok-withdrawn``, ``rok-planned`` or a user entry).
+    parameter : str, optional
+        Name of the argument in error messages; default ``"configuration"``.
+
+    Returns
+    -------
+    ConfigurationPreset
+        Its ``SYSTEM@SITE`` batteries, description and sources.
 
     Raises
     ------
