@@ -21,6 +21,28 @@ from thaadsim.errors import ThaadsimError
 from thaadsim.io.output import rows_table
 from thaadsim.limits import check
 
+# Options shared by ``layers`` and ``withdrawal`` (typer reads each default afresh)
+_THREAT_SET = typer.Option("nk-default", "--threat-set",
+                           help="a threat set ('thaadsim threat-sets' lists them)")
+_GRID_KM = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50")
+_SYSTEM_FILE = file_option("system", "systems")
+_MISSILE_FILE = file_option("missile", "missiles")
+_THREAT_SET_FILE = file_option("threat-set", "threat-sets")
+_RADAR_FILE = file_option("radar", "radars")
+_INTERCEPTOR_FILE = file_option("interceptor", "interceptors")
+
+
+def _prepare(fmt: Fmt, grid_km: float, threat_set: str, files: tuple) -> tuple:
+    """The shared first steps: the format, the user's data files, the grid and the threat set
+    checked; returns (grid_km, ThreatSet)."""
+    from thaadsim.threats.threat_set import get_threat_set
+
+    require_format(fmt, ("table", "json", "csv"))
+    system_file, missile_file, radar_file, interceptor_file, threat_set_file = files
+    use_files(missile_file, radar_file, interceptor_file, threat_set_file)
+    _system_files(system_file)
+    return check("grid_km", grid_km, "--grid-km"), get_threat_set(threat_set)
+
 
 def _system_files(system_file: Files) -> None:
     from thaadsim.presets import add_user_file
@@ -89,27 +111,22 @@ def layers(
     battery: str = typer.Option("rok-deployed", "--battery",
                                 help="configuration: SYSTEM@SITE joined by '+', a site (THAAD), "
                                      "or a preset (rok-deployed, rok-withdrawn, rok-planned)"),
-    threat_set: str = typer.Option("nk-default", "--threat-set",
-                                   help="a threat set ('thaadsim threat-sets' lists them)"),
-    grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
+    threat_set: str = _THREAT_SET,
+    grid_km: float = _GRID_KM,
     fmt: Fmt = fmt_option(offers="table|json|csv (one row per city)"),
-    system_file: Files = file_option("system", "systems"),
-    missile_file: Files = file_option("missile", "missiles"),
-    threat_set_file: Files = file_option("threat-set", "threat-sets"),
-    radar_file: Files = file_option("radar", "radars"),
-    interceptor_file: Files = file_option("interceptor", "interceptors"),
+    system_file: Files = _SYSTEM_FILE,
+    missile_file: Files = _MISSILE_FILE,
+    threat_set_file: Files = _THREAT_SET_FILE,
+    radar_file: Files = _RADAR_FILE,
+    interceptor_file: Files = _INTERCEPTOR_FILE,
 ):
     """The footprint of a configuration of mixed systems, per layer and combined."""
     from thaadsim.analysis.footprint import layered_footprints
     from thaadsim.engagement.fire_control import parse_configuration
-    from thaadsim.threats.threat_set import get_threat_set
 
-    require_format(fmt, ("table", "json", "csv"))
-    use_files(missile_file, radar_file, interceptor_file, threat_set_file)
-    _system_files(system_file)
-    grid_km = check("grid_km", grid_km, "--grid-km")
+    grid_km, ts = _prepare(fmt, grid_km, threat_set, (system_file, missile_file, radar_file,
+                                                       interceptor_file, threat_set_file))
     label, bats = parse_configuration(battery, parameter="--battery")
-    ts = get_threat_set(threat_set)
     _work_check(grid_km, ts, len(bats))
     with bar(f"layers: {label}") as progress:
         res = layered_footprints([bats], ts, grid_km, [label], progress=progress)[0]
@@ -141,31 +158,26 @@ def layers(
 
 @app.command()
 def withdrawal(
-    threat_set: str = typer.Option("nk-default", "--threat-set",
-                                   help="a threat set ('thaadsim threat-sets' lists them)"),
-    grid_km: float = typer.Option(5.0, "--grid-km", help="grid spacing (km), 1 to 50"),
+    threat_set: str = _THREAT_SET,
+    grid_km: float = _GRID_KM,
     deployed: str = typer.Option("rok-deployed", "--deployed",
                                  help="the configuration as deployed (with THAAD)"),
     withdrawn: str = typer.Option("rok-withdrawn", "--withdrawn",
                                   help="the same configuration with THAAD withdrawn"),
     fmt: Fmt = fmt_option(offers="table|json|csv (one row per case and key city)"),
-    system_file: Files = file_option("system", "systems"),
-    missile_file: Files = file_option("missile", "missiles"),
-    threat_set_file: Files = file_option("threat-set", "threat-sets"),
-    radar_file: Files = file_option("radar", "radars"),
-    interceptor_file: Files = file_option("interceptor", "interceptors"),
+    system_file: Files = _SYSTEM_FILE,
+    missile_file: Files = _MISSILE_FILE,
+    threat_set_file: Files = _THREAT_SET_FILE,
+    radar_file: Files = _RADAR_FILE,
+    interceptor_file: Files = _INTERCEPTOR_FILE,
 ):
     """What THAAD's withdrawal leaves: THAAD alone, THAAD + the lower tier, the lower tier alone."""
     from thaadsim.analysis.footprint import KEY_CITIES
     from thaadsim.analysis.footprint import withdrawal as run
     from thaadsim.engagement.fire_control import parse_configuration
-    from thaadsim.threats.threat_set import get_threat_set
 
-    require_format(fmt, ("table", "json", "csv"))
-    use_files(missile_file, radar_file, interceptor_file, threat_set_file)
-    _system_files(system_file)
-    grid_km = check("grid_km", grid_km, "--grid-km")
-    ts = get_threat_set(threat_set)
+    grid_km, ts = _prepare(fmt, grid_km, threat_set, (system_file, missile_file, radar_file,
+                                                       interceptor_file, threat_set_file))
     n = len(parse_configuration(deployed, parameter="--deployed")[1])
     n += len(parse_configuration(withdrawn, parameter="--withdrawn")[1])
     _work_check(grid_km, ts, n + 1)
