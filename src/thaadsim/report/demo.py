@@ -388,7 +388,7 @@ def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn
                    .get("max_depth_km", 0.0))
         c = best["countries"].get("CHN", {})
         alt = best["altitude_km"]
-        key = f"{mode}.{alt:g}km.area_km2"
+        key = f"{mode}.{unc.get('coverage_altitude_km', alt):g}km.area_km2"
         china[mode] = {"altitude_km": alt, "area_km2": c.get("area_km2", 0.0),
                        "depth_km": c.get("max_depth_km", 0.0),
                        "regions": c.get("regions_in_view", []),

@@ -298,7 +298,7 @@ def vertical_coverage(rh, path):
     ax.set_ylabel("target altitude (km)")
     import textwrap
 
-    title = (f"{rh.radar.description or rh.radar.name} at {rh.site.name}: vertical coverage, "
+    title = (f"{radar_title(rh.radar, rh.site)}: vertical coverage, "
              f"RCS {rh.rcs_m2:g} m² (dashed: {rh.min_elevation_deg:g}° beam floor)")
     ax.set_title(textwrap.fill(title, 100), fontsize=10)
     ax.grid(alpha=0.3)
