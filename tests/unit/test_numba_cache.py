@@ -150,3 +150,30 @@ def test_no_cache_env_disables_caching(tmp_path):
     assert "THAADSIM_NO_CACHE" in out["info"]["reason"]
     assert not root.exists() or not _cache_files(root)
     assert not _cache_files(src)
+
+
+def test_presets_tables_are_kept_on_disk_and_variants_are_not(tmp_path, monkeypatch):
+    """Shape tables, trajectory families and reach tables of presets are kept beside the
+    kernels (a warm run skips seconds of flying); a variant (an uncertainty sample) is not,
+    so sweeps do not fill the disk; what is read back equals what was computed."""
+    import dataclasses
+
+    import numpy as np
+
+    from thaadsim.analysis import families
+    from thaadsim.core import _jit
+    from thaadsim.threats import get_missile, solve
+
+    monkeypatch.setattr(_jit, "CACHE_DIR", tmp_path)
+    m = get_missile("scud-b")
+    fresh = solve._shape_table(m, None, 10.0)
+    solve.shape_table.__wrapped__(m, None, 10.0)  # computes and saves
+    saved = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npz"))
+    assert saved == ["shape"], f"expected one shape table on disk, found {saved}"
+    again = solve.shape_table.__wrapped__(m, None, 10.0)  # read back
+    assert all(np.array_equal(a, b) for a, b in zip(fresh, again, strict=True)), \
+        "the shape table read from disk differs from the computed one"
+    variant = dataclasses.replace(m, beta_kg_m2=m.beta_kg_m2 * 1.05)
+    families.family_of.__wrapped__(variant)
+    names = sorted(p.name.split("-")[0] for p in tmp_path.glob("*.npz"))
+    assert names == ["shape"], f"a variant's tables were written to disk: {names}"

@@ -11,15 +11,17 @@ from __future__ import annotations
 import dataclasses
 import math
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from thaadsim import geo
+from thaadsim.core import _jit
 from thaadsim.core import earth as E
 from thaadsim.errors import ThaadsimError
 from thaadsim.threats import get_missile
 from thaadsim.threats.missile import Missile
-from thaadsim.threats.solve import shape_table
+from thaadsim.threats.solve import is_preset, shape_table
 from thaadsim.threats.trajectory import TrajectoryBatch, fly
 
 HISTORY_DT_S = 2.0
@@ -121,13 +123,27 @@ def family_of(m: Missile, apogee_km: float | None = None, step_km: float = 10.0)
     Returns
     -------
     Family
-        The members, sampled every 2 s.
+        The members, sampled every 2 s (also kept on disk beside the compiled kernels, keyed by
+        the missile, the shape and the sources that fly it).
 
     Raises
     ------
     ThaadsimError
         A shape the missile cannot fly at any range.
     """
+    path = None if not is_preset(m) else _jit.array_cache_path(
+        "family", repr((m, apogee_km, step_km)),
+        [Path(__file__), *sorted(Path(__file__).parents[1].joinpath("threats").glob("*.py"))])
+    z = _jit.load_arrays(path)
+    if z is not None:  # flown by an earlier run (the families of a threat set cost seconds)
+        return Family(m.name, z["ranges_m"], z["t"], z["s"], z["h"], z["n"], z["apogee_m"])
+    fam = _family_of(m, apogee_km, step_km)
+    _jit.save_arrays(path, ranges_m=fam.ranges_m, t=fam.t, s=fam.s, h=fam.h, n=fam.n,
+                     apogee_m=fam.apogee_m)
+    return fam
+
+
+def _family_of(m: Missile, apogee_km: float | None, step_km: float) -> Family:
     missile_name = m.name
     kw = dict(rotating=False, j2=False, ellipsoid=False)
     tab = shape_table(m, None if apogee_km is None else apogee_km * 1e3, step_km)

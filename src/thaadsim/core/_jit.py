@@ -183,13 +183,14 @@ def load_arrays(path: Path | None) -> dict[str, np.ndarray] | None:
 
 
 def save_arrays(path: Path | None, **arrays: Any) -> None:
-    """Save arrays at ``path`` atomically (a reader never sees half a file); a full or
-    read-only disk is ignored."""
+    """Save arrays at ``path`` atomically (a reader never sees half a file), compressed; a full
+    or read-only disk is ignored. Callers keep only presets' results here: variants (the
+    uncertainty samples) would fill the disk."""
     if path is None:
         return
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
     try:
-        np.savez(tmp, **arrays)
+        np.savez_compressed(tmp, **arrays)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -460,7 +460,7 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
         The table (also kept on disk beside the compiled kernels, keyed by the interceptor,
         the arguments and the sources that compute it).
     """
-    path = _jit.array_cache_path(
+    path = None if not _is_preset(ic) else _jit.array_cache_path(
         "reach", repr((ic, g_max_km, h_max_km, step_km, n_fan, n_initial)),
         (Path(__file__), Path(__file__).with_name("flyout.py")))
     saved = _jit.load_arrays(path)
@@ -471,6 +471,14 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
     _jit.save_arrays(path, tof=table.tof_s, spd=table.speed_m_s, step=table.g_step_m,
                      kin_ceiling=table.kinematic_ceiling_km)
     return table
+
+
+def _is_preset(ic: Interceptor) -> bool:
+    """Whether ``ic`` is a preset (or user entry) as loaded, not a variant of one."""
+    try:
+        return get_interceptor(ic.name) == ic
+    except ThaadsimError:
+        return False
 
 
 def _reach_table(ic: Interceptor, g_max_km: float, h_max_km: float, step_km: float,

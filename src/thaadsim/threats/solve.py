@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+from thaadsim.core import _jit
 from thaadsim.core import earth as E
 from thaadsim.errors import OutOfReachError, ThaadsimError
 from thaadsim.limits import MIN_FLIGHT_KM
@@ -363,8 +365,43 @@ def shape_table(missile: Missile, apogee_m: float | None = None, step_km: float 
     -------
     tuple of ndarray or None
         Ranges (m), kick elevations (deg) and cutoff times (s), shape (K,) each; None when no
-        range can be flown with that shape.
+        range can be flown with that shape. Also kept on disk beside the compiled kernels.
     """
+    path = None if not is_preset(missile) else _jit.array_cache_path(
+        "shape", repr((missile, apogee_m, step_km)), sorted(Path(__file__).parent.glob("*.py")))
+    z = _jit.load_arrays(path)
+    if z is not None:  # computed by an earlier run (1,800 trajectories: up to seconds)
+        return None if z["R"].size == 0 else (z["R"], z["th"], z["tc"])
+    out = _shape_table(missile, apogee_m, step_km)
+    empty = np.zeros(0)
+    _jit.save_arrays(path, **dict(zip(("R", "th", "tc"), out or (empty, empty, empty),
+                                      strict=True)))
+    return out
+
+
+def is_preset(m: Missile) -> bool:
+    """Whether ``m`` is a preset (or user entry) as loaded, not a variant of one: only those
+    are kept on disk (the uncertainty samples' variants would fill it).
+
+    Parameters
+    ----------
+    m : Missile
+        The missile.
+
+    Returns
+    -------
+    bool
+        True for the missile that ``get_missile(m.name)`` gives.
+    """
+    from thaadsim.threats.missile import get_missile
+
+    try:
+        return get_missile(m.name) == m
+    except ThaadsimError:
+        return False
+
+
+def _shape_table(missile: Missile, apogee_m: float | None, step_km: float):
     m = missile
     kw = dict(rotating=False, j2=False, ellipsoid=False)
     if apogee_m is None:
