@@ -154,8 +154,13 @@ def _family_of(m: Missile, apogee_km: float | None, step_km: float) -> Family:
     fb = fly(m, 0.0, 0.0, 90.0, th_sel, tc_sel, history_dt_s=HISTORY_DT_S, **kw)
     s, h = _sphere_s_h(fb)
     hist, nhist = fb.history
-    return Family(missile_name, _true_range(fb), hist[..., 0], np.nan_to_num(s),
-                  np.nan_to_num(h), nhist.copy(), fb.col("apogee_alt"))
+    fam = Family(missile_name, _true_range(fb), np.ascontiguousarray(hist[..., 0]),
+                 np.nan_to_num(s), np.nan_to_num(h), nhist.copy(), fb.col("apogee_alt"))
+    # read-only, as when read back from disk: the footprint kernel then sees one array type
+    # (numba compiles a kernel again for read-only arrays: ~8 s on a first run)
+    for a in (fam.ranges_m, fam.t, fam.s, fam.h, fam.n, fam.apogee_m):
+        a.flags.writeable = False
+    return fam
 
 
 def _true_range(b: TrajectoryBatch) -> np.ndarray:

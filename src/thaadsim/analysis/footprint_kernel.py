@@ -305,7 +305,9 @@ def warm_kernels() -> None:
     z1 = np.zeros(1)
     z2 = np.zeros((1, 1))
     i1 = np.zeros(1, dtype=np.int64)
-    footprint_kernel(0.0, 0.0, z1, z1, np.ones(1), z2, z2, z2, i1, 0.0, 0.0,
+    r1, r2 = np.ones(1), np.zeros((1, 1))  # families are read-only (analysis.families)
+    r1.flags.writeable = r2.flags.writeable = False
+    footprint_kernel(0.0, 0.0, z1, z1, r1, r2, r2, r2, i1, 0.0, 0.0,
                      np.zeros((1, NRP)), np.zeros((1, 3, 2)), np.ones(1, dtype=np.int64), 1, 1,
                      np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
                      z1, np.zeros(2, dtype=np.int64), i1, 0.0, 0,
