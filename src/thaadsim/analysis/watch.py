@@ -677,7 +677,8 @@ class WatchResult:
                                                  "start_s": [s_[0][3] for s_ in segs],
                                                  "end_s": [s_[-1][3] for s_ in segs]}})
         return {"type": "FeatureCollection", "features": feats,
-                "properties": {"summary": self.summary(), "assumptions": assumptions(self)}}
+                "properties": {"summary": self.summary(list(recs.values())),
+                               "assumptions": assumptions(self)}}
 
     def segments(self, step_s: float = LINE_STEP_S) -> list[dict]:
         """Ground tracks and firm-track segments for maps and files.

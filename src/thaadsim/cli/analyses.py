@@ -603,6 +603,9 @@ def _sensitivity_generic(quantity: str, ev, output: str, method: str, samples: i
 
 _METHOD = typer.Option("oat", "--method", help="oat (one at a time, ranked) or sobol")
 _SOBOL_N = typer.Option(8, "--samples", help="sobol: base samples, a power of two")
+_SOBOL_SEED = typer.Option(1, "--seed", help="sobol: random seed")
+_TORNADO = typer.Option(None, "--plot", help="oat: tornado plot")
+_SENSITIVITY_FMT = fmt_option(offers="table|json")
 
 
 @sensitivity_app.command("coverage")
@@ -612,9 +615,9 @@ def sensitivity_coverage(
     mode: str = typer.Option("tpy2-forward", "--radar", help="tpy2-terminal or tpy2-forward"),
     rcs_m2: float = typer.Option(0.01, "--rcs-m2", help="radar cross-section (m2)"),
     method: str = _METHOD, samples: int = _SOBOL_N,
-    seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
-    fmt: Fmt = fmt_option(offers="table|json"), uncertainty_file: Files = _UNCERTAINTY_FILE,
+    seed: int = _SOBOL_SEED,
+    plot: Optional[Path] = _TORNADO,
+    fmt: Fmt = _SENSITIVITY_FMT, uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """The parameters that move the area of China in view, ranked."""
     from thaadsim.analysis.uncertainty import coverage_evaluator
@@ -635,8 +638,8 @@ def sensitivity_engage(
     trials: int = typer.Option(2000, "--trials", help="Monte Carlo trials per run"),
     method: str = _METHOD, samples: int = _SOBOL_N,
     seed: int = typer.Option(1, "--seed", help="random seed"),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
-    fmt: Fmt = fmt_option(offers="table|json"), uncertainty_file: Files = _UNCERTAINTY_FILE,
+    plot: Optional[Path] = _TORNADO,
+    fmt: Fmt = _SENSITIVITY_FMT, uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """The parameters that move the expected leakers of a raid, ranked."""
     from thaadsim.analysis.uncertainty import engage_evaluator
@@ -657,9 +660,9 @@ def sensitivity_loft2range(
     missile_class: Optional[str] = typer.Option(None, "--class", help="missile class or "
                                                                      "preset"),
     method: str = _METHOD, samples: int = _SOBOL_N,
-    seed: int = typer.Option(1, "--seed", help="sobol: random seed"),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="oat: tornado plot"),
-    fmt: Fmt = fmt_option(offers="table|json"), uncertainty_file: Files = _UNCERTAINTY_FILE,
+    seed: int = _SOBOL_SEED,
+    plot: Optional[Path] = _TORNADO,
+    fmt: Fmt = _SENSITIVITY_FMT, uncertainty_file: Files = _UNCERTAINTY_FILE,
 ):
     """Which reported quantity of a lofted test moves its standard range most."""
     from thaadsim.analysis.uncertainty import loft2range_evaluator

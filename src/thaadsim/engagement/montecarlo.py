@@ -199,36 +199,7 @@ def plan_shots(t_abs, feasible, launch_abs, battery_of, priority, d: Doctrine,
     Plan
         The planned shots, sorted by launch time.
     """
-    nshots = 1 if d.mode == "salvo" else d.max_shots
-    busy: dict[int, list[tuple[float, float]]] = {b: [] for b in range(len(fire_channels))}
-    rows = []
-    for j in np.argsort(priority, kind="stable"):
-        b = int(battery_of[j])
-        if b < 0:
-            continue
-        earliest_launch = -np.inf
-        cand = np.nonzero(feasible[j])[0]
-        for k in range(nshots):
-            chosen = None
-            for i in cand:
-                tl, ti = launch_abs[j, i], t_abs[j, i]
-                if tl < earliest_launch:
-                    continue
-                if peak_channels(busy[b], tl, ti) < fire_channels[b]:
-                    chosen = (tl, ti)
-                    break
-            if chosen is None:
-                break
-            busy[b].append(chosen)
-            rows.append((j, b, k, chosen[0], chosen[1]))
-            earliest_launch = chosen[1] + d.kill_assessment_s
-    if not rows:
-        z = np.zeros(0)
-        return Plan(z.astype(int), z.astype(int), z.astype(int), z, z)
-    a = np.array(rows, dtype=float)
-    order = np.argsort(a[:, 3], kind="stable")
-    a = a[order]
-    return Plan(a[:, 0].astype(int), a[:, 1].astype(int), a[:, 2].astype(int), a[:, 3], a[:, 4])
+    return plan_layered(t_abs, [(feasible, launch_abs, battery_of)], priority, d, fire_channels)
 
 
 def plan_layered(t_abs, layers, priority, d: Doctrine, fire_channels: list[int]) -> Plan:

@@ -257,7 +257,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             summary["uncertainty"], summary["siting"] = _robustness(
                 configs[0][1][0], ts, tmp, draw, seed, er_scenario=load_scenario(example_path()))
             summary["watch"] = watch_result()
-            summary["headline"] = headline(summary, res[0], res[1], dep, wdn)
+            summary["headline"] = headline(summary, res[0], dep, wdn)
             # 8. report
             step(8, "writing report.html and summary.json")
             draw.wait()
@@ -317,8 +317,9 @@ def _watch_part(tmp: Path) -> dict:
     out = {}
     for mode in WATCH_MODES:
         r = watch(WATCH_SET, "seongju", mode)
-        out[mode] = r.summary()
-        only = [x for x in r.records() if x["seen_only_from_site"]]
+        records = r.records()
+        out[mode] = r.summary(records)
+        only = [x for x in records if x["seen_only_from_site"]]
         out[mode]["seen_only_from_site_flights"] = [x["flight"] for x in only]
         if mode == "tpy2-forward":
             watch_map(r, tmp / "watch-map.png")
@@ -330,25 +331,31 @@ def _watch_part(tmp: Path) -> dict:
 HEADLINE_CITIES = 8
 
 
+def big_first(cities) -> list[dict]:
+    """City records, the most populous first."""
+    return sorted(cities, key=lambda c: -c["population"])
+
+
 def _configurations(wd) -> dict:
     """Per case of a WithdrawalResult, its batteries: system, tier and position."""
     out = {}
     for name, r in zip(wd.names, wd.results, strict=True):
-        out[name] = [{"name": b.name, "system": getattr(b, "system", "thaad"),
-                      "tier": getattr(b, "tier", "upper"), "lat_deg": b.site.lat_deg,
-                      "lon_deg": b.site.lon_deg} for b in r.combined.batteries]
+        out[name] = [{"name": b.name, "system": b.system, "tier": b.tier,
+                      "lat_deg": b.site.lat_deg, "lon_deg": b.site.lon_deg}
+                     for b in r.combined.batteries]
     return out
 
 
-def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn=None) -> dict:
+def headline(summary: dict, deployed, layered=None, layered_withdrawn=None) -> dict:
     """The numbers of the report's headline box, from the results (summary.json "headline").
 
     Parameters
     ----------
     summary : dict
-        The summary so far (footprint, coverage, uncertainty).
-    deployed, withdrawn : FootprintResult
-        The footprint with the battery, and without it (what withdrawal leaves).
+        The summary so far (footprint, its comparison with withdrawal, coverage, uncertainty,
+        the layered comparison, the watch).
+    deployed : FootprintResult
+        The footprint with the battery.
     layered, layered_withdrawn : LayeredFootprint, optional
         THAAD with the lower tier as deployed, and the lower tier alone: Seoul's defence and
         what withdrawal leaves, per layer.
@@ -373,7 +380,7 @@ def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn
         return [x["p05"], x["p95"]] if x else None
 
     cities = deployed.cities()
-    big = sorted(cities, key=lambda c: -c["population"])[:HEADLINE_CITIES]
+    big = big_first(cities)[:HEADLINE_CITIES]
     seoul = next(c for c in cities if c["name"] == "Seoul")
     bat = deployed.batteries[0]
     env = bat.reach.to_dict()
@@ -395,17 +402,18 @@ def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn
                        "cities": c.get("cities_in_view", [])[:4],
                        "area_band_km2": [cband[key]["p05"], cband[key]["p95"]]
                        if isinstance(cband.get(key), dict) else None}
-    lost = [c for c, w in zip(cities, withdrawn.cities(), strict=True)
-            if c["defended"] and not w["defended"]]
-    lost.sort(key=lambda c: -c["population"])
+    # THAAD alone withdrawn: the comparison's row (cities lost, people), largest cities first
+    wrow = next(r for r in summary["comparison"]["configurations"]
+                if r["configuration"] == "withdrawn")
+    lost = [c for c in big_first(cities) if c["name"] in set(wrow["cities_lost"])]
     watch = summary.get("watch") or {}
     layers = None
     if layered is not None and layered_withdrawn is not None:
         cd = {c["name"]: c for c in layered.cities()}
         cw = {c["name"]: c for c in layered_withdrawn.cities()}
-        keep = sorted((n for n in cw if cw[n]["defended"]), key=lambda n: -cw[n]["population"])
-        gone = sorted((n for n in cd if cd[n]["defended"] and not cw[n]["defended"]),
-                      key=lambda n: -cd[n]["population"])
+        keep = [c["name"] for c in big_first(cw.values()) if c["defended"]]
+        losses = summary["layers"]["withdrawal"]  # WithdrawalResult.losses
+        gone = losses["cities_losing_defence"]
         dw = layered_withdrawn.combined.to_dict()
         dd = layered.combined.to_dict()
         layers = {"deployed_fraction": dd["defended_fraction_of_south_korea"],
@@ -413,9 +421,9 @@ def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn
                   "withdrawn_fraction": dw["defended_fraction_of_south_korea"],
                   "withdrawn_population": dw["defended_population"],
                   "cities_kept": len(keep), "largest_kept": keep[:5],
-                  "lower_batteries": sum(1 for b in layered_withdrawn.combined.batteries),
+                  "lower_batteries": len(layered_withdrawn.combined.batteries),
                   "cities_losing_all": len(gone),
-                  "people_losing_all": int(sum(cd[n]["population"] for n in gone)),
+                  "people_losing_all": losses["population_losing_defence"],
                   "largest_losing_all": gone[:5],
                   "seoul_defence": cd["Seoul"]["defence"] if "Seoul" in cd else None,
                   "seoul_by_lower_tier": bool(cd.get("Seoul", {}).get("defended_by_layer", {})
@@ -441,12 +449,12 @@ def headline(summary: dict, deployed, withdrawn, layered=None, layered_withdrawn
         "withdrawal": {"cities_losing": len(lost),
                        "people_losing": int(sum(c["population"] for c in lost)),
                        "largest_losing": [c["name"] for c in lost[:5]],
-                       "fraction_left": withdrawn.to_dict()["defended_fraction_of_south_korea"]},
+                       "fraction_left": wrow["defended_fraction_of_south_korea"]},
     }
 
 
 # Sample counts and grids of the demo's robustness step (the CLI defaults are larger): the
-# whole step costs ~7 s on 2 cores (make bench), inside the demo's time budget
+# whole step costs ~4-6 s on 2 cores, the coverage and raid bands in the figure worker
 DEMO_SAMPLES = 16
 DEMO_COVERAGE_SAMPLES = 8
 DEMO_ENGAGE_SAMPLES = 8

@@ -453,7 +453,7 @@ def watch(q: Mapping[str, str]) -> dict:
             raise ThaadsimError(names[e.parameter], e.rule, e.value) from None
         raise
     gj = r.to_geojson()
-    gj["summary"] = r.summary()
+    gj["summary"] = gj["properties"]["summary"]
     gj["request"] = {"threat_set": ts, "site": site, "radar": radar, "object": obj}
     gj["public_estimates_only"] = True
     return gj
