@@ -413,8 +413,9 @@ def change_map(base, other, path, *, title=None):
               (pb_.difference(po_), "#d73027", "xx", f"lost: defended by {base.label} only"),
               (po_.difference(pb_), "#4575b4", None, f"gained: defended by {other.label} only")]
     handles = []
+    sliver = 0.5 * (base.grid_km / 111.2) ** 2  # half a grid cell (deg^2): outline noise
     for geom, col, hatch, lab in layers:
-        if geom.is_empty or geom.area < 1e-6:
+        if geom.is_empty or geom.area < sliver:
             continue
         ax.add_geometries([geom], ccrs.PlateCarree(), facecolor=col, alpha=0.35,
                           edgecolor=col, hatch=hatch, linewidth=0.8, zorder=3)
@@ -427,10 +428,16 @@ def change_map(base, other, path, *, title=None):
     if gained:
         handles.append(plt.Line2D([], [], ls="", label=f"cities gained: {len(gained)} "
                                                        f"({pop_gained / 1e6:.1f} M people)"))
-    for r, mk in ((base, "^"), (other, "v")):
-        for b in r.batteries:
-            ax.plot(b.site.lon_deg, b.site.lat_deg, mk, color="red", ms=10, mec="k",
+    here = {(b.site.lat_deg, b.site.lon_deg) for b in base.batteries}
+    for b in base.batteries:
+        ax.plot(b.site.lon_deg, b.site.lat_deg, "^", color="red", ms=10, mec="k",
+                transform=ccrs.PlateCarree(), zorder=8)
+    for b in other.batteries:  # the batteries that moved (a battery in both is drawn once)
+        if (b.site.lat_deg, b.site.lon_deg) not in here:
+            ax.plot(b.site.lon_deg, b.site.lat_deg, "v", color="#4575b4", ms=10, mec="k",
                     transform=ccrs.PlateCarree(), zorder=8)
+    handles.append(plt.Line2D([], [], marker="^", color="red", mec="k", ls="",
+                              label=f"batteries of {base.label}"))
     _launch_areas(fig, ax, ts.launch_areas, handles)
     note = (f"Cities whose defence changes are labelled in dark red (GeoNames, >= 100,000 "
             f"people). Against {ts.name} ({', '.join(ts.missiles)}); {base.grid_km:g} km grid. "
