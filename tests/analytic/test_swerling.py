@@ -10,11 +10,11 @@ Fundamentals of Radar Signal Processing, 2nd ed. (2014), sec. 6.3 (closed forms)
 
 import math
 
-import numba
 import numpy as np
 import pytest
 
 from thaadsim.core import earth as E
+from thaadsim.core.pool import threads
 from thaadsim.sensors import get_radar, get_site
 from thaadsim.sensors.detect import detection_probability, detection_timeline
 from thaadsim.threats.trajectory import TrajectoryBatch
@@ -116,14 +116,10 @@ def test_same_seed_same_timelines_whatever_the_threads():
     bb = TrajectoryBatch(np.zeros((64, 19)), np.repeat(b.launch_lat_deg, 64),
                          np.repeat(b.launch_lon_deg, 64), hist, np.full(64, 600))
     out = []
-    old = numba.get_num_threads()
-    try:
-        for nt in (1, old):
-            numba.set_num_threads(nt)
+    for nt in (1, 3):  # chunks of the 64 trajectories on 1 and on 3 threads
+        with threads(nt):
             out.append(detection_timeline(radar, site, bb, 0.01, detection="swerling1", seed=11,
                                           boresight_az_deg=0.0).track_time_s)
-    finally:
-        numba.set_num_threads(old)
     np.testing.assert_array_equal(out[0], out[1])
     assert len(np.unique(out[0][np.isfinite(out[0])])) > 5, "64 trajectories, one track time"
     other = detection_timeline(radar, site, bb, 0.01, detection="swerling1", seed=12,

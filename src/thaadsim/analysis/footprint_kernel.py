@@ -16,24 +16,153 @@ from __future__ import annotations
 
 import math
 
-import numba as nb
 import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.core._jit import njit
+from thaadsim.core.pool import run_chunks
 from thaadsim.sensors.detect import NRP, pack_geometry, track_index
 
 # Opportunities counted per threat and aim point: the footprint needs one (defended) and two
 # (shoot-look-shoot); counting stops there
 MAX_COUNTED = 2
 
+# Chunks of aim points per thread (``core.pool.run_chunks``): aim points near a battery cost far
+# more than those out of reach, so many small chunks balance the threads
+CHUNKS_PER_THREAD = 16
 
-@njit(cache=True, parallel=True)
+
+@njit(cache=True, nogil=True)
+def _aim_points(i0, i1, la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, fam_n, r_lo,
+                r_hi, rps, tables, strides, n_req, m_win, tofs, g_step, h_step, h_lo, h_hi,
+                ground_u, reaction, cos_reach, cfg_ptr, cfg_idx, ka, descent_only, opp, reach,
+                want_times, t_first, l_last):
+    """``footprint_kernel`` at aim points ``i0`` to ``i1 - 1`` (same arguments), without the
+    GIL."""
+    steps = fam_t.shape[1]
+    nk = ranges.shape[0]
+    nb_ = rps.shape[0]
+    e2 = E.F * (2.0 - E.F)
+    a = E.A_M
+    sl0, cl0 = math.sin(la0), math.cos(la0)
+    p0 = np.array([cl0 * math.cos(lo0), cl0 * math.sin(lo0), sl0])
+    for i in range(i0, i1):
+        for c in range(opp.shape[0]):
+            opp[c, i] = 0
+            if want_times:
+                t_first[c, i] = np.inf
+                l_last[c, i] = -np.inf
+    pos = np.empty((steps, 4))
+    win = np.empty(m_win, dtype=np.int64)
+    for i in range(i0, i1):
+        la, lo = cell_lat[i], cell_lon[i]
+        # haversine distance and initial azimuth on the sphere of radius a (geo.gc_*)
+        dlat = la - la0
+        dlon = lo - lo0
+        hv = math.sin(dlat / 2) ** 2 + cl0 * math.cos(la) * math.sin(dlon / 2) ** 2
+        d = 2.0 * a * math.asin(math.sqrt(min(max(hv, 0.0), 1.0)))
+        reach[i] = d <= r_hi and d >= r_lo
+        if not reach[i]:
+            continue
+        az = math.atan2(math.sin(dlon) * math.cos(la),
+                        cl0 * math.sin(la) - sl0 * math.cos(la) * math.cos(dlon))
+        # nearest member in range (np.searchsorted, side left)
+        k = 0
+        while k < nk and ranges[k] < d:
+            k += 1
+        k = min(max(k, 0), nk - 1)
+        if k > 0 and abs(ranges[k - 1] - d) < abs(ranges[k] - d):
+            k -= 1
+        scale = d / ranges[k]
+        nh = fam_n[k]
+        # tangent toward the azimuth at the launch point: north and east components
+        sa, ca = math.sin(az), math.cos(az)
+        tx = ca * (-sl0 * math.cos(lo0)) + sa * (-math.sin(lo0))
+        ty = ca * (-sl0 * math.sin(lo0)) + sa * math.cos(lo0)
+        tz = ca * cl0
+        for j in range(nh):
+            dd = fam_s[k, j] * scale / a
+            cd, sd = math.cos(dd), math.sin(dd)
+            ux = cd * p0[0] + sd * tx
+            uy = cd * p0[1] + sd * ty
+            uz = cd * p0[2] + sd * tz
+            # the spherical latitude of the point used as geodetic latitude (lay_family)
+            h = max(fam_h[k, j], -1000.0)
+            nn = a / math.sqrt(1.0 - e2 * uz * uz)
+            pos[j, 0] = fam_t[k, j]
+            pos[j, 1] = (nn + h) * ux
+            pos[j, 2] = (nn + h) * uy
+            pos[j, 3] = (nn * (1.0 - e2) + h) * uz
+        j_apo = 0
+        if descent_only:
+            for j in range(nh):
+                if fam_h[k, j] > fam_h[k, j_apo]:
+                    j_apo = j
+        for b in range(nb_):
+            near = False
+            for j in range(j_apo, nh):
+                x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
+                rn = math.sqrt(x * x + y * y + z * z)
+                sz = z / rn
+                alt = rn - a * (1.0 - E.F * sz * sz)
+                if alt < h_lo[b] or alt > h_hi[b]:
+                    continue
+                if (x * ground_u[b, 0] + y * ground_u[b, 1] + z * ground_u[b, 2]) / rn \
+                        >= cos_reach[b]:
+                    near = True
+                    break
+            if not near:
+                continue
+            tr = track_index(pos, nh, rps[b], tables[b], strides[b], n_req, m_win, win)
+            if tr < 0:
+                continue
+            ready = pos[tr, 0] + reaction[b]
+            prev = -np.inf
+            cnt = 0
+            first_t = np.inf
+            last_l = -np.inf
+            ng, nhh = tofs.shape[1], tofs.shape[2]
+            for j in range(max(tr, j_apo), nh):
+                x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
+                rn = math.sqrt(x * x + y * y + z * z)
+                sz = z / rn
+                alt = rn - a * (1.0 - E.F * sz * sz)
+                if alt < h_lo[b] or alt > h_hi[b]:
+                    continue
+                cg = (x * ground_u[b, 0] + y * ground_u[b, 1] + z * ground_u[b, 2]) / rn
+                g = math.acos(min(1.0, max(-1.0, cg))) * E.R_MEAN_M
+                gi = int(np.rint(g / g_step[b]))
+                hi = int(np.rint(alt / h_step[b]))
+                if gi < 0 or gi >= ng or hi < 0 or hi >= nhh:
+                    continue
+                tof = tofs[b, gi, hi]
+                if not math.isfinite(tof):
+                    continue
+                launch = pos[j, 0] - tof
+                if want_times and launch >= ready:
+                    last_l = max(last_l, launch)
+                if launch >= ready and launch >= prev and cnt < MAX_COUNTED:
+                    if cnt == 0:
+                        first_t = pos[j, 0]
+                    cnt += 1
+                    prev = pos[j, 0] + ka
+                    if cnt >= MAX_COUNTED and not want_times:
+                        break
+            for q in range(cfg_ptr[b], cfg_ptr[b + 1]):
+                opp[cfg_idx[q], i] += cnt
+                if want_times:
+                    t_first[cfg_idx[q], i] = min(t_first[cfg_idx[q], i], first_t)
+                    l_last[cfg_idx[q], i] = max(l_last[cfg_idx[q], i], last_l)
+
+
 def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, fam_n,
                      r_lo, r_hi, rps, tables, strides, n_req, m_win, tofs, g_step, h_step,
                      h_lo, h_hi, ground_u, reaction, cos_reach, cfg_ptr, cfg_idx, ka,
                      descent_only, opp, reach, want_times, t_first, l_last):
     """Opportunities per configuration and aim point against one threat.
+
+    Chunks of aim points run on the kernels' thread pool (``core.pool.run_chunks``); each aim
+    point writes only its own column of the outputs.
 
     Parameters
     ----------
@@ -91,121 +220,11 @@ def footprint_kernel(la0, lo0, cell_lat, cell_lon, ranges, fam_t, fam_s, fam_h, 
         intercept time of any battery's first opportunity (s since launch; inf: none) and the
         latest launch time of any feasible intercept (s; -inf: none).
     """
-    n = cell_lat.shape[0]
-    nb_ = rps.shape[0]
-    steps = fam_t.shape[1]
-    nk = ranges.shape[0]
-    e2 = E.F * (2.0 - E.F)
-    a = E.A_M
-    sl0, cl0 = math.sin(la0), math.cos(la0)
-    p0 = np.array([cl0 * math.cos(lo0), cl0 * math.sin(lo0), sl0])
-    for c in range(opp.shape[0]):
-        for i in range(n):
-            opp[c, i] = 0
-            if want_times:
-                t_first[c, i] = np.inf
-                l_last[c, i] = -np.inf
-    for i in nb.prange(n):
-        la, lo = cell_lat[i], cell_lon[i]
-        # haversine distance and initial azimuth on the sphere of radius a (geo.gc_*)
-        dlat = la - la0
-        dlon = lo - lo0
-        hv = math.sin(dlat / 2) ** 2 + cl0 * math.cos(la) * math.sin(dlon / 2) ** 2
-        d = 2.0 * a * math.asin(math.sqrt(min(max(hv, 0.0), 1.0)))
-        reach[i] = d <= r_hi and d >= r_lo
-        if not reach[i]:
-            continue
-        az = math.atan2(math.sin(dlon) * math.cos(la),
-                        cl0 * math.sin(la) - sl0 * math.cos(la) * math.cos(dlon))
-        # nearest member in range (np.searchsorted, side left)
-        k = 0
-        while k < nk and ranges[k] < d:
-            k += 1
-        k = min(max(k, 0), nk - 1)
-        if k > 0 and abs(ranges[k - 1] - d) < abs(ranges[k] - d):
-            k -= 1
-        scale = d / ranges[k]
-        nh = fam_n[k]
-        # tangent toward the azimuth at the launch point: north and east components
-        sa, ca = math.sin(az), math.cos(az)
-        tx = ca * (-sl0 * math.cos(lo0)) + sa * (-math.sin(lo0))
-        ty = ca * (-sl0 * math.sin(lo0)) + sa * math.cos(lo0)
-        tz = ca * cl0
-        pos = np.empty((steps, 4))
-        for j in range(nh):
-            dd = fam_s[k, j] * scale / a
-            cd, sd = math.cos(dd), math.sin(dd)
-            ux = cd * p0[0] + sd * tx
-            uy = cd * p0[1] + sd * ty
-            uz = cd * p0[2] + sd * tz
-            # the spherical latitude of the point used as geodetic latitude (lay_family)
-            h = max(fam_h[k, j], -1000.0)
-            nn = a / math.sqrt(1.0 - e2 * uz * uz)
-            pos[j, 0] = fam_t[k, j]
-            pos[j, 1] = (nn + h) * ux
-            pos[j, 2] = (nn + h) * uy
-            pos[j, 3] = (nn * (1.0 - e2) + h) * uz
-        j_apo = 0
-        if descent_only:
-            for j in range(nh):
-                if fam_h[k, j] > fam_h[k, j_apo]:
-                    j_apo = j
-        win = np.empty(m_win, dtype=np.int64)
-        for b in range(nb_):
-            near = False
-            for j in range(j_apo, nh):
-                x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
-                rn = math.sqrt(x * x + y * y + z * z)
-                sz = z / rn
-                alt = rn - a * (1.0 - E.F * sz * sz)
-                if alt < h_lo[b] or alt > h_hi[b]:
-                    continue
-                if (x * ground_u[b, 0] + y * ground_u[b, 1] + z * ground_u[b, 2]) / rn \
-                        >= cos_reach[b]:
-                    near = True
-                    break
-            if not near:
-                continue
-            tr = track_index(pos, nh, rps[b], tables[b], strides[b], n_req, m_win, win)
-            if tr < 0:
-                continue
-            ready = pos[tr, 0] + reaction[b]
-            prev = -np.inf
-            cnt = 0
-            first_t = np.inf
-            last_l = -np.inf
-            ng, nhh = tofs.shape[1], tofs.shape[2]
-            for j in range(max(tr, j_apo), nh):
-                x, y, z = pos[j, 1], pos[j, 2], pos[j, 3]
-                rn = math.sqrt(x * x + y * y + z * z)
-                sz = z / rn
-                alt = rn - a * (1.0 - E.F * sz * sz)
-                if alt < h_lo[b] or alt > h_hi[b]:
-                    continue
-                cg = (x * ground_u[b, 0] + y * ground_u[b, 1] + z * ground_u[b, 2]) / rn
-                g = math.acos(min(1.0, max(-1.0, cg))) * E.R_MEAN_M
-                gi = int(np.rint(g / g_step[b]))
-                hi = int(np.rint(alt / h_step[b]))
-                if gi < 0 or gi >= ng or hi < 0 or hi >= nhh:
-                    continue
-                tof = tofs[b, gi, hi]
-                if not math.isfinite(tof):
-                    continue
-                launch = pos[j, 0] - tof
-                if want_times and launch >= ready:
-                    last_l = max(last_l, launch)
-                if launch >= ready and launch >= prev and cnt < MAX_COUNTED:
-                    if cnt == 0:
-                        first_t = pos[j, 0]
-                    cnt += 1
-                    prev = pos[j, 0] + ka
-                    if cnt >= MAX_COUNTED and not want_times:
-                        break
-            for q in range(cfg_ptr[b], cfg_ptr[b + 1]):
-                opp[cfg_idx[q], i] += cnt
-                if want_times:
-                    t_first[cfg_idx[q], i] = min(t_first[cfg_idx[q], i], first_t)
-                    l_last[cfg_idx[q], i] = max(l_last[cfg_idx[q], i], last_l)
+    run_chunks(_aim_points, cell_lat.shape[0], la0, lo0, cell_lat, cell_lon, ranges, fam_t,
+               fam_s, fam_h, fam_n, r_lo, r_hi, rps, tables, strides, n_req, m_win, tofs, g_step,
+               h_step, h_lo, h_hi, ground_u, reaction, cos_reach, cfg_ptr, cfg_idx, ka,
+               descent_only, opp, reach, want_times, t_first, l_last,
+               chunks_per_thread=CHUNKS_PER_THREAD)
 
 
 def pack_batteries(configs, look_dt_s: float):

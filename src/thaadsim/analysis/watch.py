@@ -29,11 +29,11 @@ import json
 import math
 from pathlib import Path
 
-import numba as nb
 import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.core._jit import njit
+from thaadsim.core.pool import run_chunks
 from thaadsim.errors import OutOfReachError, ThaadsimError
 from thaadsim.limits import check
 from thaadsim.sensors.detect import look_geometry, pack_geometry
@@ -263,19 +263,14 @@ def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
 
 # ---- one radar ----------------------------------------------------------------------------------
 
-@njit(cache=True, parallel=True)
-def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, reasons, near,
-                  mask):
-    """Per trajectory: idx = [enter field of view, leave it, first detection, firm track, last
-    look in firm track, looks in firm track] (sample indices, -1 never); rng_out = [minimum
-    slant range, slant range at first detection] (m); reasons = looks excluded per limit
-    (``radar.LIMITS``); near = the same over the looks within reach (slant range within both
-    the detection and the instrumented range); mask[i, j] = 1 where sample j is a look in firm
-    track."""
-    n = hist.shape[0]
+@njit(cache=True, nogil=True)
+def _watch_range(i0, i1, hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, reasons,
+                 near, mask):
+    """``_watch_kernel`` for trajectories ``i0`` to ``i1 - 1`` (same arguments), without the
+    GIL."""
     r_pow = rp[17]  # _RP_RPOW of sensors.detect.pack_geometry
     r_reach = min(r_pow, rp[16])  # and _RP_RINSTR
-    for i in nb.prange(n):
+    for i in range(i0, i1):
         for k in range(6):
             idx[i, k] = -1
         idx[i, 5] = 0
@@ -323,6 +318,19 @@ def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, re
                 idx[i, 4] = j
                 idx[i, 5] += 1
             j += stride
+
+
+def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, reasons, near,
+                  mask):
+    """Per trajectory: idx = [enter field of view, leave it, first detection, firm track, last
+    look in firm track, looks in firm track] (sample indices, -1 never); rng_out = [minimum
+    slant range, slant range at first detection] (m); reasons = looks excluded per limit
+    (``radar.LIMITS``); near = the same over the looks within reach (slant range within both
+    the detection and the instrumented range); mask[i, j] = 1 where sample j is a look in firm
+    track. Chunks of trajectories run on the kernels' thread pool
+    (``core.pool.run_chunks``), each writing only its own rows."""
+    run_chunks(_watch_range, hist.shape[0], hist, nhist, rp, table, stride, n_req, m_win, idx,
+               rng_out, reasons, near, mask)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)

@@ -44,11 +44,7 @@ Atmosphere 1976, NOAA-S/T 76-1562.
 from __future__ import annotations
 
 import math
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import numba as nb
 import numpy as np
 
 from thaadsim.core._jit import njit
@@ -76,6 +72,7 @@ from thaadsim.core.dynamics import (  # noqa: F401 (deriv, alt_of, earth_params:
     deriv,
     earth_params,
 )
+from thaadsim.core.pool import run_chunks
 
 SUMMARY_COLUMNS = (
     "status", "t_impact", "x_imp", "y_imp", "z_imp", "apogee_alt", "t_apogee", "t_burnout",
@@ -426,32 +423,17 @@ def _fly_range(i0, i1, r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact,
                  earth, drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist)
 
 
-_NB_CONFIG: Any = nb.config  # its settings are set via globals(): invisible to mypy
 _CHUNKS_PER_THREAD = 4  # load balance: trajectories of one batch differ in cost by 10x
-_pool: list = []  # the thread pool, made on first use
-_pool_lock = threading.Lock()
-
-
-def _threads() -> int:
-    """Threads for a batch: numba's setting (``NUMBA_NUM_THREADS``, default the core count)."""
-    return max(1, int(_NB_CONFIG.NUMBA_NUM_THREADS))
-
-
-def _executor() -> ThreadPoolExecutor:
-    with _pool_lock:
-        if not _pool:
-            _pool.append(ThreadPoolExecutor(_threads(), thread_name_prefix="thaadsim-fly"))
-        return _pool[0]
 
 
 def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_tab, cd_tab,
                earth, drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist):
     """Fly n trajectories in parallel (layouts in the module docstring).
 
-    The trajectories are independent: chunks of them run in a pool of threads (as many as
-    ``NUMBA_NUM_THREADS``) on a compiled kernel that releases the GIL. Each trajectory writes
-    only its own rows, so the result does not depend on the number of threads. (Threads rather
-    than a numba ``prange``: the first compilation is ~2 s shorter.)
+    The trajectories are independent: chunks of them run on the kernels' thread pool
+    (``core.pool.run_chunks``, as many threads as ``NUMBA_NUM_THREADS``) on a compiled kernel
+    that releases the GIL. Each trajectory writes only its own rows, so the result does not
+    depend on the number of threads.
 
     Dormand-Prince 5(4) with relative tolerance ``rtol``, steps clamped to staging, cutoff and
     output times, until impact on the surface ``h_impact``, orbit, ``t_max`` or ``max_steps``
@@ -510,18 +492,8 @@ def fly_kernel(r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_ta
     J. R. Dormand, P. J. Prince, J. Comput. Appl. Math. 6 (1980) 19-26; E. Hairer, S. P. Norsett,
     G. Wanner, Solving Ordinary Differential Equations I, 2nd ed., Springer 1993, sec. II.4-II.6.
     """
-    n = r0_ecef.shape[0]
-    args = (r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_tab, cd_tab, earth,
-            drag, rtol, t_max, dt_out, max_steps, summary, hist, nhist)
-    nthreads = _threads()
-    if nthreads == 1 or n < 2:
-        _fly_range(0, n, *args)
-        return
-    nchunks = min(n, nthreads * _CHUNKS_PER_THREAD)
-    edges = np.linspace(0, n, nchunks + 1).astype(np.int64)
-    futures = [_executor().submit(_fly_range, int(edges[k]), int(edges[k + 1]), *args)
-               for k in range(nchunks)]
-    for f in futures:
-        f.result()
+    run_chunks(_fly_range, r0_ecef.shape[0], r0_ecef, v0_rel, stages, nst, m_rv, beta, guid,
+               h_impact, mach_tab, cd_tab, earth, drag, rtol, t_max, dt_out, max_steps, summary,
+               hist, nhist, chunks_per_thread=_CHUNKS_PER_THREAD)
 
 

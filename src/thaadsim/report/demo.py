@@ -94,7 +94,9 @@ FIGURE_TIMEOUT_S = 300.0  # assumption: a figure takes seconds; a stuck worker i
 
 
 def _threads_started() -> bool:
-    """Whether numba's parallel threading layer already runs in this process."""
+    """Whether numba's parallel threading layer already runs in this process (thaadsim's own
+    kernels never start it: they run on ``core.pool``'s threads, which a forked child does not
+    inherit; a caller's ``parallel=True`` code may have)."""
     try:
         from numba.np.ufunc import parallel
 

@@ -32,11 +32,11 @@ import dataclasses
 import math
 from functools import lru_cache
 
-import numba as nb
 import numpy as np
 
 from thaadsim.core import earth as E
 from thaadsim.core._jit import njit
+from thaadsim.core.pool import run_chunks
 from thaadsim.limits import check
 from thaadsim.sensors import geometry as geom
 from thaadsim.sensors.radar import LIMITS, Radar, elevation_floor_deg
@@ -202,12 +202,13 @@ def track_index(pos, nh, rp, table, stride, n_req, m_win, win):
     return -1
 
 
-@njit(cache=True, parallel=True)
-def _detect_kernel(hist, nhist, rp, table, stride, n_req, m_win, model, snr_thr, t_thr, seed,
-                   first, track, last, reasons):
-    n = hist.shape[0]
+@njit(cache=True, nogil=True)
+def _detect_range(i0, i1, hist, nhist, rp, table, stride, n_req, m_win, model, snr_thr, t_thr,
+                  seed, first, track, last, reasons):
+    """``_detect_kernel`` for trajectories ``i0`` to ``i1 - 1`` (same arguments), without the
+    GIL."""
     r_pow = rp[_RP_RPOW]
-    for i in nb.prange(n):
+    for i in range(i0, i1):
         first[i] = -1
         track[i] = -1
         last[i] = -1
@@ -243,6 +244,15 @@ def _detect_kernel(hist, nhist, rp, table, stride, n_req, m_win, model, snr_thr,
             if track[i] < 0 and cnt >= n_req:
                 track[i] = j
             j += stride
+
+
+def _detect_kernel(hist, nhist, rp, table, stride, n_req, m_win, model, snr_thr, t_thr, seed,
+                   first, track, last, reasons):
+    """Per trajectory of ``hist``: the first detection, firm track and last detection (sample
+    indices, -1 never) and the looks excluded per limit; chunks of trajectories on the kernels'
+    thread pool (``core.pool.run_chunks``), each writing only its own rows."""
+    run_chunks(_detect_range, hist.shape[0], hist, nhist, rp, table, stride, n_req, m_win, model,
+               snr_thr, t_thr, seed, first, track, last, reasons)
 
 
 @lru_cache(maxsize=32)
