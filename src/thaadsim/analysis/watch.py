@@ -25,6 +25,8 @@ labelled midcourse.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -175,10 +177,58 @@ def _disk_path(key: tuple) -> Path | None:
 
     here = Path(__file__).resolve()
     return _jit.array_cache_path(
-        "watch-flights",
-        json.dumps([[m.to_dict() for m in key[0]], key[1], key[2], key[3]], sort_keys=True,
-                   default=str),
+        "watch-flights", _content(key),
         sorted(here.parent.parent.joinpath("threats").glob("*.py")) + [here])
+
+
+def _content(key: tuple) -> str:
+    """A set's content as text: every missile parameter, launch areas, targets, apogees."""
+    return json.dumps([[m.to_dict() for m in key[0]], key[1], key[2], key[3]], sort_keys=True,
+                      default=str)
+
+
+def content_key(ts: ThreatSet) -> str:
+    """SHA-256 (16 hex digits) of a set's content: what the shipped guidance is keyed by.
+
+    Parameters
+    ----------
+    ts : ThreatSet
+        A set with targets.
+
+    Returns
+    -------
+    str
+        The key.
+    """
+    return hashlib.sha256(_content(_key(ts)).encode()).hexdigest()[:16]
+
+
+# The guidance of the shipped sets' flights, solved by ``tools/make_guidance.py`` with ``aim``
+# (``solve_guidance``) and shipped so that a first run does not solve ~170 ICBM flights (seconds
+# per set). Used only for a set whose content key matches; every shipped guidance is flown as
+# ``aim`` flies it and must land within GUIDANCE_TOL_M of its target, else the whole set is
+# solved again. A test checks that the file equals what the solver gives today.
+GUIDANCE_FILE = "guidance.json"
+GUIDANCE_TOL_M = 200.0  # aim's tolerance
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_guidance() -> dict:
+    """The shipped guidance file's sets: ``{name: {"key": ..., "flights": [...]}}``.
+
+    Returns
+    -------
+    dict
+        Per set, its content key and per flight ``status`` (with ``azimuth_deg``,
+        ``theta_deg`` and ``t_cut_s`` when ``ok``, ``status_detail`` when ``no_solution``).
+    """
+    from importlib import resources
+
+    try:
+        text = resources.files("thaadsim.data").joinpath(GUIDANCE_FILE).read_text()
+        return dict(json.loads(text)["sets"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def _save(path: Path | None, fs: FlightSet) -> None:
@@ -211,6 +261,19 @@ _CACHE: dict[tuple, FlightSet] = {}
 
 
 def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
+    labels, jobs = _jobs(key, ts_)
+    shipped = shipped_guidance().get(ts_.name)
+    if shipped is not None and shipped.get("key") == content_key(ts_) \
+            and len(shipped.get("flights", [])) == len(jobs):
+        guidance, status = _from_shipped(shipped["flights"], labels)
+        if _lands(guidance, jobs):
+            return _fly(ts_, labels, jobs, guidance, status)
+        labels, jobs = _jobs(key, ts_)  # physics changed since the file was made: solve
+    return _fly(ts_, labels, jobs, *solve_guidance(labels, jobs))
+
+
+def _jobs(key: tuple, ts_: ThreatSet) -> tuple[list[dict], list[tuple]]:
+    """Per flight of the set (missile x launch area x target), its label and aim job."""
     missiles: tuple[Missile, ...] = key[0]
     dep = dict(key[3])
     labels, jobs = [], []
@@ -226,6 +289,27 @@ def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
                 apo = dep.get(m.name)
                 jobs.append((m, Launch(la[1], la[2]), tg[1], tg[2],
                              None if apo is None else apo * 1e3))
+    return labels, jobs
+
+
+def solve_guidance(labels: list[dict], jobs: list[tuple]) -> tuple[list, list[str]]:
+    """Aim every flight: ``aim_many`` for all at once, ``aim`` for those it leaves.
+
+    Parameters
+    ----------
+    labels : list of dict
+        Per flight its label (``status_detail`` is added to a flight without solution).
+    jobs : list of tuple
+        Per flight ``(missile, launch, target_lat_deg, target_lon_deg, apogee_m)``.
+
+    Returns
+    -------
+    guidance : list of tuple or None
+        Per flight its guidance ``(azimuth_deg, theta_deg, t_cut_s)`` (None: out of range or
+        no solution).
+    status : list of str
+        Per flight ``ok``, ``out_of_range`` or ``no_solution``.
+    """
     with np.errstate(all="ignore"):
         sols: list = list(aim_many(jobs))
         status = ["ok"] * len(jobs)
@@ -245,16 +329,56 @@ def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
             except ThaadsimError as e:  # at the edge of reach: the solver does not converge
                 status[i] = "no_solution"
                 labels[i]["status_detail"] = e.rule
-    ok = [i for i, s in enumerate(sols) if s is not None]
+    return [None if s is None else (s.azimuth_deg, s.theta_deg, s.t_cut_s) for s in sols], status
+
+
+def _from_shipped(flights: list[dict], labels: list[dict]) -> tuple[list, list[str]]:
+    guidance: list = []
+    status = []
+    for f, lab in zip(flights, labels, strict=True):
+        status.append(f["status"])
+        if f["status"] == "ok":
+            guidance.append((float(f["azimuth_deg"]), float(f["theta_deg"]),
+                             float(f["t_cut_s"])))
+        else:
+            guidance.append(None)
+            if "status_detail" in f:
+                lab["status_detail"] = f["status_detail"]
+    return guidance, status
+
+
+def _lands(guidance: list, jobs: list[tuple]) -> bool:
+    """Whether every flight with guidance passes ``aim``'s own test: flown as ``aim`` flies it
+    (summary only), it lands within GUIDANCE_TOL_M of its target."""
+    ok = [i for i, g in enumerate(guidance) if g is not None]
+    if not ok:
+        return True
+    with np.errstate(all="ignore"):
+        b = fly([jobs[i][0] for i in ok], [jobs[i][1].lat_deg for i in ok],
+                [jobs[i][1].lon_deg for i in ok], [guidance[i][0] for i in ok],
+                [guidance[i][1] for i in ok], [guidance[i][2] for i in ok],
+                alt_m=[jobs[i][1].alt_m for i in ok])
+        lat, lon = b.impact_lat_lon_deg
+        if not (np.all(b.impacted) and np.all(np.isfinite(lat)) and np.all(np.isfinite(lon))):
+            return False
+        _, _, miss = GEOD.inv(lon, lat, np.array([jobs[i][3] for i in ok], float),
+                              np.array([jobs[i][2] for i in ok], float))
+    return bool(np.all(np.asarray(miss) < GUIDANCE_TOL_M))
+
+
+def _fly(ts_: ThreatSet, labels: list[dict], jobs: list[tuple], guidance: list,
+         status: list[str]) -> FlightSet:
+    """Fly the flights that have guidance, with histories."""
+    ok = [i for i, g in enumerate(guidance) if g is not None]
     flown = np.full(len(jobs), -1, np.int64)
     flown[ok] = np.arange(len(ok))
     if not ok:
         return FlightSet(ts_, labels, status, flown, None, np.zeros(0))
     ms = [jobs[i][0] for i in ok]
     b = fly(ms, [jobs[i][1].lat_deg for i in ok], [jobs[i][1].lon_deg for i in ok],
-            [sols[i].azimuth_deg for i in ok], [sols[i].theta_deg for i in ok],
-            [sols[i].t_cut_s for i in ok], history_dt_s=HISTORY_DT_S)
-    burn = np.minimum([sols[i].t_cut_s for i in ok], [m.burn_time_s for m in ms])
+            [guidance[i][0] for i in ok], [guidance[i][1] for i in ok],
+            [guidance[i][2] for i in ok], history_dt_s=HISTORY_DT_S)
+    burn = np.minimum([guidance[i][2] for i in ok], [m.burn_time_s for m in ms])
     for h in (b.hist, b.nhist, b.summary):
         if h is not None:
             h.flags.writeable = False  # cached: shared by every call
