@@ -310,17 +310,22 @@ def pack_batteries(configs, look_dt_s: float):
 
 
 def warm_kernels() -> None:
-    """Compile (or load from the cache) the footprint and detection kernels, and the small
-    geodesy and atmosphere kernels, with tiny inputs of the exact types the analyses pass. The
-    demo runs it in its figure worker while the main process compiles the trajectory kernel, so
-    a first run compiles them side by side."""
+    """Compile (or load from the cache) the footprint and detection kernels and the small
+    geodesy and atmosphere kernels (``warm_footprint_kernel``, ``warm_detect_kernel``)."""
+    warm_footprint_kernel()
+    warm_detect_kernel()
+
+
+def warm_footprint_kernel() -> None:
+    """Compile (or load from the cache) the footprint kernel and the small geodesy and
+    atmosphere kernels, with tiny inputs of the exact types the analyses pass. The demo runs it
+    in its worker while the main process compiles the trajectory kernel, so a first run compiles
+    them side by side."""
     from thaadsim.core.atmosphere import state_arrays
     from thaadsim.core.earth import ecef_to_geodetic
-    from thaadsim.sensors.detect import _detect_kernel
 
     ecef_to_geodetic(np.array([[6.4e6, 0.0, 0.0]]))  # impact points of every batch
     state_arrays(np.zeros(1))  # the interceptor's flyout and the radar's ray trace
-
     z1 = np.zeros(1)
     z2 = np.zeros((1, 1))
     i1 = np.zeros(1, dtype=np.int64)
@@ -331,6 +336,14 @@ def warm_kernels() -> None:
                      np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
                      z1, np.zeros(2, dtype=np.int64), i1, 0.0, 0,
                      np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool), 0, z2, z2)
+
+
+def warm_detect_kernel() -> None:
+    """Compile (or load from the cache) the detection kernel (``sensors.detect``) with tiny
+    inputs of the exact types ``detection_timeline`` passes."""
+    from thaadsim.sensors.detect import _detect_kernel
+
+    i1 = np.zeros(1, dtype=np.int64)
     table = np.zeros((3, 2))
     table.flags.writeable = False  # as the cached ray tables (sensors.detect.ray_table)
     _detect_kernel(np.zeros((1, 1, 7)), i1, np.zeros(NRP), table, 1, 1, 1, 0, 1.0,

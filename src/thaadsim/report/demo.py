@@ -8,11 +8,14 @@ a report that looks finished and never deletes a file thaadsim did not write.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import functools
 import math
 import multiprocessing as mp
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -22,62 +25,140 @@ from thaadsim.io.output import to_json
 from thaadsim.report.render import KMZ_NAME, render_html
 
 
-class _Painter:
-    """Draws the report's figures in a second process while the numbers are computed (the
-    figures take a third of the run and are plain Python; this process keeps the kernels busy).
+class _Job:
+    """One piece of work for the worker: run there, or here if it has not been sent yet when
+    its result is wanted."""
 
-    The worker is forked at the start of the run, before any kernel has started its threads, and
-    inherits the loaded modules (a spawned worker would re-import the caller's script). A figure
-    whose worker failed is drawn again here, and where no worker can start they are all drawn
-    here.
+    __slots__ = ("fn", "fut", "done", "value", "error")
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+        self.fut: Future | None = None  # set when sent to the worker
+        self.done = False
+        self.value = None
+        self.error: BaseException | None = None
+
+
+class _Painter:
+    """Draws the report's figures (and computes a few pieces) in a second process while the
+    numbers are computed here (the figures take a third of the run and are plain Python).
+
+    The worker is forked at the start of the run and inherits the loaded modules (a spawned
+    worker would re-import the caller's script). It holds at most ``IN_FLIGHT`` jobs at a time;
+    the others wait here, and whenever this process waits for a result it draws waiting jobs
+    itself: both cores stay busy to the end whichever process is ahead (the same jobs, in a
+    different process: the output does not depend on who drew what). A job whose worker failed
+    is run here, and where no worker can start, every job runs here.
     """
 
+    IN_FLIGHT = 2
+
     def __init__(self) -> None:
-        self.jobs: list = []
+        self.jobs: list[_Job] = []  # the figures, collected by ``wait``
+        self.pending: collections.deque[_Job] = collections.deque()  # not sent yet
+        self.sent: list[_Job] = []
+        self.lock = threading.RLock()
         self.pool: ProcessPoolExecutor | None = None
         if _threads_started():  # forking now could copy a held OpenMP lock: draw inline
             return
         try:
             self.pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
             self.pool.submit(int).result(timeout=60)  # fork now, while single-threaded
-            # a first run compiles the footprint and detection kernels there meanwhile
-            from thaadsim.analysis.footprint_kernel import warm_kernels
-
-            self.pool.submit(warm_kernels)
         except (OSError, ValueError, RuntimeError, TimeoutError, BrokenProcessPool):
             self.close()
 
+    def warm(self, fn) -> None:
+        """Queue ``fn()`` in the worker, in order, with no result (compiling kernels that this
+        process will load from the cache); nothing without a worker."""
+        with self.lock:
+            if self.pool is not None:
+                with contextlib.suppress(RuntimeError, BrokenProcessPool):
+                    self.pool.submit(fn)
+
     def __call__(self, fn, *args, **kw) -> None:
-        """Draw ``fn(*args, **kw)`` in the worker (here if it cannot); ``wait`` collects it."""
-        self.jobs.append(self.submit(functools.partial(fn, *args, **kw)))
+        """Draw ``fn(*args, **kw)`` (in the worker or here); ``wait`` collects it."""
+        job = self._add(functools.partial(fn, *args, **kw))
+        self.jobs.append(job)
 
     def submit(self, fn, *args):
-        """Run ``fn(*args)`` in the worker (a module-level function or a partial of one: it is
-        pickled) while this process goes on; returns a callable that gives its result (computed
-        here if the worker cannot, or not within ``FIGURE_TIMEOUT_S``; its own error, if any,
+        """Run ``fn(*args)`` (a module-level function or a partial of one: it is pickled) in
+        the worker or here; returns a callable that gives its result (its own error, if any,
         is raised there)."""
-        fut = None
-        if self.pool is not None:
-            try:
-                fut = self.pool.submit(fn, *args)
-            except (RuntimeError, BrokenProcessPool):
-                fut = None
+        job = self._add(functools.partial(fn, *args))
+        return functools.partial(self._result, job)
 
-        def result():
-            if fut is not None:
+    def _add(self, fn) -> _Job:
+        job = _Job(fn)
+        with self.lock:
+            self.pending.append(job)
+        self._pump()
+        return job
+
+    def _pump(self, *_) -> None:
+        """Send waiting jobs while the worker holds fewer than IN_FLIGHT (also called when one
+        of them finishes)."""
+        with self.lock:
+            self.sent = [j for j in self.sent if j.fut is not None and not j.fut.done()]
+            while self.pool is not None and self.pending and len(self.sent) < self.IN_FLIGHT:
+                job = self.pending.popleft()
                 try:
-                    return fut.result(timeout=FIGURE_TIMEOUT_S)
-                except (BrokenProcessPool, TimeoutError):
-                    pass
-            return fn(*args)
+                    job.fut = self.pool.submit(job.fn)
+                except (RuntimeError, BrokenProcessPool):  # no worker any more: run here
+                    self.pending.appendleft(job)
+                    self.pool = None
+                    break
+                self.sent.append(job)
+                job.fut.add_done_callback(self._pump)
 
-        return result
+    def _take_pending(self, job: _Job | None = None) -> _Job | None:
+        """Remove ``job`` (or, with None, the last waiting job) from the waiting ones."""
+        with self.lock:
+            if job is None:
+                return self.pending.pop() if self.pending else None
+            try:
+                self.pending.remove(job)
+            except ValueError:
+                return None
+            return job
+
+    @staticmethod
+    def _run_here(job: _Job) -> None:
+        try:
+            job.value = job.fn()
+        except Exception as e:  # raised to whoever wants the result
+            job.error = e
+        job.done = True
+
+    def _result(self, job: _Job):
+        while not job.done:
+            if self._take_pending(job) is not None:  # not sent: run it here
+                self._run_here(job)
+                break
+            fut = job.fut
+            if fut is None:
+                continue  # being sent right now
+            if not fut.done():
+                other = self._take_pending()
+                if other is not None:  # the worker is busy with it: draw a waiting job here
+                    self._run_here(other)
+                    continue
+            try:
+                job.value = fut.result(timeout=FIGURE_TIMEOUT_S)
+                job.done = True
+            except (BrokenProcessPool, TimeoutError):
+                self._run_here(job)  # the worker failed or hangs: here
+            except Exception as e:
+                job.error = e
+                job.done = True
+        if job.error is not None:
+            raise job.error
+        return job.value
 
     def wait(self) -> None:
-        """Wait for every figure (drawing here those the worker could not)."""
+        """Wait for every figure (drawing here those not sent, and those the worker could not)."""
         try:
-            for result in self.jobs:
-                result()
+            for job in self.jobs:
+                self._result(job)
         finally:
             self.jobs = []
             self.close()
@@ -85,9 +166,10 @@ class _Painter:
     def close(self) -> None:
         """Cancel what has not started, wait for what has, and end the worker (before the
         report directory is released, so no figure is written into a removed folder)."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        with self.lock:
+            pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 FIGURE_TIMEOUT_S = 300.0  # assumption: a figure takes seconds; a stuck worker is given up
@@ -140,7 +222,8 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     """
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.coverage import coverage
-    from thaadsim.analysis.footprint import withdrawal
+    from thaadsim.analysis.footprint import WITHDRAWAL_CONFIGURATIONS, withdrawal
+    from thaadsim.analysis.footprint_kernel import warm_detect_kernel, warm_footprint_kernel
     from thaadsim.analysis.loft2range import loft2range
     from thaadsim.analysis.range_height import range_height
     from thaadsim.engagement.fire_control import battery_at
@@ -163,6 +246,19 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     with rd:
         try:
             tmp = rd.staging
+            # A first run compiles and computes side by side: the worker compiles the footprint
+            # kernel, computes the reach tables (interceptor flyout fans, ~1 s each; then kept
+            # on disk) and compiles the detection kernel while this process compiles the
+            # trajectory kernel; then the worker solves the watch flights. Later runs find all
+            # of it on disk.
+            draw.warm(warm_footprint_kernel)
+            thaad_reach = draw.submit(_reach_tables, ("seongju",))
+            layers_reach = draw.submit(_reach_tables, tuple(t for _, t in
+                                                            WITHDRAWAL_CONFIGURATIONS))
+            draw.warm(warm_detect_kernel)
+            _warm_trajectory_kernel()
+            # the radar's view of China's ICBM flights
+            watch_result = draw.submit(_watch_part, tmp)
             summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
                              "metadata": metadata or {}}
             # 1. footprints
@@ -170,6 +266,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             ts = get_threat_set("nk-default")
             configs = [("seongju", [battery_at("seongju")]), ("withdrawn", []),
                        ("pyeongtaek", [battery_at("pyeongtaek")])]
+            thaad_reach()
             res = fp.footprints([b for _, b in configs], ts, 5.0, [lab for lab, _ in configs])
             (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
             draw(maps.footprint_map, res[:1], tmp / "footprint.png",
@@ -179,10 +276,8 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
                        "and gained")
             summary["footprint"] = res[0].to_dict()
             summary["comparison"] = fp.compare(res).to_dict()
-            # the radar's view of China's ICBM flights: in the worker, beside the kernels here
-            # (the trajectory kernel is compiled by now; the flights are cached on disk)
-            watch_result = draw.submit(_watch_part, tmp)
             # what withdrawal leaves: THAAD alone, THAAD + the lower tier, the lower tier alone
+            layers_reach()
             wd = withdrawal(ts, 5.0)
             wdd = wd.to_dict()
             summary["layers"] = {"cases": wdd["cases"], "withdrawal": wdd["withdrawal"],
@@ -299,6 +394,23 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
               f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))
     return summary
+
+
+def _reach_tables(configurations: tuple[str, ...]) -> None:
+    """Compute (or read) the reach tables of the configurations' batteries; presets' tables are
+    kept on disk, where the main process then reads them."""
+    from thaadsim.engagement.fire_control import parse_configuration
+
+    for text in configurations:
+        for battery in parse_configuration(text)[1]:
+            battery.reach  # noqa: B018 (computed and cached)
+
+
+def _warm_trajectory_kernel() -> None:
+    """Compile (or load) the trajectory kernel: one short flight."""
+    from thaadsim.threats import fly, get_missile
+
+    fly(get_missile("nodong"), 39.0, 125.7, 150.0, [45.0], [100.0])
 
 
 # The radar's view of China's ICBM flights in the demo: the shipped set of flights to the US,
