@@ -398,5 +398,7 @@ def test_bench_watch_reports_positive_rates():
 
     b = bench_watch("cn-irbm-guam", repeats=1)
     assert b["flights"] == 1 and b["flights_in_reach"] == 1, b
-    for k in ("solve_flights_per_s", "observe_flight_radars_per_s", "default_call_s"):
+    for k in ("solve_flights_per_s", "shipped_guidance_flights_per_s",
+              "observe_flight_radars_per_s", "default_call_s"):
         assert b[k] > 0, (k, b)
+    assert b["shipped_equals_solver"], f"the shipped guidance flies other flights: {b}"
