@@ -325,7 +325,6 @@ def warm_footprint_kernel() -> None:
     from thaadsim.core.earth import ecef_to_geodetic
 
     ecef_to_geodetic(np.array([[6.4e6, 0.0, 0.0]]))  # impact points of every batch
-    state_arrays(np.zeros(1))  # the interceptor's flyout and the radar's ray trace
     z1 = np.zeros(1)
     z2 = np.zeros((1, 1))
     i1 = np.zeros(1, dtype=np.int64)
@@ -336,6 +335,8 @@ def warm_footprint_kernel() -> None:
                      np.zeros((1, 1, 1)), np.ones(1), np.ones(1), z1, z1, np.zeros((1, 3)), z1,
                      z1, np.zeros(2, dtype=np.int64), i1, 0.0, 0,
                      np.zeros((1, 1), dtype=np.int64), np.zeros(1, dtype=bool), 0, z2, z2)
+    # last: the trajectory kernel compiles the scalar atmosphere meanwhile, read from the cache
+    state_arrays(np.zeros(1))  # the interceptor's flyout and the radar's ray trace
 
 
 def warm_detect_kernel() -> None:

@@ -237,8 +237,10 @@ def _save(path: Path | None, fs: FlightSet) -> None:
     if fs.batch is None:
         return
     b = fs.batch
-    _jit.save_arrays(path, summary=b.summary, lat=b.launch_lat_deg, lon=b.launch_lon_deg,
-                     hist=fs.hist, nhist=fs.nhist, flown=fs.flown, burnout=fs.burnout_s,
+    # uncompressed: ~18 MB for cn-icbm, written in 0.03 s instead of 14 MB in 0.8 s
+    _jit.save_arrays(path, compress=False, summary=b.summary, lat=b.launch_lat_deg,
+                     lon=b.launch_lon_deg, hist=fs.hist, nhist=fs.nhist, flown=fs.flown,
+                     burnout=fs.burnout_s,
                      meta=np.array(json.dumps({"labels": fs.labels, "status": fs.status})))
 
 
@@ -455,6 +457,23 @@ def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, re
     (``core.pool.run_chunks``), each writing only its own rows."""
     run_chunks(_watch_range, hist.shape[0], hist, nhist, rp, table, stride, n_req, m_win, idx,
                rng_out, reasons, near, mask)
+
+
+def warm_watch_kernel() -> None:
+    """Compile (or load from the cache) the watch kernel and the geodesy of read-only flights,
+    with tiny inputs of the exact types ``observe`` and ``FlightSet.geodetic`` pass (the demo's
+    worker does it while the trajectory kernel is compiled elsewhere)."""
+    from thaadsim.sensors.detect import NRP
+
+    hist = np.zeros((1, 1, 7))
+    table = np.zeros((3, 2))
+    xyz = np.full((1, 3), 6.4e6)
+    for a in (hist, table, xyz):
+        a.flags.writeable = False  # as the cached flights and ray tables
+    _watch_kernel(hist, np.zeros(1, np.int64), np.zeros(NRP), table, 1, 1, 1,
+                  np.empty((1, 6), np.int64), np.empty((1, 2)), np.empty((1, 5), np.int64),
+                  np.empty((1, 5), np.int64), np.zeros((1, 1), np.uint8))
+    E.ecef_to_geodetic(xyz)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)

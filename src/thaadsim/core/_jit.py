@@ -182,15 +182,16 @@ def load_arrays(path: Path | None) -> dict[str, np.ndarray] | None:
     return out
 
 
-def save_arrays(path: Path | None, **arrays: Any) -> None:
-    """Save arrays at ``path`` atomically (a reader never sees half a file), compressed; a full
-    or read-only disk is ignored. Callers keep only presets' results here: variants (the
-    uncertainty samples) would fill the disk."""
+def save_arrays(path: Path | None, *, compress: bool = True, **arrays: Any) -> None:
+    """Save arrays at ``path`` atomically (a reader never sees half a file), compressed unless
+    ``compress`` is False (large arrays that compress poorly: writing and reading them
+    uncompressed is ~20x faster); a full or read-only disk is ignored. Callers keep only
+    presets' results here: variants (the uncertainty samples) would fill the disk."""
     if path is None:
         return
     tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
     try:
-        np.savez_compressed(tmp, **arrays)
+        (np.savez_compressed if compress else np.savez)(tmp, **arrays)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

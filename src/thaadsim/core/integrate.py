@@ -334,7 +334,7 @@ def _fly_one(i, r0_ecef, v0_rel, stages, nst, m_rv, beta, guid, h_impact, mach_t
     steps = 0
     jh = 0
     if dt_out > 0.0 and nh > 0:
-        _write_hist(hist, i, 0, t, y, om)
+        _write_hist(hist, i, np.int64(0), t, y, om)  # not a literal 0: one signature
         jh = 1
     t_next_out = dt_out if dt_out > 0.0 else np.inf
     while True:

@@ -226,6 +226,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     from thaadsim.analysis.footprint_kernel import warm_detect_kernel, warm_footprint_kernel
     from thaadsim.analysis.loft2range import loft2range
     from thaadsim.analysis.range_height import range_height
+    from thaadsim.analysis.watch import warm_watch_kernel
     from thaadsim.engagement.fire_control import battery_at
     from thaadsim.engagement.raid import engage
     from thaadsim.io.scenario import example_path, load_scenario
@@ -248,14 +249,15 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             tmp = rd.staging
             # A first run compiles and computes side by side: the worker compiles the footprint
             # kernel, computes the reach tables (interceptor flyout fans, ~1 s each; then kept
-            # on disk) and compiles the detection kernel while this process compiles the
-            # trajectory kernel; then the worker solves the watch flights. Later runs find all
-            # of it on disk.
+            # on disk) and compiles the detection and watch kernels while this process compiles
+            # the trajectory kernel; then the worker flies the watch flights. Later runs find
+            # all of it on disk.
             draw.warm(warm_footprint_kernel)
             thaad_reach = draw.submit(_reach_tables, ("seongju",))
             layers_reach = draw.submit(_reach_tables, tuple(t for _, t in
                                                             WITHDRAWAL_CONFIGURATIONS))
             draw.warm(warm_detect_kernel)
+            draw.warm(warm_watch_kernel)
             _warm_trajectory_kernel()
             # the radar's view of China's ICBM flights
             watch_result = draw.submit(_watch_part, tmp)
