@@ -13,17 +13,19 @@ __version__ = "0.1.0"
 
 __all__ = [
     "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
-    "engage", "watch", "layered_footprints", "withdrawal",
+    "engage", "watch", "layered_footprints", "withdrawal", "footprint_uncertainty",
     "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
     "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
     "list_missiles", "list_radars", "list_sites", "list_interceptors", "list_threat_sets",
     "get_system", "list_systems", "get_configuration", "WITHDRAWAL_CONFIGURATIONS",
+    "list_parameters",
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
     "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
     "CoverageResult",
     "TrackResult", "FootprintResult", "Comparison", "EngageResult", "WatchResult",
-    "LayeredFootprint", "WithdrawalResult", "System", "ThaadsimError",
+    "LayeredFootprint", "WithdrawalResult", "System", "FootprintUncertainty", "Parameter",
+    "ThaadsimError",
 ]
 
 

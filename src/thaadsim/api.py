@@ -36,6 +36,9 @@ from thaadsim.analysis.loft2range import LoftResult
 from thaadsim.analysis.loft2range import loft2range as _loft2range
 from thaadsim.analysis.track import HISTORY_DT_S, TrackResult
 from thaadsim.analysis.track import track as _track
+from thaadsim.analysis.uncertainty import FootprintUncertainty, Parameter, is_fast
+from thaadsim.analysis.uncertainty import footprint_uncertainty as _footprint_uncertainty
+from thaadsim.analysis.uncertainty import parameters_for as _parameters_for
 from thaadsim.analysis.watch import OBJECT_RCS_M2, WatchResult, fly_set
 from thaadsim.analysis.watch import watch as _watch
 from thaadsim.engagement.fire_control import Battery, Doctrine, battery_at, parse_configuration
@@ -59,19 +62,20 @@ from thaadsim.threats.trajectory import Launch, TrajectoryBatch
 __all__ = [
     # analyses
     "fly", "aim", "loft2range", "coverage", "track", "footprint", "footprints", "compare",
-    "engage", "watch", "layered_footprints", "withdrawal",
+    "engage", "watch", "layered_footprints", "withdrawal", "footprint_uncertainty",
     # inputs
     "battery", "batteries", "load_scenario", "load_footprint_scenario", "launch",
     "use_data_file", "site_note",
     "get_missile", "get_radar", "get_site", "get_interceptor", "get_threat_set",
     "list_missiles", "list_radars", "list_sites", "list_interceptors", "list_threat_sets",
     "get_system", "list_systems", "get_configuration", "WITHDRAWAL_CONFIGURATIONS",
+    "list_parameters",
     # types
     "Missile", "Radar", "Site", "Interceptor", "ThreatSet", "Battery", "Doctrine", "Launch",
     "Scenario", "FootprintScenario", "TrajectoryBatch", "AimSolution", "Flight", "LoftResult",
     "CoverageResult",
     "TrackResult", "FootprintResult", "Comparison", "EngageResult", "WatchResult",
-    "LayeredFootprint", "WithdrawalResult", "System",
+    "LayeredFootprint", "WithdrawalResult", "System", "FootprintUncertainty", "Parameter",
     "ThaadsimError",
 ]
 
@@ -535,6 +539,102 @@ def footprint(batteries_: Battery | list[Battery] | str = "seongju",
     g = check("grid_km", grid_km, "grid_km")
     return _footprint(bats, _threat_set(threat_set), g, label=label, doctrine=doctrine,
                       progress=progress)
+
+
+def list_parameters(quantity: str = "footprint", *, fast: bool | None = None) -> list[Parameter]:
+    """The declared uncertain parameters (``data/uncertainty.toml`` and user files) that enter a
+    headline quantity, each with its range, reason and sources.
+
+    Parameters
+    ----------
+    quantity : str, optional
+        ``"footprint"`` (default), ``"coverage"``, ``"engage"`` or ``"loft2range"``.
+    fast : bool, optional
+        For the footprint: True keeps the parameters that all samples share one pass of the
+        footprint kernel for (the radar's and the battery's; what the demo varies), False the
+        others (the missiles' and the interceptor's flight, which need trajectory families or
+        a flyout fan per sample); None (default): all.
+
+    Returns
+    -------
+    list of Parameter
+        In file order.
+
+    Raises
+    ------
+    ThaadsimError
+        An unknown quantity.
+    """
+    ps = _parameters_for(quantity, option="quantity")
+    if fast is None:
+        return ps
+    return [p for p in ps if is_fast(p) == bool(fast)]
+
+
+def footprint_uncertainty(battery_: Battery | str = "seongju",
+                          threat_set: str | ThreatSet = "nk-default", *, grid_km: float = 5.0,
+                          samples: int = 64, seed: int = 1, parameters=None,
+                          scheduler: str | None = None, workers: int = 2,
+                          progress=None) -> FootprintUncertainty:
+    """The defended footprint of one battery with its band: Latin-hypercube samples of the
+    declared uncertain parameters (``list_parameters``), as ``thaadsim uncertainty footprint``.
+
+    Parameters
+    ----------
+    battery_ : Battery or str, optional
+        One battery, or configuration text naming one (as in ``batteries``); default
+        ``"seongju"``.
+    threat_set : str or ThreatSet, optional
+        Threat-set name or a ``ThreatSet``; default ``"nk-default"``.
+    grid_km : float, optional
+        Grid spacing (km), in [1, 50]; default 5.
+    samples : int, optional
+        Samples, in [2, 4096]; default 64.
+    seed : int, optional
+        Seed of the hypercube (same seed, same result); default 1.
+    parameters : sequence of str or Parameter, optional
+        Vary only these (e.g. ``list_parameters(fast=True)``); default: every parameter of the
+        footprint.
+    scheduler : str, optional
+        None (default): in this process; ``"local"``: a Dask LocalCluster of ``workers``
+        processes on 127.0.0.1; ``"tcp://HOST:PORT"``: an existing Dask scheduler. The result
+        does not depend on where the samples run.
+    workers : int, optional
+        Worker processes of the LocalCluster, in [1, 64]; default 2.
+    progress : callable, optional
+        ``progress(text, done, total)``.
+
+    Returns
+    -------
+    FootprintUncertainty
+        The central footprint, the defended share and population per sample with their 5-50-95 %
+        band (``to_dict``), the share of samples that defend each key city and each grid cell.
+
+    Raises
+    ------
+    ThaadsimError
+        Not exactly one battery, an unknown threat set or parameter, or a number out of bounds.
+    """
+    import re
+
+    if isinstance(battery_, Battery):
+        bats = [battery_]
+    else:
+        bats = batteries(str(battery_))
+    if len(bats) != 1:
+        raise ThaadsimError("battery", "must name exactly one battery", battery_)
+    g = check("grid_km", grid_km, "grid_km")
+    n = int(check("samples", samples, "samples"))
+    sd = int(check("seed", seed, "seed"))
+    if scheduler is not None and scheduler != "local" and not re.fullmatch(
+            r"tcp://[\w.\-]+:\d{1,5}", str(scheduler)):
+        raise ThaadsimError("scheduler", "must be None, 'local' or 'tcp://HOST:PORT'", scheduler)
+    if not (isinstance(workers, int) and 1 <= workers <= 64):
+        raise ThaadsimError("workers", "must be an integer in [1, 64]", workers)
+    names = None if parameters is None else [
+        p.name if isinstance(p, Parameter) else str(p) for p in parameters]
+    return _footprint_uncertainty(bats[0], _threat_set(threat_set), g, n, sd, progress=progress,
+                                  scheduler=scheduler, workers=workers, parameters=names)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -413,6 +413,8 @@ def test_the_notebook_runs_and_answers_the_three_questions(executed_notebook):
     assert "t.withdrawal(" in sources and "t.watch(" in sources, \
         "the notebook no longer asks what withdrawal leaves and what the radar watches"
     assert "import thaadsim as t" in sources
+    assert "thaadsim.analysis" not in sources, \
+        "the notebook imports thaadsim's internals: it should teach the public API (thaadsim.api)"
 
 
 def test_the_tutorial_shows_what_the_notebook_prints(executed_notebook):

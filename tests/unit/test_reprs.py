@@ -31,6 +31,10 @@ EXPECTED = {
              "track at 64 s>",
     "loft": "<LoftResult 770 km apogee / 3700 km range: irbm (hwasong-12), payload 1,041 kg, max "
             "range 3,707 km [3,705-3,712]>",
+    "uncertainty": "<FootprintUncertainty seongju vs nk-default: 53.8 % (p05-p95 45.3-63.7 %), "
+                   "4 samples, seed 1>",
+    "parameter": "<Parameter radar_range_km: 600 km in [600, 800] (uniform), "
+                 "radar.calibration_range_km>",
 }
 
 
@@ -50,6 +54,9 @@ def results(tmp_path_factory):
         "loft": t.loft2range(770, 3700, 1140),
         "engage": t.engage(sc, trials=1000, seed=1),
         "aim": t.aim("scud-b", "38.9,125.7", "37.2,127.5"),
+        "uncertainty": t.footprint_uncertainty("seongju", "nk-default", grid_km=50, samples=4,
+                                               seed=1, parameters=t.list_parameters(fast=True)),
+        "parameter": t.list_parameters()[0],
     }
 
 

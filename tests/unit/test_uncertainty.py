@@ -172,3 +172,36 @@ def test_latin_hypercube_puts_one_sample_in_each_stratum_of_every_column():
         assert (strata == np.arange(n)).all(), f"column {j}: strata {strata.tolist()}"
     assert np.array_equal(u, U.lhs(d, n, seed=3)), "same seed, different hypercube"
     assert not np.allclose(u, U.lhs(d, n, seed=4)), "another seed gave the same hypercube"
+
+
+def test_public_api_lists_parameters_and_gives_the_same_band_as_the_analysis():
+    import thaadsim as t
+
+    every = t.list_parameters("footprint")
+    fast, slow = t.list_parameters(fast=True), t.list_parameters(fast=False)
+    assert {p.name for p in fast} | {p.name for p in slow} == {p.name for p in every}
+    assert not {p.name for p in fast} & {p.name for p in slow}, "a parameter both fast and slow"
+    assert all(U.is_fast(p) for p in fast) and not any(U.is_fast(p) for p in slow)
+    assert {p.name for p in t.list_parameters("engage")} != {p.name for p in every}
+    api = t.footprint_uncertainty("seongju", "nk-default", grid_km=50.0, samples=4, seed=3,
+                                  parameters=fast)
+    ref = U.footprint_uncertainty(battery_at("seongju"), get_threat_set("nk-default"), 50.0, 4,
+                                  3, parameters=[p.name for p in fast])
+    np.testing.assert_array_equal(api.fraction, ref.fraction)
+    np.testing.assert_array_equal(api.cell_probability, ref.cell_probability)
+    assert [p.name for p in api.parameters] == [p.name for p in fast]
+
+
+@pytest.mark.parametrize("kw, needle", [
+    ({"battery_": "seongju+pyeongtaek"}, "battery: must name exactly one battery"),
+    ({"samples": 1}, "samples: must be an integer in [2, 4096]"),
+    ({"scheduler": "example.org"}, "scheduler: must be None, 'local' or 'tcp://HOST:PORT'"),
+    ({"workers": 0}, "workers: must be an integer in [1, 64]"),
+    ({"parameters": ["no-such"]}, "parameters: must name parameters that enter the footprint"),
+])
+def test_public_api_refuses_bad_input_naming_the_argument(kw, needle):
+    import thaadsim as t
+
+    with pytest.raises(t.ThaadsimError) as e:
+        t.footprint_uncertainty(**{"grid_km": 50.0, "samples": 2, **kw})
+    assert needle in str(e.value), f"expected {needle!r} in {str(e.value)!r}"

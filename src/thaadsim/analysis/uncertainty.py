@@ -44,7 +44,7 @@ APPLIES_TO = {
 
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class Parameter:
     """One uncertain parameter.
 
@@ -73,6 +73,21 @@ class Parameter:
     unit: str = ""
     why: str = ""
     sources: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (f"<Parameter {self.name}: {self.central:g} {self.unit} in [{self.low:g}, "
+                f"{self.high:g}] ({self.distribution}), {self.applies_to}>").replace("  ", " ")
+
+    def to_dict(self) -> dict:
+        """All fields (JSON-ready).
+
+        Returns
+        -------
+        dict
+            ``name``, ``applies_to``, ``low``, ``central``, ``high``, ``distribution``,
+            ``unit``, ``why`` and ``sources``.
+        """
+        return {**dataclasses.asdict(self), "sources": list(self.sources)}
 
     def value(self, u: float) -> float:
         """The value at quantile ``u`` in [0, 1] of the distribution."""
