@@ -351,9 +351,12 @@ def test_geojson_has_flights_observed_segments_and_radars(capsys):
 
 def test_plots_and_kml(tmp_path, capsys):
     m, ta, k = tmp_path / "m.png", tmp_path / "ta.png", tmp_path / "w.kml"
-    code, _, err = run(capsys, "watch", "--plot", m, "--plot-time-altitude", ta, "--kml", k,
-                       "--format", "json")
+    code, out, err = run(capsys, "watch", "--plot", m, "--plot-time-altitude", ta, "--kml", k,
+                         "--format", "json")
     assert code == 0, err
+    d = json.loads(out)
+    assert (d["plot"], d["plot_time_altitude"], d["kml"]) == (str(m), str(ta), str(k)), (
+        f"the JSON should name the files written: {[d.get(x) for x in ('plot', 'kml')]}")
     assert m.stat().st_size > 20_000 and ta.stat().st_size > 20_000
     text = k.read_text()
     assert text.count("<LineString") > 153 and "firm track: seongju (tpy2-forward)" in text

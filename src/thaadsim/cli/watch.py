@@ -131,6 +131,9 @@ def watch(
         emit(res.to_geojson(), fmt)
         return
     d = res.to_dict()
+    written = {k: str(v) for k, v in (("plot", plot), ("plot_time_altitude", plot_time_altitude),
+                                      ("kml", kml)) if v is not None}
+    d.update(written)  # the files written, as every command's JSON names them
     if fmt == Fmt.csv:
         emit(d, fmt, rows=res.to_dataframe().to_dict("records"))
         return
@@ -139,5 +142,6 @@ def watch(
     summ = d["summary"]
     table = (rows_table(rows, COLUMNS) + "\n\nSummary (times in s):\n" + kv_table(summ)
              + "\n\nAssumptions:\n"
-             + "\n".join(f"  - {a}" for a in d["assumptions"]))
+             + "\n".join(f"  - {a}" for a in d["assumptions"])
+             + "".join(f"\n\nwrote {v}" for v in written.values()))
     emit(d, fmt, table=table)
