@@ -36,7 +36,7 @@ from thaadsim.analysis.loft2range import LoftResult
 from thaadsim.analysis.loft2range import loft2range as _loft2range
 from thaadsim.analysis.track import HISTORY_DT_S, TrackResult
 from thaadsim.analysis.track import track as _track
-from thaadsim.analysis.uncertainty import FootprintUncertainty, Parameter, is_fast
+from thaadsim.analysis.uncertainty import FootprintUncertainty, Parameter, dask_scheduler, is_fast
 from thaadsim.analysis.uncertainty import footprint_uncertainty as _footprint_uncertainty
 from thaadsim.analysis.uncertainty import parameters_for as _parameters_for
 from thaadsim.analysis.watch import OBJECT_RCS_M2, WatchResult, fly_set
@@ -48,7 +48,7 @@ from thaadsim.engagement.systems import System, get_configuration, get_system, l
 from thaadsim.errors import ThaadsimError
 from thaadsim.interceptors.reach import Interceptor, get_interceptor, list_interceptors
 from thaadsim.io.scenario import Scenario, load_scenario
-from thaadsim.limits import check, parse_latlon
+from thaadsim.limits import check, check_n_of_m, parse_latlon
 from thaadsim.presets import add_user_file
 from thaadsim.sensors.radar import Radar, get_radar, list_radars
 from thaadsim.sensors.site import Site, get_site, list_sites, site_note
@@ -415,12 +415,7 @@ def track(missile: str | Missile, from_, to, *, radar: str | Radar = "tpy2-termi
     ----------
     M. I. Skolnik, Introduction to Radar Systems, 3rd ed., 2001: eq. 2.63 and sec. 8.2.
     """
-    try:
-        n, m_ = (int(x) for x in n_of_m)
-    except (TypeError, ValueError):
-        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m) from None
-    if not 1 <= n <= m_ <= 100:
-        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    n, m_ = check_n_of_m(n_of_m, "n_of_m")
     rcs = check("rcs_m2", rcs_m2, "rcs_m2")
     sol = aim(missile, from_, to, apogee_km=apogee_km, history_dt_s=HISTORY_DT_S)
     return _track(_missile(missile), _radar(radar), _parse_site(site), sol, rcs, (n, m_))
@@ -596,9 +591,9 @@ def footprint_uncertainty(battery_: Battery | str = "seongju",
         Vary only these (e.g. ``list_parameters(fast=True)``); default: every parameter of the
         footprint.
     scheduler : str, optional
-        None (default): in this process; ``"local"``: a Dask LocalCluster of ``workers``
-        processes on 127.0.0.1; ``"tcp://HOST:PORT"``: an existing Dask scheduler. The result
-        does not depend on where the samples run.
+        None or ``"none"`` (default): in this process; ``"local"``: a Dask LocalCluster of
+        ``workers`` processes on 127.0.0.1; ``"tcp://HOST:PORT"``: an existing Dask scheduler.
+        The result does not depend on where the samples run.
     workers : int, optional
         Worker processes of the LocalCluster, in [1, 64]; default 2.
     progress : callable, optional
@@ -615,8 +610,6 @@ def footprint_uncertainty(battery_: Battery | str = "seongju",
     ThaadsimError
         Not exactly one battery, an unknown threat set or parameter, or a number out of bounds.
     """
-    import re
-
     if isinstance(battery_, Battery):
         bats = [battery_]
     else:
@@ -626,15 +619,12 @@ def footprint_uncertainty(battery_: Battery | str = "seongju",
     g = check("grid_km", grid_km, "grid_km")
     n = int(check("samples", samples, "samples"))
     sd = int(check("seed", seed, "seed"))
-    if scheduler is not None and scheduler != "local" and not re.fullmatch(
-            r"tcp://[\w.\-]+:\d{1,5}", str(scheduler)):
-        raise ThaadsimError("scheduler", "must be None, 'local' or 'tcp://HOST:PORT'", scheduler)
-    if not (isinstance(workers, int) and 1 <= workers <= 64):
-        raise ThaadsimError("workers", "must be an integer in [1, 64]", workers)
+    sched = dask_scheduler(scheduler, "scheduler")
+    nw = int(check("workers", workers, "workers"))
     names = None if parameters is None else [
         p.name if isinstance(p, Parameter) else str(p) for p in parameters]
     return _footprint_uncertainty(bats[0], _threat_set(threat_set), g, n, sd, progress=progress,
-                                  scheduler=scheduler, workers=workers, parameters=names)
+                                  scheduler=sched, workers=nw, parameters=names)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -856,12 +846,7 @@ def watch(threat_set: str | ThreatSet = "cn-icbm", site: str | Site = "seongju",
     """
     if obj not in OBJECT_RCS_M2:
         raise ThaadsimError("--object", "must be one of " + ", ".join(OBJECT_RCS_M2), obj)
-    try:
-        n, m_ = (int(x) for x in n_of_m)
-    except (TypeError, ValueError):
-        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m) from None
-    if not 1 <= n <= m_ <= 100:
-        raise ThaadsimError("n_of_m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    n, m_ = check_n_of_m(n_of_m, "n_of_m")
     rcs = OBJECT_RCS_M2[obj] if rcs_m2 is None else check("rcs_m2", rcs_m2, "rcs_m2")
     label = obj if rcs_m2 is None else "custom"
     ts = _threat_set(threat_set)

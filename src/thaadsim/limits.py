@@ -87,7 +87,11 @@ BOUNDS: dict[str, Bound] = {
     "bench_grid": Bound(2, 4000, integer=True, why="raster side; 4000^2 x 4 altitudes fits in "
                                                    "memory"),
     "altitudes_count": Bound(1, 100, integer=True, why="coverage layers per call"),
+    "workers": Bound(1, 64, integer=True, why="Dask LocalCluster worker processes on one "
+                                             "machine"),
 }
+
+N_OF_M_RULE = "must be N,M with 1 <= N <= M <= 100"  # firm track: N detections in M looks
 
 MIN_FLIGHT_KM = 1.0  # launch and aim points closer than this are not a ballistic flight
 
@@ -135,6 +139,38 @@ def check(quantity: str, value, option: str | None = None) -> float:
     if v < b.lo or v > b.hi or (b.lo_open and v == b.lo):
         raise ThaadsimError(name, b.rule, value)
     return v
+
+
+def check_n_of_m(value, parameter: str, shown=None) -> tuple[int, int]:
+    """Validate a firm-track rule: N detections in M consecutive looks, 1 <= N <= M <= 100.
+
+    Parameters
+    ----------
+    value : sequence of numbers
+        ``(N, M)``; integer values (``3.0`` is 3, ``3.5`` is refused).
+    parameter : str
+        Name of the parameter in the error message (``--n-of-m``, ``n_of_m``).
+    shown : object, optional
+        The value as the user typed it, for the message; default ``value``.
+
+    Returns
+    -------
+    tuple of int
+        ``(N, M)``.
+
+    Raises
+    ------
+    ThaadsimError
+        Anything else, in one line naming ``parameter``.
+    """
+    err = ThaadsimError(parameter, N_OF_M_RULE, value if shown is None else shown)
+    try:
+        n, m = (float(x) for x in value)
+    except (TypeError, ValueError):
+        raise err from None
+    if not (1 <= n <= m <= 100) or n != int(n) or m != int(m):
+        raise err
+    return int(n), int(m)
 
 
 def parse_latlon(parameter: str, text, allow_height: bool = False):

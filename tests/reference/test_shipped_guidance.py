@@ -33,7 +33,12 @@ def test_shipped_guidance_equals_a_fresh_solve(name):
         f"{REGEN}")
     labels, jobs = W._jobs(W._key(ts), ts)
     guidance, status = W.solve_guidance(labels, jobs)
-    got, got_status = W._from_shipped(shipped["flights"], [dict(x) for x in labels])
+    got, got_status, details = W._from_shipped(shipped["flights"])
+    solver_details = {i: lab["status_detail"] for i, lab in enumerate(labels)
+                      if "status_detail" in lab}
+    assert details == solver_details, (
+        f"{name}: the file's reasons for no solution {details} differ from the solver's "
+        f"{solver_details}; {REGEN}")
     differ = [(lab["flight"], a, b)
               for lab, a, b in zip(labels, got_status, status, strict=True) if a != b]
     assert not differ, f"{name}: statuses differ (flight, file, solver): {differ[:3]}; {REGEN}"
@@ -51,7 +56,7 @@ def test_shipped_guidance_equals_a_fresh_solve(name):
 def test_every_shipped_flight_lands_within_200_m(name):
     ts = get_threat_set(name)
     labels, jobs = W._jobs(W._key(ts), ts)
-    guidance, _ = W._from_shipped(W.shipped_guidance()[name]["flights"], labels)
+    guidance, _, _ = W._from_shipped(W.shipped_guidance()[name]["flights"])
     assert W._lands(guidance, jobs), (
         f"{name}: a shipped flight misses its target by 200 m or more; {REGEN}")
 

@@ -195,7 +195,7 @@ def test_public_api_lists_parameters_and_gives_the_same_band_as_the_analysis():
 @pytest.mark.parametrize("kw, needle", [
     ({"battery_": "seongju+pyeongtaek"}, "battery: must name exactly one battery"),
     ({"samples": 1}, "samples: must be an integer in [2, 4096]"),
-    ({"scheduler": "example.org"}, "scheduler: must be None, 'local' or 'tcp://HOST:PORT'"),
+    ({"scheduler": "example.org"}, "scheduler: must be local, none or tcp://HOST:PORT"),
     ({"workers": 0}, "workers: must be an integer in [1, 64]"),
     ({"parameters": ["no-such"]}, "parameters: must name parameters that enter the footprint"),
 ])

@@ -309,13 +309,6 @@ def pack_batteries(configs, look_dt_s: float):
             "l_last": np.full((1, 1), -np.inf)}
 
 
-def warm_kernels() -> None:
-    """Compile (or load from the cache) the footprint and detection kernels and the small
-    geodesy and atmosphere kernels (``warm_footprint_kernel``, ``warm_detect_kernel``)."""
-    warm_footprint_kernel()
-    warm_detect_kernel()
-
-
 def warm_footprint_kernel() -> None:
     """Compile (or load from the cache) the footprint kernel and the small geodesy and
     atmosphere kernels, with tiny inputs of the exact types the analyses pass. The demo runs it

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 
@@ -401,6 +402,34 @@ def _sample_chunk(battery, threat_set, grid_km: float, params: list, rows: list,
 # summaries shipped back
 CHUNK_SAMPLES = 8
 IN_PROCESS_CHUNK = 32  # samples per kernel pass in process (memory: 32 x cells x 8 bytes)
+
+
+def dask_scheduler(value: str | None, parameter: str = "scheduler") -> str | None:
+    """Where a sweep runs: None (or ``"none"``) in this process, ``"local"`` a Dask
+    LocalCluster on 127.0.0.1, ``"tcp://HOST:PORT"`` an existing Dask scheduler.
+
+    Parameters
+    ----------
+    value : str or None
+        As given.
+    parameter : str, optional
+        Name of the parameter in the error message; default ``"scheduler"``.
+
+    Returns
+    -------
+    str or None
+        None, ``"local"`` or the address.
+
+    Raises
+    ------
+    ThaadsimError
+        Anything else.
+    """
+    if value is None or value == "none":
+        return None
+    if value == "local" or re.fullmatch(r"tcp://[\w.\-]+:\d{1,5}", str(value)):
+        return str(value)
+    raise ThaadsimError(parameter, "must be local, none or tcp://HOST:PORT", value)
 
 
 def _run_dask(scheduler: str, workers: int, jobs: list, progress=None) -> list:

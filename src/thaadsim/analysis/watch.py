@@ -267,10 +267,12 @@ def _fly_set(key: tuple, ts_: ThreatSet) -> FlightSet:
     shipped = shipped_guidance().get(ts_.name)
     if shipped is not None and shipped.get("key") == content_key(ts_) \
             and len(shipped.get("flights", [])) == len(jobs):
-        guidance, status = _from_shipped(shipped["flights"], labels)
+        guidance, status, details = _from_shipped(shipped["flights"])
         if _lands(guidance, jobs):
+            for i, detail in details.items():
+                labels[i]["status_detail"] = detail
             return _fly(ts_, labels, jobs, guidance, status)
-        labels, jobs = _jobs(key, ts_)  # physics changed since the file was made: solve
+        # else the physics changed since the file was made: solve
     return _fly(ts_, labels, jobs, *solve_guidance(labels, jobs))
 
 
@@ -334,19 +336,14 @@ def solve_guidance(labels: list[dict], jobs: list[tuple]) -> tuple[list, list[st
     return [None if s is None else (s.azimuth_deg, s.theta_deg, s.t_cut_s) for s in sols], status
 
 
-def _from_shipped(flights: list[dict], labels: list[dict]) -> tuple[list, list[str]]:
-    guidance: list = []
-    status = []
-    for f, lab in zip(flights, labels, strict=True):
-        status.append(f["status"])
-        if f["status"] == "ok":
-            guidance.append((float(f["azimuth_deg"]), float(f["theta_deg"]),
-                             float(f["t_cut_s"])))
-        else:
-            guidance.append(None)
-            if "status_detail" in f:
-                lab["status_detail"] = f["status_detail"]
-    return guidance, status
+def _from_shipped(flights: list[dict]) -> tuple[list, list[str], dict[int, str]]:
+    """Guidance and status per flight of the file's entry, and the solver's detail of each
+    flight without solution (by index)."""
+    guidance = [None if f["status"] != "ok" else
+                (float(f["azimuth_deg"]), float(f["theta_deg"]), float(f["t_cut_s"]))
+                for f in flights]
+    details = {i: f["status_detail"] for i, f in enumerate(flights) if "status_detail" in f}
+    return guidance, [f["status"] for f in flights], details
 
 
 def _lands(guidance: list, jobs: list[tuple]) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -276,6 +275,7 @@ def uncertainty_footprint(
 ):
     """Defended fraction, population and key cities with their 5-50-95 % band."""
     from thaadsim.analysis.uncertainty import (
+        dask_scheduler,
         footprint_uncertainty,
         is_fast,
         parameters_for,
@@ -288,11 +288,8 @@ def uncertainty_footprint(
               uncertainty_file=uncertainty_file)
     samples = int(check("samples", samples, "--samples"))
     seed = int(check("seed", seed, "--seed"))
-    if scheduler not in ("local", "none") and not re.fullmatch(r"tcp://[\w.\-]+:\d{1,5}",
-                                                                scheduler):
-        raise ThaadsimError("--scheduler", "must be local, none or tcp://HOST:PORT", scheduler)
-    if not (isinstance(workers, int) and 1 <= workers <= 64):
-        raise ThaadsimError("--workers", "must be an integer in [1, 64]", workers)
+    sched = dask_scheduler(scheduler, "--scheduler")
+    workers = int(check("workers", workers, "--workers"))
     grid_km = check("grid_km", grid_km, "--grid-km")
     ts = api.get_threat_set(threat_set)
     label, bat = _one_battery(battery)
@@ -305,8 +302,7 @@ def uncertainty_footprint(
                        _check_max_seconds(max_seconds), extra_s=per_threat * samples)
     with bar(f"uncertainty footprint: {label}, {samples} samples") as progress:
         res = footprint_uncertainty(bat, ts, grid_km, samples, seed, progress=progress,
-                                    scheduler=None if scheduler == "none" else scheduler,
-                                    workers=workers, parameters=only)
+                                    scheduler=sched, workers=workers, parameters=only)
     if map_ is not None:
         from thaadsim.viz.maps import probability_map
 

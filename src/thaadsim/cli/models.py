@@ -26,7 +26,7 @@ from thaadsim.interceptors import reach_table
 from thaadsim.io.files import check_output_file
 from thaadsim.io.kml import KML_SUFFIXES, coverage_kml, flight_kml, write_kml
 from thaadsim.io.output import history_rows, kv_table, rows_table, rows_to_csv, write_text
-from thaadsim.limits import BOUNDS, check
+from thaadsim.limits import BOUNDS, check, check_n_of_m
 
 MISSILE_HELP = "a missile preset or user entry ('thaadsim missiles' lists them)"
 RADAR_HELP = "a radar preset or user entry ('thaadsim radars' lists them)"
@@ -263,14 +263,12 @@ def track(
     api.get_radar(radar)
     s = _site(site, azimuth_deg, min_elevation_deg)
     check("rcs_m2", rcs_m2, "--rcs-m2")
-    nm = float_list("n-of-m", n_of_m)
-    if len(nm) != 2 or not (1 <= nm[0] <= nm[1] <= 100) or any(x != int(x) for x in nm):
-        raise ThaadsimError("--n-of-m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    nm = check_n_of_m(float_list("n-of-m", n_of_m), "--n-of-m", n_of_m)
     if apogee_km is not None:
         check("apogee_km", apogee_km, "--apogee-km")
     with bar("track"):
         res = api.track(missile, from_, to, radar=radar, site=s, rcs_m2=rcs_m2,
-                        apogee_km=apogee_km, n_of_m=(int(nm[0]), int(nm[1])))
+                        apogee_km=apogee_km, n_of_m=nm)
     note(api.site_note(s))
     emit(res.to_dict(), fmt)
 

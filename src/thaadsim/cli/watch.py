@@ -26,7 +26,7 @@ from thaadsim.errors import ThaadsimError
 from thaadsim.io.files import check_output_file
 from thaadsim.io.kml import KML_SUFFIXES
 from thaadsim.io.output import kv_table, rows_table
-from thaadsim.limits import check
+from thaadsim.limits import check, check_n_of_m
 
 COLUMNS = ["missile", "launch", "target", "status", "seen", "track_s", "first_detection_s",
            "phase_at_first_detection", "firm_track_s", "leave_s", "min_range_km", "limited_by",
@@ -103,16 +103,14 @@ def watch(
         raise ThaadsimError("--object", "must be one of rv, booster", obj)
     if rcs_m2 is not None:
         check("rcs_m2", rcs_m2, "--rcs-m2")
-    nm = float_list("n-of-m", n_of_m)
-    if len(nm) != 2 or not (1 <= nm[0] <= nm[1] <= 100) or any(x != int(x) for x in nm):
-        raise ThaadsimError("--n-of-m", "must be N,M with 1 <= N <= M <= 100", n_of_m)
+    nm = check_n_of_m(float_list("n-of-m", n_of_m), "--n-of-m", n_of_m)
     plot = None if plot is None else check_output_file("--plot", plot)
     plot_time_altitude = (None if plot_time_altitude is None
                           else check_output_file("--plot-time-altitude", plot_time_altitude))
     kml = None if kml is None else check_output_file("--kml", kml, KML_SUFFIXES)
     with bar("watch"):
         res = api.watch(ts, s, radar, obj=obj, rcs_m2=rcs_m2, compare=compare,
-                        compare_radar=compare_radar, n_of_m=(int(nm[0]), int(nm[1])))
+                        compare_radar=compare_radar, n_of_m=nm)
     if plot is not None:
         from thaadsim.viz.watch import watch_map
 
