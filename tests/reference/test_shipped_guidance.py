@@ -70,7 +70,9 @@ def _solve_spy(monkeypatch):
         return real(labels, jobs)
 
     monkeypatch.setattr(W, "solve_guidance", spy)
-    monkeypatch.setattr(W, "_disk_path", lambda key: None)
+    from thaadsim.core import _jit
+
+    monkeypatch.setattr(_jit, "CACHE_DIR", None)  # no flight set from the disk cache
     monkeypatch.setattr(W, "_CACHE", {})
     return calls
 

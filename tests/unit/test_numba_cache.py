@@ -165,6 +165,7 @@ def test_presets_tables_are_kept_on_disk_and_variants_are_not(tmp_path, monkeypa
     from thaadsim.threats import get_missile, solve
 
     monkeypatch.setattr(_jit, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(_jit, "SHIPPED_DIR", tmp_path / "none")  # not the shipped copy
     m = get_missile("scud-b")
     fresh = solve._shape_table(m, None, 10.0)
     solve.shape_table.__wrapped__(m, None, 10.0)  # computes and saves

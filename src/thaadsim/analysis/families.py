@@ -131,16 +131,28 @@ def family_of(m: Missile, apogee_km: float | None = None, step_km: float = 10.0)
     ThaadsimError
         A shape the missile cannot fly at any range.
     """
-    path = None if not is_preset(m) else _jit.array_cache_path(
-        "family", repr((m, apogee_km, step_km)),
-        [Path(__file__), *sorted(Path(__file__).parents[1].joinpath("threats").glob("*.py"))])
-    z = _jit.load_arrays(path)
+    name = table_name(m, apogee_km, step_km) if is_preset(m) else None
+    z = None if name is None else _jit.load_named(name)
     if z is not None:  # flown by an earlier run (the families of a threat set cost seconds)
         return Family(m.name, z["ranges_m"], z["t"], z["s"], z["h"], z["n"], z["apogee_m"])
     fam = _family_of(m, apogee_km, step_km)
-    _jit.save_arrays(path, ranges_m=fam.ranges_m, t=fam.t, s=fam.s, h=fam.h, n=fam.n,
-                     apogee_m=fam.apogee_m)
+    if name is not None:
+        _jit.save_named(name, table_arrays(fam))
     return fam
+
+
+def table_arrays(fam: Family) -> dict[str, np.ndarray]:
+    """What is kept of a family (``family_of`` rebuilds it from these)."""
+    return {"ranges_m": fam.ranges_m, "t": fam.t, "s": fam.s, "h": fam.h, "n": fam.n,
+            "apogee_m": np.asarray(fam.apogee_m)}
+
+
+def table_name(m: Missile, apogee_km: float | None, step_km: float) -> str:
+    """The name under which ``family_of(m, apogee_km, step_km)`` is kept
+    (``core._jit.array_name``): its inputs and the sources that fly it."""
+    return _jit.array_name(
+        "family", repr((m, apogee_km, step_km)),
+        [Path(__file__), *sorted(Path(__file__).parents[1].joinpath("threats").glob("*.py"))])
 
 
 def _family_of(m: Missile, apogee_km: float | None, step_km: float) -> Family:

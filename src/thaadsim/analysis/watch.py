@@ -159,24 +159,24 @@ def fly_set(ts: ThreatSet) -> FlightSet:
     if key not in _CACHE:
         if len(_CACHE) >= CACHE_SETS:
             _CACHE.pop(next(iter(_CACHE)))
-        path = _disk_path(key)
-        fs = _load(path, ts)
+        name = _disk_name(key)
+        fs = _load(name, ts)
         if fs is None:
             fs = _fly_set(key, ts)
-            _save(path, fs)
+            _save(name, fs)
         _CACHE[key] = fs
     return _CACHE[key]
 
 
-def _disk_path(key: tuple) -> Path | None:
-    """The on-disk copy of a flight set: in the kernel cache folder (which changes with the
-    package version and kernel sources; ``THAADSIM_NO_CACHE`` disables it), named by a hash of
-    the set's content (every missile parameter, launch areas, targets, apogees) and of the
-    solver and trajectory sources."""
+def _disk_name(key: tuple) -> str:
+    """The name of a flight set's on-disk copy in the kernel cache folder (which changes with
+    the package version and kernel sources; ``THAADSIM_NO_CACHE`` disables it): a hash of the
+    set's content (every missile parameter, launch areas, targets, apogees) and of the solver
+    and trajectory sources."""
     from thaadsim.core import _jit
 
     here = Path(__file__).resolve()
-    return _jit.array_cache_path(
+    return _jit.array_name(
         "watch-flights", _content(key),
         sorted(here.parent.parent.joinpath("threats").glob("*.py")) + [here])
 
@@ -231,23 +231,24 @@ def shipped_guidance() -> dict:
         return {}
 
 
-def _save(path: Path | None, fs: FlightSet) -> None:
+def _save(name: str, fs: FlightSet) -> None:
     from thaadsim.core import _jit
 
     if fs.batch is None:
         return
     b = fs.batch
     # uncompressed: ~18 MB for cn-icbm, written in 0.03 s instead of 14 MB in 0.8 s
-    _jit.save_arrays(path, compress=False, summary=b.summary, lat=b.launch_lat_deg,
-                     lon=b.launch_lon_deg, hist=fs.hist, nhist=fs.nhist, flown=fs.flown,
-                     burnout=fs.burnout_s,
-                     meta=np.array(json.dumps({"labels": fs.labels, "status": fs.status})))
+    _jit.save_named(name, {
+        "summary": b.summary, "lat": b.launch_lat_deg, "lon": b.launch_lon_deg, "hist": fs.hist,
+        "nhist": fs.nhist, "flown": fs.flown, "burnout": fs.burnout_s,
+        "meta": np.array(json.dumps({"labels": fs.labels, "status": fs.status}))},
+        compress=False)
 
 
-def _load(path: Path | None, ts: ThreatSet) -> FlightSet | None:
+def _load(name: str, ts: ThreatSet) -> FlightSet | None:
     from thaadsim.core import _jit
 
-    z = _jit.load_arrays(path)
+    z = _jit.load_named(name)
     if z is None:
         return None
     try:

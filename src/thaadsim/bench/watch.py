@@ -51,10 +51,10 @@ def bench_watch(threat_set: str = "cn-icbm", repeats: int = 3) -> dict:
         shipped.hist is None if fs.hist is None
         else shipped.hist is not None and bool(np.array_equal(shipped.hist, fs.hist)))
     n = len(fs.labels)
-    path = W._disk_path(key)
-    W._save(path, fs)
+    name = W._disk_name(key)
+    W._save(name, fs)
     t0 = time.perf_counter()
-    loaded = W._load(path, ts)
+    loaded = W._load(name, ts)
     load = time.perf_counter() - t0 if loaded is not None else float("nan")
     api.watch(ts)  # warm: kernels compiled, the set cached in the process
 

@@ -223,10 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     _ARGV[:] = argv
     clear_user_files()  # user files are per invocation (main() may run many times in-process)
     cmd = typer.main.get_command(app)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        warnings.showwarning = _one_line_warning
-        return _run(cmd, argv)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            warnings.showwarning = _one_line_warning
+            return _run(cmd, argv)
+    finally:
+        clear_user_files()  # and none is left behind for the caller's next use of the API
 
 
 def _run(cmd, argv: list[str]) -> int:

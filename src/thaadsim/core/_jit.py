@@ -138,12 +138,32 @@ def cache_info() -> dict[str, Any]:
     }
 
 
-def array_cache_path(kind: str, key: str, sources: Iterable[Path] = ()) -> Path | None:
-    """Where a computed array result is kept beside the kernels (None: no cache).
+# Presets' tables shipped with the package (``tools/make_tables.py``): a first run reads them
+# instead of computing them (interceptor flyout fans, trajectory families: seconds). A file is
+# found only under the name its inputs give today (``array_name``), so a stale one is never read.
+SHIPPED_DIR = _PKG_DIR / "data" / "tables"
 
-    The name hashes ``key`` (everything the result depends on, as text) and the bytes of the
-    ``sources`` that compute it; the folder itself changes with the version and the kernel
-    sources, so a stale result is never read.
+
+def _core_digest() -> bytes:
+    """SHA-256 over every ``core/`` source but this one (the kernels, atmosphere, Earth and
+    constants that every stored table depends on; this file only names and keeps them)."""
+    h = hashlib.sha256()
+    for p in sorted((_PKG_DIR / "core").glob("*.py")):
+        if p.name == Path(__file__).name:
+            continue
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.digest()
+
+
+_CORE_DIGEST = _core_digest()
+
+
+def array_name(kind: str, key: str, sources: Iterable[Path] = ()) -> str:
+    """The file name of a computed array result: ``f"{kind}-{hash}.npz"``.
+
+    The hash covers ``key`` (everything the result depends on, as text), every ``core/``
+    source (but this file) and the bytes of the ``sources`` that compute it: any change of an
+    input gives a new name, so a stale result is never read.
 
     Parameters
     ----------
@@ -152,19 +172,43 @@ def array_cache_path(kind: str, key: str, sources: Iterable[Path] = ()) -> Path 
     key : str
         The inputs, as text (e.g. a frozen dataclass's repr and the arguments).
     sources : iterable of Path
-        Source files of the computation.
+        Source files of the computation (besides ``core/``).
 
     Returns
     -------
-    Path or None
-        ``CACHE_DIR / f"{kind}-{hash}.npz"``, or None when caching is off.
+    str
+        The name.
     """
-    if CACHE_DIR is None:
-        return None
     h = hashlib.sha256(key.encode())
+    h.update(_CORE_DIGEST)
     for p in sources:
         h.update(Path(p).read_bytes())
-    return CACHE_DIR / f"{kind}-{h.hexdigest()[:20]}.npz"
+    return f"{kind}-{h.hexdigest()[:20]}.npz"
+
+
+def load_named(name: str) -> dict[str, np.ndarray] | None:
+    """The arrays stored under ``name`` (``array_name``): from the cache folder (which also
+    changes with the version and kernel sources), else shipped with the package, else None.
+
+    Parameters
+    ----------
+    name : str
+        The file name.
+
+    Returns
+    -------
+    dict or None
+        The arrays (read-only).
+    """
+    z = None if CACHE_DIR is None else load_arrays(CACHE_DIR / name)
+    return z if z is not None else load_arrays(SHIPPED_DIR / name)
+
+
+def save_named(name: str, arrays: dict[str, Any], *, compress: bool = True) -> None:
+    """Keep ``arrays`` under ``name`` in the cache folder (nothing when caching is off); see
+    ``save_arrays``."""
+    if CACHE_DIR is not None:
+        save_arrays(CACHE_DIR / name, compress=compress, **arrays)
 
 
 def load_arrays(path: Path | None) -> dict[str, np.ndarray] | None:

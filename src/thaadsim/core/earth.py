@@ -157,6 +157,8 @@ def ecef_to_geodetic(xyz_m, a_m: float = A_M, f: float = F):
     """
     xyz = np.ascontiguousarray(np.asarray(xyz_m, dtype=float))
     flat = xyz.reshape(-1, 3)
+    if not flat.flags.writeable:  # one kernel signature (a read-only array is another type)
+        flat = flat.copy()
     out = np.empty_like(flat)
     _ecef_to_geodetic_arr(flat, a_m, f, out)
     shp = xyz.shape[:-1]

@@ -460,17 +460,29 @@ def reach_table(ic: Interceptor, g_max_km: float = 300.0, h_max_km: float = 250.
         The table (also kept on disk beside the compiled kernels, keyed by the interceptor,
         the arguments and the sources that compute it).
     """
-    path = None if not _is_preset(ic) else _jit.array_cache_path(
-        "reach", repr((ic, g_max_km, h_max_km, step_km, n_fan, n_initial)),
-        (Path(__file__), Path(__file__).with_name("flyout.py")))
-    saved = _jit.load_arrays(path)
+    name = table_name(ic, g_max_km, h_max_km, step_km, n_fan, n_initial) if _is_preset(ic) \
+        else None
+    saved = None if name is None else _jit.load_named(name)
     if saved is not None:  # this interceptor's table from an earlier run (fans cost ~1 s each)
         return ReachTable(ic, float(saved["step"]), float(saved["step"]), saved["tof"],
                           saved["spd"], float(saved["kin_ceiling"]))
     table = _reach_table(ic, g_max_km, h_max_km, step_km, n_fan, n_initial)
-    _jit.save_arrays(path, tof=table.tof_s, spd=table.speed_m_s, step=table.g_step_m,
-                     kin_ceiling=table.kinematic_ceiling_km)
+    if name is not None:
+        _jit.save_named(name, table_arrays(table))
     return table
+
+
+def table_arrays(table: ReachTable) -> dict[str, np.ndarray]:
+    """What is kept of a reach table (``reach_table`` rebuilds it from these)."""
+    return {"tof": table.tof_s, "spd": table.speed_m_s, "step": np.asarray(table.g_step_m),
+            "kin_ceiling": np.asarray(table.kinematic_ceiling_km)}
+
+
+def table_name(ic: Interceptor, *args) -> str:
+    """The name under which ``reach_table(ic, *args)`` is kept (``core._jit.array_name``): its
+    inputs and the sources that compute it."""
+    return _jit.array_name("reach", repr((ic, *args)),
+                           (Path(__file__), Path(__file__).with_name("flyout.py")))
 
 
 def _is_preset(ic: Interceptor) -> bool:

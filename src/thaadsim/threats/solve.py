@@ -367,16 +367,27 @@ def shape_table(missile: Missile, apogee_m: float | None = None, step_km: float 
         Ranges (m), kick elevations (deg) and cutoff times (s), shape (K,) each; None when no
         range can be flown with that shape. Also kept on disk beside the compiled kernels.
     """
-    path = None if not is_preset(missile) else _jit.array_cache_path(
-        "shape", repr((missile, apogee_m, step_km)), sorted(Path(__file__).parent.glob("*.py")))
-    z = _jit.load_arrays(path)
+    name = table_name(missile, apogee_m, step_km) if is_preset(missile) else None
+    z = None if name is None else _jit.load_named(name)
     if z is not None:  # computed by an earlier run (1,800 trajectories: up to seconds)
         return None if z["R"].size == 0 else (z["R"], z["th"], z["tc"])
     out = _shape_table(missile, apogee_m, step_km)
-    empty = np.zeros(0)
-    _jit.save_arrays(path, **dict(zip(("R", "th", "tc"), out or (empty, empty, empty),
-                                      strict=True)))
+    if name is not None:
+        _jit.save_named(name, table_arrays(out))
     return out
+
+
+def table_arrays(table) -> dict[str, np.ndarray]:
+    """What is kept of a shape table (empty arrays for None; ``shape_table`` rebuilds it)."""
+    empty = np.zeros(0)
+    return dict(zip(("R", "th", "tc"), table or (empty, empty, empty), strict=True))
+
+
+def table_name(missile: Missile, apogee_m: float | None, step_km: float) -> str:
+    """The name under which ``shape_table(missile, apogee_m, step_km)`` is kept
+    (``core._jit.array_name``): its inputs and the sources that compute it."""
+    return _jit.array_name("shape", repr((missile, apogee_m, step_km)),
+                           sorted(Path(__file__).parent.glob("*.py")))
 
 
 def is_preset(m: Missile) -> bool:

@@ -1,0 +1,130 @@
+"""The presets' tables shipped with the package, so that a first run does not compute them.
+
+A first run (an empty kernel cache) would fly the interceptor presets' flyout fans (~1 s of
+Python each) and the threat presets' shape tables and trajectory families (seconds together)
+before its first footprint. ``tools/make_tables.py`` computes the tables that ``thaadsim demo``
+and every interceptor preset need and ships them in ``data/tables``, with a manifest
+(``tables.json``) of what each one is; ``core._jit.load_named`` reads a shipped table only under
+the name its inputs give today (the preset's parameters, the arguments, the sources that compute
+it and every ``core/`` source), so after any such change the table is computed again, as without
+the file. ``tests/reference/test_shipped_tables.py`` holds every shipped table equal to a fresh
+computation and fails, naming the tool, when one is missing or stale.
+
+Kinds: ``reach`` (``interceptors.reach.reach_table``), ``family``
+(``analysis.families.family_of``) and ``shape`` (``threats.solve.shape_table``).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+MANIFEST = "tables.json"
+KINDS = ("reach", "family", "shape")
+
+
+def manifest() -> list[dict[str, Any]]:
+    """The shipped tables: per table its ``name``, ``kind`` and the inputs it was computed from
+    (``interceptor`` or ``missile``, and ``args``).
+
+    Returns
+    -------
+    list of dict
+        The entries (empty when no manifest ships).
+    """
+    try:
+        text = resources.files("thaadsim.data").joinpath("tables", MANIFEST).read_text()
+        return list(json.loads(text)["tables"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def entry(kind: str, preset: str, args: tuple) -> dict[str, Any]:
+    """A manifest entry: what a table is and its current name.
+
+    Parameters
+    ----------
+    kind : str
+        One of ``KINDS``.
+    preset : str
+        The interceptor (``reach``) or missile preset's name.
+    args : tuple
+        The remaining arguments of the computation (as ``reach_table``, ``family_of`` or
+        ``shape_table`` take them).
+
+    Returns
+    -------
+    dict
+        ``kind``, ``interceptor`` or ``missile``, ``args`` and ``name``.
+    """
+    who = "interceptor" if kind == "reach" else "missile"
+    out: dict[str, Any] = {"kind": kind, who: preset, "args": list(args)}
+    out["name"] = current_name(out)
+    return out
+
+
+def _inputs(e: dict[str, Any]):
+    if e["kind"] == "reach":
+        from thaadsim.interceptors.reach import get_interceptor
+
+        return get_interceptor(e["interceptor"]), tuple(e["args"])
+    from thaadsim.threats.missile import get_missile
+
+    return get_missile(e["missile"]), tuple(e["args"])
+
+
+def current_name(e: dict[str, Any]) -> str:
+    """The name the entry's inputs give today (a shipped file under another name is stale).
+
+    Parameters
+    ----------
+    e : dict
+        A manifest entry.
+
+    Returns
+    -------
+    str
+        The file name (``core._jit.array_name``).
+    """
+    preset, args = _inputs(e)
+    if e["kind"] == "reach":
+        from thaadsim.interceptors.reach import table_name
+
+        return table_name(preset, *args)
+    if e["kind"] == "family":
+        from thaadsim.analysis.families import table_name as family_name
+
+        return family_name(preset, *args)
+    from thaadsim.threats.solve import table_name as shape_name
+
+    return shape_name(preset, *args)
+
+
+def compute(e: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The entry's table computed afresh (no cache, no shipped file), as it is stored.
+
+    Parameters
+    ----------
+    e : dict
+        A manifest entry.
+
+    Returns
+    -------
+    dict of ndarray
+        The stored arrays.
+    """
+    preset, args = _inputs(e)
+    if e["kind"] == "reach":
+        from thaadsim.interceptors import reach
+
+        return reach.table_arrays(reach._reach_table(preset, *args))
+    if e["kind"] == "family":
+        from thaadsim.analysis import families
+
+        return families.table_arrays(families._family_of(preset, *args))
+    from thaadsim.threats import solve
+
+    return solve.table_arrays(solve._shape_table(preset, *args))
