@@ -183,10 +183,8 @@ def test_presets_tables_are_kept_on_disk_and_variants_are_not(tmp_path, monkeypa
 WARM_SCRIPT = """
 import json
 from thaadsim.analysis import footprint_kernel as FK, watch as W
-from thaadsim.sensors import detect as D
-FK.warm_footprint_kernel(); FK.warm_detect_kernel(); W.warm_watch_kernel()
+FK.warm_footprint_kernel(); W.warm_watch_kernel()
 before = {k: len(f.signatures) for k, f in (("footprint", FK._aim_points),
-                                             ("detect", D._detect_range),
                                              ("watch", W._watch_range))}
 from thaadsim import api
 api.footprint("seongju", "nk-default", grid_km=50.0)
@@ -195,22 +193,21 @@ from thaadsim.io.scenario import example_path, load_scenario
 engage(load_scenario(example_path()), 200, 1)
 api.watch("cn-irbm-guam", "seongju", "tpy2-forward")
 after = {k: len(f.signatures) for k, f in (("footprint", FK._aim_points),
-                                            ("detect", D._detect_range),
                                             ("watch", W._watch_range))}
 print(json.dumps({"before": before, "after": after}))
 """
 
 
 def test_the_demo_s_warm_up_compiles_the_signatures_the_analyses_use():
-    """The demo's worker compiles the footprint, detection and watch kernels ahead of the main
-    process (report.demo): with other argument types than the analyses pass it would compile
-    them for nothing, and the analyses would compile them again."""
+    """The demo compiles the footprint and watch kernels ahead of the analyses (report.demo):
+    with other argument types than the analyses pass it would compile them for nothing, and the
+    analyses would compile them again."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_")}
     r = subprocess.run([sys.executable, "-c", WARM_SCRIPT], env=env, capture_output=True,
                        text=True, timeout=600)
     assert r.returncode == 0, f"subprocess failed (exit {r.returncode}):\n{r.stderr[-2000:]}"
     out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert out["before"] == {"footprint": 1, "detect": 1, "watch": 1}, out
+    assert out["before"] == {"footprint": 1, "watch": 1}, out
     assert out["after"] == out["before"], (
         f"the analyses compiled other signatures than the warm-up: warm-up {out['before']}, "
         f"after the analyses {out['after']}")

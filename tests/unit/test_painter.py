@@ -1,6 +1,8 @@
 """The demo's worker (report.demo._Painter): results come back whoever computed them, errors are
-raised to the caller, a job not yet sent is run here, and without a worker everything runs here."""
+raised to the caller, a figure not yet sent is drawn here, a submitted computation goes to the
+worker ahead of the waiting figures, and without a worker everything runs here."""
 
+import functools
 import os
 import time
 
@@ -18,12 +20,17 @@ def _fail(text: str) -> None:
     raise ValueError(text)
 
 
+def _held(p, fn, *args):
+    """A figure-like job (held here until the worker has room) and its result."""
+    return functools.partial(p._result, p._add(functools.partial(fn, *args)))
+
+
 def test_results_come_back_and_waiting_jobs_are_run_here():
     p = _Painter()
     try:
         assert p.pool is not None, "the worker did not start"
         # IN_FLIGHT jobs go to the worker, the rest wait here
-        handles = [p.submit(_pid_after, 0.3) for _ in range(p.IN_FLIGHT + 2)]
+        handles = [_held(p, _pid_after, 0.3) for _ in range(p.IN_FLIGHT + 2)]
         last = handles[-1]()  # not sent yet: run here
         assert last == os.getpid(), f"a waiting job ran in process {last}, not here"
         pids = [h() for h in handles]
@@ -32,11 +39,27 @@ def test_results_come_back_and_waiting_jobs_are_run_here():
         p.close()
 
 
+def test_a_submitted_computation_goes_to_the_worker_ahead_of_waiting_figures():
+    p = _Painter()
+    try:
+        assert p.pool is not None, "the worker did not start"
+        figures = [_held(p, _pid_after, 0.2) for _ in range(p.IN_FLIGHT + 3)]
+        h = p.submit(_pid_after, 0.0)
+        # waiting, this process draws the waiting figures (newest first): a computation held
+        # with them would be drawn here first
+        pid = h()
+        assert pid != os.getpid(), "a submitted computation ran here, not in the worker"
+        for f in figures:
+            f()
+    finally:
+        p.close()
+
+
 def test_an_error_is_raised_to_the_caller_in_the_worker_or_here():
     p = _Painter()
     try:
-        first = p.submit(_fail, "in the worker")
-        waiting = [p.submit(_fail, f"here {i}") for i in range(p.IN_FLIGHT + 1)]
+        first = _held(p, _fail, "in the worker")
+        waiting = [_held(p, _fail, f"here {i}") for i in range(p.IN_FLIGHT + 1)]
         with pytest.raises(ValueError, match="here"):
             waiting[-1]()
         with pytest.raises(ValueError, match="in the worker"):

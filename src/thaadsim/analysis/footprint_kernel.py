@@ -312,8 +312,7 @@ def pack_batteries(configs, look_dt_s: float):
 def warm_footprint_kernel() -> None:
     """Compile (or load from the cache) the footprint kernel and the small geodesy and
     atmosphere kernels, with tiny inputs of the exact types the analyses pass. The demo runs it
-    in its worker while the main process compiles the trajectory kernel, so a first run compiles
-    them side by side."""
+    while its worker compiles the trajectory kernel, so a first run compiles them side by side."""
     from thaadsim.core.atmosphere import state_arrays
     from thaadsim.core.earth import ecef_to_geodetic
 
@@ -331,15 +330,3 @@ def warm_footprint_kernel() -> None:
     # last: the trajectory kernel compiles the scalar atmosphere meanwhile, read from the cache
     state_arrays(np.zeros(1))  # the interceptor's flyout and the radar's ray trace
 
-
-def warm_detect_kernel() -> None:
-    """Compile (or load from the cache) the detection kernel (``sensors.detect``) with tiny
-    inputs of the exact types ``detection_timeline`` passes."""
-    from thaadsim.sensors.detect import _detect_kernel
-
-    i1 = np.zeros(1, dtype=np.int64)
-    table = np.zeros((3, 2))
-    table.flags.writeable = False  # as the cached ray tables (sensors.detect.ray_table)
-    _detect_kernel(np.zeros((1, 1, 7)), i1, np.zeros(NRP), table, 1, 1, 1, 0, 1.0,
-                   1.0, 0, np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
-                   np.zeros(1, dtype=np.int64), np.zeros((1, 5), dtype=np.int64))

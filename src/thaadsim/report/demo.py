@@ -44,11 +44,13 @@ class _Painter:
     numbers are computed here (the figures take a third of the run and are plain Python).
 
     The worker is forked at the start of the run and inherits the loaded modules (a spawned
-    worker would re-import the caller's script). It holds at most ``IN_FLIGHT`` jobs at a time;
-    the others wait here, and whenever this process waits for a result it draws waiting jobs
-    itself: both cores stay busy to the end whichever process is ahead (the same jobs, in a
-    different process: the output does not depend on who drew what). A job whose worker failed
-    is run here, and where no worker can start, every job runs here.
+    worker would re-import the caller's script). Warm-ups (``warm``) and computations whose
+    results this process needs (``submit``) go to the worker at once, in order. Of the figures
+    (``__call__``) it holds at most ``IN_FLIGHT`` at a time; the others wait here, and whenever
+    this process waits for a result it draws waiting figures itself: both cores stay busy to the
+    end whichever process is ahead (the same jobs, in a different process: the output does not
+    depend on who drew what). A job whose worker failed is run here, and where no worker can
+    start, every job runs here.
     """
 
     IN_FLIGHT = 2
@@ -82,9 +84,20 @@ class _Painter:
 
     def submit(self, fn, *args):
         """Run ``fn(*args)`` (a module-level function or a partial of one: it is pickled) in
-        the worker or here; returns a callable that gives its result (its own error, if any,
-        is raised there)."""
-        job = self._add(functools.partial(fn, *args))
+        the worker, sent at once, in order with the warm-ups and ahead of the figures waiting
+        here (a kernel warm-up that this process waits for before using the kernel, work whose
+        result it needs before the figures); returns a callable that gives its result (its own
+        error, if any, is raised there). Without a worker it runs here when its result is
+        wanted."""
+        job = _Job(functools.partial(fn, *args))
+        with self.lock:
+            if self.pool is not None:
+                try:
+                    job.fut = self.pool.submit(job.fn)
+                except (RuntimeError, BrokenProcessPool):  # no worker any more: run here
+                    self.pool = None
+            if job.fut is None:
+                self.pending.append(job)
         return functools.partial(self._result, job)
 
     def _add(self, fn) -> _Job:
@@ -222,8 +235,8 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     """
     from thaadsim.analysis import footprint as fp
     from thaadsim.analysis.coverage import coverage
-    from thaadsim.analysis.footprint import WITHDRAWAL_CONFIGURATIONS, withdrawal
-    from thaadsim.analysis.footprint_kernel import warm_detect_kernel, warm_footprint_kernel
+    from thaadsim.analysis.footprint import withdrawal
+    from thaadsim.analysis.footprint_kernel import warm_footprint_kernel
     from thaadsim.analysis.loft2range import loft2range
     from thaadsim.analysis.range_height import range_height
     from thaadsim.analysis.watch import warm_watch_kernel
@@ -247,20 +260,15 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
     with rd:
         try:
             tmp = rd.staging
-            # A first run compiles and computes side by side: the worker compiles the footprint
-            # kernel, computes the reach tables (interceptor flyout fans, ~1 s each; then kept
-            # on disk) and compiles the detection and watch kernels while this process compiles
-            # the trajectory kernel; then the worker flies the watch flights. Later runs find
-            # all of it on disk.
-            draw.warm(warm_footprint_kernel)
-            thaad_reach = draw.submit(_reach_tables, ("seongju",))
-            layers_reach = draw.submit(_reach_tables, tuple(t for _, t in
-                                                            WITHDRAWAL_CONFIGURATIONS))
-            draw.warm(warm_detect_kernel)
+            # A first run compiles side by side: the worker compiles the trajectory kernel and
+            # the watch kernel and flies the watch flights (the radar's view of China's ICBMs);
+            # this process compiles the footprint kernel and computes the footprints (from the
+            # shipped reach tables and trajectory families) and the coverage meanwhile. Later
+            # runs find the kernels on disk.
+            trajectory_kernel = draw.submit(_warm_trajectory_kernel)
             draw.warm(warm_watch_kernel)
-            _warm_trajectory_kernel()
-            # the radar's view of China's ICBM flights
             watch_result = draw.submit(_watch_part, tmp)
+            warm_footprint_kernel()
             summary: dict = {"generated_by": "thaadsim demo", "public_estimates_only": True,
                              "metadata": metadata or {}}
             # 1. footprints
@@ -268,7 +276,6 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             ts = get_threat_set("nk-default")
             configs = [("seongju", [battery_at("seongju")]), ("withdrawn", []),
                        ("pyeongtaek", [battery_at("pyeongtaek")])]
-            thaad_reach()
             res = fp.footprints([b for _, b in configs], ts, 5.0, [lab for lab, _ in configs])
             (tmp / "footprint.geojson").write_text(to_json(res[0].to_geojson()))
             draw(maps.footprint_map, res[:1], tmp / "footprint.png",
@@ -279,7 +286,6 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             summary["footprint"] = res[0].to_dict()
             summary["comparison"] = fp.compare(res).to_dict()
             # what withdrawal leaves: THAAD alone, THAAD + the lower tier, the lower tier alone
-            layers_reach()
             wd = withdrawal(ts, 5.0)
             wdd = wd.to_dict()
             summary["layers"] = {"cases": wdd["cases"], "withdrawal": wdd["withdrawal"],
@@ -309,6 +315,7 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             summary["coverage"] = cov
             # 4. trajectories
             step(4, "representative threat trajectories")
+            trajectory_kernel()  # compiled by the worker (or loaded): not twice at once
             cases = [("nodong", (39.20, 125.67), (35.10, 129.03), None, "Nodong → Busan"),
                      ("scud-c", (39.15, 127.45), (35.87, 128.60), None, "Scud-C → Daegu"),
                      ("scud-b", (38.58, 126.10), (37.57, 126.98), None, "Scud-B → Seoul"),
@@ -396,16 +403,6 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
               f"{eng['interceptors_used_mean']:.1f} of {eng['batteries'][0]['inventory']}"]
     print_summary("\n".join(lines))
     return summary
-
-
-def _reach_tables(configurations: tuple[str, ...]) -> None:
-    """Compute (or read) the reach tables of the configurations' batteries; presets' tables are
-    kept on disk, where the main process then reads them."""
-    from thaadsim.engagement.fire_control import parse_configuration
-
-    for text in configurations:
-        for battery in parse_configuration(text)[1]:
-            battery.reach  # noqa: B018 (computed and cached)
 
 
 def _warm_trajectory_kernel() -> None:
