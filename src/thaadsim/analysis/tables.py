@@ -67,13 +67,21 @@ def entry(kind: str, preset: str, args: tuple) -> dict[str, Any]:
 
 
 def _inputs(e: dict[str, Any]):
+    """The entry's preset object, its arguments and the module that computes its kind."""
     if e["kind"] == "reach":
+        from thaadsim.interceptors import reach
         from thaadsim.interceptors.reach import get_interceptor
 
-        return get_interceptor(e["interceptor"]), tuple(e["args"])
+        return get_interceptor(e["interceptor"]), tuple(e["args"]), reach, reach._reach_table
     from thaadsim.threats.missile import get_missile
 
-    return get_missile(e["missile"]), tuple(e["args"])
+    if e["kind"] == "family":
+        from thaadsim.analysis import families
+
+        return get_missile(e["missile"]), tuple(e["args"]), families, families._family_of
+    from thaadsim.threats import solve
+
+    return get_missile(e["missile"]), tuple(e["args"]), solve, solve._shape_table
 
 
 def current_name(e: dict[str, Any]) -> str:
@@ -89,18 +97,8 @@ def current_name(e: dict[str, Any]) -> str:
     str
         The file name (``core._jit.array_name``).
     """
-    preset, args = _inputs(e)
-    if e["kind"] == "reach":
-        from thaadsim.interceptors.reach import table_name
-
-        return table_name(preset, *args)
-    if e["kind"] == "family":
-        from thaadsim.analysis.families import table_name as family_name
-
-        return family_name(preset, *args)
-    from thaadsim.threats.solve import table_name as shape_name
-
-    return shape_name(preset, *args)
+    preset, args, module, _ = _inputs(e)
+    return str(module.table_name(preset, *args))
 
 
 def compute(e: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -116,15 +114,5 @@ def compute(e: dict[str, Any]) -> dict[str, np.ndarray]:
     dict of ndarray
         The stored arrays.
     """
-    preset, args = _inputs(e)
-    if e["kind"] == "reach":
-        from thaadsim.interceptors import reach
-
-        return reach.table_arrays(reach._reach_table(preset, *args))
-    if e["kind"] == "family":
-        from thaadsim.analysis import families
-
-        return families.table_arrays(families._family_of(preset, *args))
-    from thaadsim.threats import solve
-
-    return solve.table_arrays(solve._shape_table(preset, *args))
+    preset, args, module, fresh = _inputs(e)
+    return dict(module.table_arrays(fresh(preset, *args)))
