@@ -166,3 +166,24 @@ def test_user_missile_as_loft2range_template(capsys, mfile):
     assert d["template"] == "my-srbm"
     assert abs(d["fitted_payload_kg"] / 2198 - 1) < 0.02, d["fitted_payload_kg"]
     assert abs(d["max_range_km"] / 289.48 - 1) < 0.01, d["max_range_km"]
+
+
+def test_a_user_missile_redefined_under_its_name_is_flown_anew(tmp_path):
+    """In one process (a notebook), a user missile redefined with other figures under the same
+    name gives its own trajectory family, not the one cached for the earlier definition."""
+    from thaadsim.analysis.families import trajectory_family
+    from thaadsim.presets import add_user_file, clear_user_files
+
+    ranges = []
+    for i, rv in enumerate((2198, 3198)):
+        p = tmp_path / f"m{i}.toml"
+        p.write_text(MISSILE.replace("rv_mass_kg = 2198", f"rv_mass_kg = {rv}"))
+        clear_user_files()
+        add_user_file(p, "missiles.toml")
+        try:
+            ranges.append(float(trajectory_family("my-srbm").ranges_m.max()) / 1e3)
+        finally:
+            clear_user_files()
+    assert ranges[1] < ranges[0] - 20.0, (
+        f"a 1,000 kg heavier re-entry vehicle should fly shorter: longest family member "
+        f"{ranges[0]:.0f} km, then {ranges[1]:.0f} km")

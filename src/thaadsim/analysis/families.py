@@ -75,10 +75,10 @@ def _sphere_s_h(b: TrajectoryBatch):
     return np.arccos(np.clip(c, -1, 1)) * E.A_M, r - E.A_M
 
 
-@lru_cache(maxsize=32)
 def trajectory_family(missile_name: str, apogee_km: float | None = None,
                       step_km: float = 10.0) -> Family:
-    """Trajectories by range of one missile and shape (cached per arguments).
+    """Trajectories by range of one missile and shape (cached per missile: ``family_of``, so a
+    user missile redefined under the same name is flown anew).
 
     Flown once due east along the equator of a non-rotating sphere without J2: for each range on
     a ``step_km`` grid (from 50 km, or one step if larger, to the maximum range), the

@@ -102,7 +102,9 @@ def current_name(e: dict[str, Any]) -> str:
 
 
 def compute(e: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The entry's table computed afresh (no cache, no shipped file), as it is stored.
+    """The entry's table computed afresh, as it is stored (not read from the cache or the
+    shipped folder; a family is flown from its shape table, which may be read, and which is
+    checked as an entry of its own).
 
     Parameters
     ----------

@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             warnings.showwarning = _one_line_warning
             return _run(cmd, argv)
     finally:
-        clear_user_files()  # and none is left behind for the caller's next use of the API
+        clear_user_files()  # none is left registered for the caller's next use of the API
 
 
 def _run(cmd, argv: list[str]) -> int:

@@ -315,7 +315,9 @@ def run_demo(out: str | Path, *, trials: int = 20_000, seed: int = 1, progress=N
             summary["coverage"] = cov
             # 4. trajectories
             step(4, "representative threat trajectories")
-            trajectory_kernel()  # compiled by the worker (or loaded): not twice at once
+            # compiled by the worker (or loaded): not twice at once, as long as the shipped
+            # tables are current (else step 1 flies the families here, compiling it meanwhile)
+            trajectory_kernel()
             cases = [("nodong", (39.20, 125.67), (35.10, 129.03), None, "Nodong → Busan"),
                      ("scud-c", (39.15, 127.45), (35.87, 128.60), None, "Scud-C → Daegu"),
                      ("scud-b", (38.58, 126.10), (37.57, 126.98), None, "Scud-B → Seoul"),

@@ -192,24 +192,47 @@ def finish(fig, ax, path, handles, note):
 def save_tight(fig, path, pad_inches: float = 0.05, dpi: int = 110) -> None:
     """Save the figure as PNG, cropped to what it draws plus ``pad_inches``, and close it.
 
-    The figure is drawn once, over a box that holds it and what lies outside it (titles, a
-    legend or note below the map, axis and gridline labels: up to ``_LABEL_MARGIN_IN`` around
-    each axes), and cropped to its pixels that differ from the background. Matplotlib's tight
-    box (``bbox_inches="tight"``, or ``get_tightbbox``) would lay out every artist and the
-    gridlines once more: a quarter of a map's time."""
+    The figure is drawn once, over a box that holds it and what lies outside it, and cropped
+    to its pixels that differ from the background. The box: the figure, its texts and legends,
+    every plain axes' tight box, and each map's (cartopy GeoAxes) frame widened by
+    ``_LABEL_MARGIN_IN`` (its gridline labels are made at draw time) with its title and legend:
+    a text placed on a map farther than that outside its frame is not kept. Matplotlib's tight
+    box of a map (``bbox_inches="tight"``, or ``get_tightbbox``) would lay out every artist and
+    the gridlines once more: a quarter of a map's time. A figure saved on a transparent or
+    translucent background, which no pixel test can find, is saved with matplotlib's tight box
+    instead."""
     import io
 
+    from matplotlib.text import Text
     from matplotlib.transforms import Bbox
     from PIL import Image
 
+    face = matplotlib.rcParams["savefig.facecolor"]
+    face = fig.get_facecolor() if isinstance(face, str) and face == "auto" else face
+    rgba = matplotlib.colors.to_rgba(face)
+    if rgba[3] < 1.0 or matplotlib.rcParams["savefig.transparent"]:
+        fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=pad_inches)
+        plt.close(fig)
+        return
+    from cartopy.mpl.geoaxes import GeoAxes
+
     renderer = fig.canvas.get_renderer()
     margin = _LABEL_MARGIN_IN * fig.dpi
-    boxes = [fig.bbox] + [ax.get_window_extent(renderer).padded(margin)
-                          for ax in fig.axes]
-    outside = list(fig.texts) + list(fig.legends) + [ax.title for ax in fig.axes]
-    outside += [leg for ax in fig.axes if (leg := ax.get_legend()) is not None]
-    boxes += [a.get_window_extent(renderer) for a in outside if a.get_visible()]
-    box = Bbox.union(boxes).transformed(fig.dpi_scale_trans.inverted())
+    boxes = [fig.bbox]
+    outside: list = [*fig.texts, *fig.legends]
+    for ax in fig.axes:
+        if not isinstance(ax, GeoAxes):
+            boxes.append(ax.get_tightbbox(renderer))
+            continue
+        boxes.append(ax.get_window_extent(renderer).padded(margin))
+        outside += [ax.title, ax._left_title, ax._right_title]
+        if ax.get_legend() is not None:
+            outside.append(ax.get_legend())
+    boxes += [a.get_window_extent(renderer) for a in outside
+              if a.get_visible() and (not isinstance(a, Text) or a.get_text())]
+    # room for the padding around the ink
+    box = Bbox.union(boxes).padded(pad_inches * fig.dpi + 2).transformed(
+        fig.dpi_scale_trans.inverted())
     buf = io.BytesIO()
     fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=box)
     plt.close(fig)
@@ -218,8 +241,7 @@ def save_tight(fig, path, pad_inches: float = 0.05, dpi: int = 110) -> None:
     if img.size != w * h * 4:  # pragma: no cover (matplotlib rounds the canvas otherwise)
         raise RuntimeError(f"save_tight: {img.size} bytes for a {w} x {h} canvas")
     img = img.reshape(h, w, 4)
-    face = np.round(np.asarray(matplotlib.colors.to_rgba(fig.get_facecolor())) * 255)
-    ink = np.any(img != face.astype(np.uint8), axis=2)
+    ink = np.any(img != np.round(np.asarray(rgba) * 255).astype(np.uint8), axis=2)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     pad = int(round(pad_inches * dpi))
     if rows.size:
