@@ -1,8 +1,10 @@
 """viz.maps.save_tight draws a figure once and crops it to its ink: what lies outside the
-figure (a note below the map) is kept, nothing drawn is cut, and a transparent figure is cropped
-by matplotlib's tight box instead."""
+figure (a note below the map) is kept, nothing drawn is cut, and a transparent figure or a
+vector file (.svg, .pdf: the maps' --map and --plot options take them) is cropped by
+matplotlib's tight box instead."""
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -51,3 +53,14 @@ def test_a_transparent_figure_is_cropped_by_matplotlib(tmp_path):
     assert abs(w - w_tight) <= 2 and abs(h - h_tight) <= 2, (
         f"transparent figure saved {w} x {h} px, matplotlib's tight box is "
         f"{w_tight:.0f} x {h_tight:.0f}")
+
+
+@pytest.mark.parametrize("suffix,magic", [(".svg", b"<?xml"), (".pdf", b"%PDF"),
+                                          (".png", b"\x89PNG")])
+def test_the_file_is_written_in_the_format_its_suffix_names(tmp_path, suffix, magic):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [0, 1])
+    out = tmp_path / f"f{suffix}"
+    save_tight(fig, out, dpi=DPI)
+    head = out.read_bytes()[:len(magic)]
+    assert head == magic, f"{out.name} starts with {head!r}, expected {magic!r}"

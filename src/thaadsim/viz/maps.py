@@ -199,9 +199,10 @@ def save_tight(fig, path, pad_inches: float = 0.05, dpi: int = 110) -> None:
     a text placed on a map farther than that outside its frame is not kept. Matplotlib's tight
     box of a map (``bbox_inches="tight"``, or ``get_tightbbox``) would lay out every artist and
     the gridlines once more: a quarter of a map's time. A figure saved on a transparent or
-    translucent background, which no pixel test can find, is saved with matplotlib's tight box
-    instead."""
+    translucent background, which no pixel test can find, and a vector file (.svg, .pdf) are
+    saved with matplotlib's tight box instead."""
     import io
+    from pathlib import Path
 
     from matplotlib.text import Text
     from matplotlib.transforms import Bbox
@@ -210,7 +211,8 @@ def save_tight(fig, path, pad_inches: float = 0.05, dpi: int = 110) -> None:
     face = matplotlib.rcParams["savefig.facecolor"]
     face = fig.get_facecolor() if isinstance(face, str) and face == "auto" else face
     rgba = matplotlib.colors.to_rgba(face)
-    if rgba[3] < 1.0 or matplotlib.rcParams["savefig.transparent"]:
+    if (Path(path).suffix.lower() != ".png" or rgba[3] < 1.0
+            or matplotlib.rcParams["savefig.transparent"]):
         fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=pad_inches)
         plt.close(fig)
         return
