@@ -354,16 +354,20 @@ def _lands(guidance: list, jobs: list[tuple]) -> bool:
     if not ok:
         return True
     with np.errstate(all="ignore"):
-        b = fly([jobs[i][0] for i in ok], [jobs[i][1].lat_deg for i in ok],
-                [jobs[i][1].lon_deg for i in ok], [guidance[i][0] for i in ok],
-                [guidance[i][1] for i in ok], [guidance[i][2] for i in ok],
-                alt_m=[jobs[i][1].alt_m for i in ok])
+        b = fly(*_fly_args(jobs, guidance, ok), alt_m=[jobs[i][1].alt_m for i in ok])
         lat, lon = b.impact_lat_lon_deg
         if not (np.all(b.impacted) and np.all(np.isfinite(lat)) and np.all(np.isfinite(lon))):
             return False
         _, _, miss = GEOD.inv(lon, lat, np.array([jobs[i][3] for i in ok], float),
                               np.array([jobs[i][2] for i in ok], float))
     return bool(np.all(np.asarray(miss) < GUIDANCE_TOL_M))
+
+
+def _fly_args(jobs: list[tuple], guidance: list, ok: list[int]) -> tuple[list, ...]:
+    """``fly``'s missiles, launch latitudes and longitudes, azimuths, kick elevations and cutoff
+    times of the flights ``ok``."""
+    return ([jobs[i][0] for i in ok], [jobs[i][1].lat_deg for i in ok],
+            [jobs[i][1].lon_deg for i in ok], *([guidance[i][k] for i in ok] for k in range(3)))
 
 
 def _fly(ts_: ThreatSet, labels: list[dict], jobs: list[tuple], guidance: list,
@@ -374,11 +378,9 @@ def _fly(ts_: ThreatSet, labels: list[dict], jobs: list[tuple], guidance: list,
     flown[ok] = np.arange(len(ok))
     if not ok:
         return FlightSet(ts_, labels, status, flown, None, np.zeros(0))
-    ms = [jobs[i][0] for i in ok]
-    b = fly(ms, [jobs[i][1].lat_deg for i in ok], [jobs[i][1].lon_deg for i in ok],
-            [guidance[i][0] for i in ok], [guidance[i][1] for i in ok],
-            [guidance[i][2] for i in ok], history_dt_s=HISTORY_DT_S)
-    burn = np.minimum([guidance[i][2] for i in ok], [m.burn_time_s for m in ms])
+    args = _fly_args(jobs, guidance, ok)
+    b = fly(*args, history_dt_s=HISTORY_DT_S)
+    burn = np.minimum(args[5], [m.burn_time_s for m in args[0]])
     for h in (b.hist, b.nhist, b.summary):
         if h is not None:
             h.flags.writeable = False  # cached: shared by every call
@@ -460,7 +462,7 @@ def _watch_kernel(hist, nhist, rp, table, stride, n_req, m_win, idx, rng_out, re
 def warm_watch_kernel() -> None:
     """Compile (or load from the cache) the watch kernel and the geodesy of read-only flights,
     with tiny inputs of the exact types ``observe`` and ``FlightSet.geodetic`` pass (the demo's
-    worker does it while the trajectory kernel is compiled elsewhere)."""
+    worker does it while the main process computes the footprints)."""
     from thaadsim.sensors.detect import NRP
 
     hist = np.zeros((1, 1, 7))

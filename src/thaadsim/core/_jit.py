@@ -205,16 +205,27 @@ def load_named(name: str) -> dict[str, np.ndarray] | None:
 
 
 def save_named(name: str, arrays: dict[str, Any], *, compress: bool = True) -> None:
-    """Keep ``arrays`` under ``name`` in the cache folder (nothing when caching is off); see
-    ``save_arrays``."""
-    if CACHE_DIR is not None:
-        save_arrays(CACHE_DIR / name, compress=compress, **arrays)
+    """Keep ``arrays`` under ``name`` in the cache folder (nothing when caching is off),
+    atomically (a reader never sees half a file), compressed unless ``compress`` is False (large
+    arrays that compress poorly: writing and reading them uncompressed is ~20x faster); a full
+    or read-only disk is ignored. Callers keep only presets' results here: variants (the
+    uncertainty samples) would fill the disk."""
+    if CACHE_DIR is None:
+        return
+    path = CACHE_DIR / name
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
+    try:
+        (np.savez_compressed if compress else np.savez)(tmp, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
-def load_arrays(path: Path | None) -> dict[str, np.ndarray] | None:
-    """The arrays saved at ``path`` by ``save_arrays`` (read-only), or None if absent or
+def load_arrays(path: Path) -> dict[str, np.ndarray] | None:
+    """The arrays saved at ``path`` by ``save_named`` (read-only), or None if absent or
     unreadable (the cache is an optimisation only)."""
-    if path is None or not path.is_file():
+    if not path.is_file():
         return None
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -224,22 +235,6 @@ def load_arrays(path: Path | None) -> dict[str, np.ndarray] | None:
     for a in out.values():
         a.flags.writeable = False
     return out
-
-
-def save_arrays(path: Path | None, *, compress: bool = True, **arrays: Any) -> None:
-    """Save arrays at ``path`` atomically (a reader never sees half a file), compressed unless
-    ``compress`` is False (large arrays that compress poorly: writing and reading them
-    uncompressed is ~20x faster); a full or read-only disk is ignored. Callers keep only
-    presets' results here: variants (the uncertainty samples) would fill the disk."""
-    if path is None:
-        return
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
-    try:
-        (np.savez_compressed if compress else np.savez)(tmp, **arrays)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def njit(**kwargs: Any) -> Callable[[Callable[..., Any]], Any]:

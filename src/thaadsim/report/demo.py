@@ -9,7 +9,6 @@ a report that looks finished and never deletes a file thaadsim did not write.
 from __future__ import annotations
 
 import collections
-import contextlib
 import functools
 import math
 import multiprocessing as mp
@@ -72,10 +71,7 @@ class _Painter:
     def warm(self, fn) -> None:
         """Queue ``fn()`` in the worker, in order, with no result (compiling kernels that this
         process will load from the cache); nothing without a worker."""
-        with self.lock:
-            if self.pool is not None:
-                with contextlib.suppress(RuntimeError, BrokenProcessPool):
-                    self.pool.submit(fn)
+        self._send(_Job(fn))
 
     def __call__(self, fn, *args, **kw) -> None:
         """Draw ``fn(*args, **kw)`` (in the worker or here); ``wait`` collects it."""
@@ -91,14 +87,21 @@ class _Painter:
         wanted."""
         job = _Job(functools.partial(fn, *args))
         with self.lock:
-            if self.pool is not None:
-                try:
-                    job.fut = self.pool.submit(job.fn)
-                except (RuntimeError, BrokenProcessPool):  # no worker any more: run here
-                    self.pool = None
-            if job.fut is None:
+            if not self._send(job):
                 self.pending.append(job)
         return functools.partial(self._result, job)
+
+    def _send(self, job: _Job) -> bool:
+        """Send ``job`` to the worker; False when there is none (any more)."""
+        with self.lock:
+            if self.pool is None:
+                return False
+            try:
+                job.fut = self.pool.submit(job.fn)
+            except (RuntimeError, BrokenProcessPool):  # the worker is gone: run here
+                self.pool = None
+                return False
+            return True
 
     def _add(self, fn) -> _Job:
         job = _Job(fn)
@@ -112,15 +115,13 @@ class _Painter:
         of them finishes)."""
         with self.lock:
             self.sent = [j for j in self.sent if j.fut is not None and not j.fut.done()]
-            while self.pool is not None and self.pending and len(self.sent) < self.IN_FLIGHT:
+            while self.pending and len(self.sent) < self.IN_FLIGHT:
                 job = self.pending.popleft()
-                try:
-                    job.fut = self.pool.submit(job.fn)
-                except (RuntimeError, BrokenProcessPool):  # no worker any more: run here
+                if not self._send(job):
                     self.pending.appendleft(job)
-                    self.pool = None
                     break
                 self.sent.append(job)
+                assert job.fut is not None
                 job.fut.add_done_callback(self._pump)
 
     def _take_pending(self, job: _Job | None = None) -> _Job | None:
@@ -147,9 +148,8 @@ class _Painter:
             if self._take_pending(job) is not None:  # not sent: run it here
                 self._run_here(job)
                 break
-            fut = job.fut
-            if fut is None:
-                continue  # being sent right now
+            fut = job.fut  # not waiting here, so sent (under the lock)
+            assert fut is not None
             if not fut.done():
                 other = self._take_pending()
                 if other is not None:  # the worker is busy with it: draw a waiting job here
